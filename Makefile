@@ -1,0 +1,53 @@
+# spatial: two commands on a fresh machine.
+#   make run    set everything up, then start the app on a default world
+#   make test   set everything up, then run the whole test suite
+# Setup = a virtualenv in .venv, the pinned CPU torch wheel first (an open torch requirement would pull
+# a multi-GB CUDA build), the package with its C++ (and, when nvcc exists, CUDA) kernels, the node tools
+# (viewer bundle from its lock file, splat-transform for interop tests) and Debian's chromium when root.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.spatial-installed
+EXTRAS ?= all,test
+NODE_DIRS := $(patsubst %/package-lock.json,%,$(wildcard app/viewer/package-lock.json tests/node/package-lock.json))
+PYTEST_ARGS ?=
+
+.PHONY: setup run test bench system-deps node clean
+
+setup: $(STAMP) node
+
+$(STAMP): pyproject.toml $(shell find cuda_ext -type f 2>/dev/null)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip==25.3
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e ".[$(EXTRAS)]"
+	touch $(STAMP)
+
+node:
+	@for d in $(NODE_DIRS); do \
+	  if command -v npm >/dev/null; then \
+	    echo "npm ci in $$d"; (cd $$d && npm ci --no-audit --no-fund --loglevel=error) || exit 1; \
+	    if grep -q '"build"' $$d/package.json; then (cd $$d && npm run -s build) || exit 1; fi; \
+	  else echo "npm not found: skipping $$d"; fi; \
+	done
+
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "note: Debian's chromium is not installed (browser tests will be skipped); run 'sudo apt-get install chromium'"; fi; \
+	fi
+
+run: setup
+	$(VENV)/bin/spatial app
+
+test: system-deps setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build

@@ -1,0 +1,45 @@
+"""spatial: an open-source Gaussian-splat world builder.
+
+The public API is small and flat (names resolve lazily so ``import spatial`` stays fast):
+
+* data: :class:`Splats`, :class:`Camera`, :class:`World`
+* files: :func:`load`, :func:`save`, :func:`inspect`
+* rendering: :func:`render`, :func:`rasterize`
+* making worlds: :func:`generate`, :func:`fit`, :func:`reconstruct`
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "Splats": ("spatial.core.splats", "Splats"),
+    "Camera": ("spatial.core.camera", "Camera"),
+    "World": ("spatial.world", "World"),
+    "Spawn": ("spatial.world", "Spawn"),
+    "load": ("spatial.io.registry", "load"),
+    "save": ("spatial.io.registry", "save"),
+    "inspect": ("spatial.io.registry", "inspect"),
+    "SpatialError": ("spatial.errors", "SpatialError"),
+    "FormatError": ("spatial.errors", "FormatError"),
+    "ValidationError": ("spatial.errors", "ValidationError"),
+}
+
+
+def __getattr__(name: str):
+    try:
+        mod, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'spatial' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(mod), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
+
+__all__ = sorted(_LAZY) + ["__version__"]

@@ -1,0 +1,1 @@
+"""Built-in splat formats; importing this package registers them with the registry."""

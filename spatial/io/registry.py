@@ -1,0 +1,129 @@
+"""Splat file formats, keyed by name, detected by content with the extension as a hint.
+
+Each format module registers a :class:`SplatFormat`. ``load``/``save`` pick the format:
+
+* ``load(path)``: read the first bytes, ask every format's ``sniff``; when several (or none)
+  claim the content, the extension decides (``.splat`` has no magic at all).
+* ``save(splats, path, format=None, **options)``: the format named, else the extension.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..core.splats import Splats
+from ..errors import FormatError
+
+#: Largest file any reader accepts unless told otherwise (bytes). Protects memory from hostile files.
+MAX_FILE_BYTES = int(os.environ.get("SPATIAL_MAX_FILE_BYTES", 8 * 1024**3))
+HEAD_BYTES = 4096
+
+
+@dataclass
+class SplatFormat:
+    name: str
+    extensions: tuple[str, ...]
+    #: ``sniff(head_bytes, path) -> bool``: does the content look like this format?
+    sniff: Callable[[bytes, Path], bool]
+    #: ``read(path) -> Splats``; raise FormatError on any problem.
+    read: Callable[[Path], Splats] | None = None
+    #: ``write(splats, path, **options)``; must write atomically.
+    write: Callable[..., None] | None = None
+    #: ``inspect(path) -> dict`` with at least ``format``, ``version``, ``count``, ``sh_degree``.
+    inspect: Callable[[Path], dict] | None = None
+    description: str = ""
+    write_options: dict[str, str] = field(default_factory=dict)
+
+
+FORMATS: dict[str, SplatFormat] = {}
+
+
+def register_format(fmt: SplatFormat) -> SplatFormat:
+    FORMATS[fmt.name] = fmt
+    return fmt
+
+
+def _ensure_loaded() -> None:
+    # Import the built-in format modules (each registers itself).
+    from . import formats  # noqa: F401
+
+
+def _ext(path: Path) -> str:
+    name = path.name.lower()
+    for fmt in FORMATS.values():
+        for ext in sorted(fmt.extensions, key=len, reverse=True):
+            if name.endswith(ext):
+                return ext
+    return path.suffix.lower()
+
+
+def format_for_extension(path: "str | os.PathLike") -> SplatFormat | None:
+    _ensure_loaded()
+    path = Path(path)
+    ext = _ext(path)
+    for fmt in FORMATS.values():
+        if ext in fmt.extensions:
+            return fmt
+    return None
+
+
+def detect_format(path: "str | os.PathLike") -> SplatFormat:
+    """The format of an existing file, by content first and extension second."""
+    _ensure_loaded()
+    path = Path(path)
+    if not path.is_file():
+        raise FormatError(path, "no such file")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise FormatError(path, f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit (SPATIAL_MAX_FILE_BYTES)")
+    with open(path, "rb") as f:
+        head = f.read(HEAD_BYTES)
+    claims = [fmt for fmt in FORMATS.values() if fmt.sniff(head, path)]
+    by_ext = format_for_extension(path)
+    if len(claims) == 1:
+        return claims[0]
+    if by_ext is not None and (not claims or by_ext in claims):
+        return by_ext
+    if claims:
+        return claims[0]
+    raise FormatError(path, "unrecognized splat file (no known magic bytes and no known extension)")
+
+
+def load(path: "str | os.PathLike", format: str | None = None) -> Splats:
+    """Read a splat file into :class:`Splats` in spatial's world frame."""
+    _ensure_loaded()
+    path = Path(path)
+    fmt = FORMATS.get(format) if format else detect_format(path)
+    if fmt is None:
+        raise FormatError(path, f"unknown format {format!r}; known: {', '.join(sorted(FORMATS))}")
+    if fmt.read is None:
+        raise FormatError(path, f"format {fmt.name} cannot be read")
+    return fmt.read(path)
+
+
+def save(splats: Splats, path: "str | os.PathLike", format: str | None = None, **options: Any) -> Path:
+    """Write ``splats`` to ``path`` (format from ``format`` or the extension). Returns the path."""
+    _ensure_loaded()
+    path = Path(path)
+    fmt = FORMATS.get(format) if format else format_for_extension(path)
+    if fmt is None:
+        raise FormatError(path, f"cannot tell the format to write from {path.name!r}; pass format= one of {', '.join(sorted(FORMATS))}")
+    if fmt.write is None:
+        raise FormatError(path, f"format {fmt.name} cannot be written")
+    fmt.write(splats, path, **options)
+    return path
+
+
+def inspect(path: "str | os.PathLike") -> dict:
+    """Cheap facts about a file (format, version, count, SH degree, ...) plus, when the format has
+    no header-only probe, values computed from a full read."""
+    _ensure_loaded()
+    path = Path(path)
+    fmt = detect_format(path)
+    info: dict[str, Any] = {"path": str(path), "format": fmt.name, "bytes": path.stat().st_size}
+    if fmt.inspect is not None:
+        info.update(fmt.inspect(path))
+    return info

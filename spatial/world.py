@@ -1,0 +1,193 @@
+"""A World: splats + collider mesh + spawn + labels legend + metadata, stored as a folder.
+
+World folder layout (format ``spatial.world`` version 1, documented in docs/world-format.md)::
+
+    world.json     metadata: name, prompt, spec, seed, generator, spawn, labels legend, cameras
+    splats.ply     the splats (or splats.spz / splats.glb); per-splat labels as a PLY ``label`` property
+    collider.glb   static collider triangle mesh (exact procedural geometry when generated)
+    preview.png    a rendered preview image (optional)
+
+Folders are written atomically (a crash leaves the old folder or the new one).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .core.camera import Camera
+from .core.labels import DEFAULT_LEGEND
+from .core.splats import Splats
+from .errors import FormatError, ValidationError
+
+WORLD_FORMAT = "spatial.world"
+WORLD_VERSION = 1
+MAX_WORLD_JSON_BYTES = 16 * 1024 * 1024
+SPLAT_FILES = {"ply": "splats.ply", "spz": "splats.spz", "glb": "splats.glb"}
+
+
+@dataclass
+class Spawn:
+    """Where a walker starts: feet position on walkable ground (world frame) and heading."""
+
+    position: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    yaw_deg: float = 0.0  # 0 looks along -Z (three.js default), positive turns left (counter-clockwise seen from +Y)
+
+    def to_dict(self) -> dict:
+        return {"position": [float(v) for v in self.position], "yaw_deg": float(self.yaw_deg)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Spawn":
+        pos = d.get("position", [0, 0, 0])
+        if len(pos) != 3 or not all(math.isfinite(float(v)) for v in pos):
+            raise ValidationError(f"spawn position must be 3 finite numbers, got {pos!r}")
+        return cls(tuple(float(v) for v in pos), float(d.get("yaw_deg", 0.0)))
+
+
+@dataclass
+class World:
+    splats: Splats
+    collider: Any = None  # trimesh.Trimesh or None
+    spawn: Spawn = field(default_factory=Spawn)
+    name: str = "world"
+    prompt: str = ""
+    spec: dict | None = None
+    seed: int | None = None
+    generator: dict = field(default_factory=dict)
+    labels: dict[int, str] = field(default_factory=lambda: dict(DEFAULT_LEGEND))
+    cameras: list[Camera] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+    preview: np.ndarray | None = None  # HxWx3 uint8
+
+    # ------------------------------------------------------------------ json
+    def to_json(self, splat_file: str, has_collider: bool, has_preview: bool) -> dict:
+        return {
+            "format": WORLD_FORMAT,
+            "version": WORLD_VERSION,
+            "name": self.name,
+            "prompt": self.prompt,
+            "spec": self.spec,
+            "seed": self.seed,
+            "generator": self.generator,
+            "spawn": self.spawn.to_dict(),
+            "labels": {str(k): v for k, v in sorted(self.labels.items())},
+            "cameras": [c.to_dict() for c in self.cameras],
+            "metadata": self.metadata,
+            "files": {
+                "splats": splat_file,
+                "collider": "collider.glb" if has_collider else None,
+                "preview": "preview.png" if has_preview else None,
+            },
+            "counts": {"splats": len(self.splats), "sh_degree": self.splats.sh_degree},
+            "created": self.metadata.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+
+    # ------------------------------------------------------------------ save / load
+    def save(self, folder: "str | os.PathLike", splat_format: str = "ply", **options) -> Path:
+        """Write the world folder atomically. ``splat_format`` is ply, spz or glb."""
+        from .io.atomic import atomic_folder
+        from .io.registry import save as save_splats
+
+        if splat_format not in SPLAT_FILES:
+            raise ValidationError(f"splat_format must be one of {sorted(SPLAT_FILES)}, got {splat_format!r}")
+        folder = Path(folder)
+        with atomic_folder(folder) as tmp:
+            splat_file = SPLAT_FILES[splat_format]
+            save_splats(self.splats, tmp / splat_file, **options)
+            if self.collider is not None and len(getattr(self.collider, "faces", [])) > 0:
+                self.collider.export(tmp / "collider.glb")
+            if self.preview is not None:
+                from PIL import Image
+
+                Image.fromarray(np.asarray(self.preview, dtype=np.uint8)).save(tmp / "preview.png")
+            meta = self.to_json(splat_file, self.collider is not None, self.preview is not None)
+            (tmp / "world.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
+        return folder
+
+    @classmethod
+    def load(cls, folder: "str | os.PathLike", load_preview: bool = True) -> "World":
+        """Read a world folder written by :meth:`save` (or by the store's export)."""
+        from .io.registry import load as load_splats
+
+        folder = Path(folder)
+        meta_path = folder / "world.json"
+        if not meta_path.is_file():
+            raise FormatError(folder, "not a world folder (no world.json)")
+        if meta_path.stat().st_size > MAX_WORLD_JSON_BYTES:
+            raise FormatError(meta_path, "world.json is too large")
+        try:
+            meta = json.loads(meta_path.read_text())
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise FormatError(meta_path, f"invalid JSON: {e}") from None
+        if not isinstance(meta, dict) or meta.get("format") != WORLD_FORMAT:
+            raise FormatError(meta_path, f"not a {WORLD_FORMAT} file")
+        if int(meta.get("version", 0)) > WORLD_VERSION:
+            raise FormatError(meta_path, f"world version {meta.get('version')} is newer than this spatial supports ({WORLD_VERSION})")
+        files = meta.get("files") or {}
+        splat_name = files.get("splats") or "splats.ply"
+        splat_path = _inside(folder, splat_name)
+        splats = load_splats(splat_path)
+        collider = None
+        if files.get("collider"):
+            collider = load_mesh(_inside(folder, files["collider"]))
+        preview = None
+        if load_preview and files.get("preview") and _inside(folder, files["preview"]).is_file():
+            from PIL import Image
+
+            with Image.open(_inside(folder, files["preview"])) as im:
+                preview = np.asarray(im.convert("RGB"))
+        try:
+            labels = {int(k): str(v) for k, v in (meta.get("labels") or {}).items()}
+            cams = [Camera.from_dict(c) for c in meta.get("cameras") or []]
+            spawn = Spawn.from_dict(meta.get("spawn") or {})
+        except (TypeError, ValueError) as e:
+            raise FormatError(meta_path, f"bad field: {e}") from None
+        return cls(
+            splats=splats,
+            collider=collider,
+            spawn=spawn,
+            name=str(meta.get("name", folder.name)),
+            prompt=str(meta.get("prompt", "")),
+            spec=meta.get("spec"),
+            seed=meta.get("seed"),
+            generator=meta.get("generator") or {},
+            labels=labels or dict(DEFAULT_LEGEND),
+            cameras=cams,
+            metadata=meta.get("metadata") or {},
+            preview=preview,
+        )
+
+    def __repr__(self) -> str:
+        nf = 0 if self.collider is None else len(self.collider.faces)
+        return f"World(name={self.name!r}, splats={len(self.splats)}, collider_faces={nf}, spawn={self.spawn.position})"
+
+
+def _inside(folder: Path, name: str) -> Path:
+    """Resolve ``name`` inside ``folder``; refuse paths that escape it."""
+    p = (folder / name).resolve()
+    if not p.is_relative_to(folder.resolve()):
+        raise FormatError(folder, f"file reference {name!r} escapes the world folder")
+    return p
+
+
+def load_mesh(path: "str | os.PathLike"):
+    """Load a triangle mesh file (GLB/OBJ/PLY/STL) as one ``trimesh.Trimesh`` (scene nodes merged)."""
+    import trimesh
+
+    path = Path(path)
+    if not path.is_file():
+        raise FormatError(path, "mesh file is missing")
+    try:
+        m = trimesh.load(path, force="mesh", process=False)
+    except Exception as e:  # trimesh raises many types for bad files
+        raise FormatError(path, f"cannot read mesh: {e}") from None
+    if not isinstance(m, trimesh.Trimesh):
+        raise FormatError(path, "file holds no triangle mesh")
+    return m
