@@ -25,6 +25,14 @@ _LAZY = {
     "SpatialError": ("spatial.errors", "SpatialError"),
     "FormatError": ("spatial.errors", "FormatError"),
     "ValidationError": ("spatial.errors", "ValidationError"),
+    "fit": ("spatial.fit.fit", "fit"),
+    "reconstruct": ("spatial.fit.reconstruct", "reconstruct"),
+    "generate": ("spatial.generate.api", "generate"),
+    "render": ("spatial.render.api", "render"),
+    "rasterize": ("spatial.render.api", "rasterize"),
+    "RenderOutput": ("spatial.render.api", "RenderOutput"),
+    "export": ("spatial.export", "export"),
+    "batch": ("spatial.batch", None),
 }
 
 
@@ -33,7 +41,8 @@ def __getattr__(name: str):
         mod, attr = _LAZY[name]
     except KeyError:
         raise AttributeError(f"module 'spatial' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(mod), attr)
+    module = importlib.import_module(mod)
+    value = module if attr is None else getattr(module, attr)
     globals()[name] = value
     return value
 

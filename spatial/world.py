@@ -86,7 +86,8 @@ class World:
                 "preview": "preview.png" if has_preview else None,
             },
             "counts": {"splats": len(self.splats), "sh_degree": self.splats.sh_degree},
-            "created": self.metadata.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            # metadata["created"] = None keeps a world deterministic (generated worlds: same prompt + seed -> same bytes)
+            "created": self.metadata["created"] if "created" in self.metadata else datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
 
     # ------------------------------------------------------------------ save / load

@@ -2,7 +2,7 @@
 
 Each subcommand lives in its own module under ``spatial/cli/`` and exposes
 ``register(subparsers)`` which adds its parser and sets ``func`` (args -> exit code).
-Add new modules to :data:`COMMAND_MODULES`.
+Modules are discovered automatically; :data:`COMMAND_MODULES` only fixes the help order.
 """
 
 from __future__ import annotations
@@ -13,10 +13,20 @@ import sys
 
 from ..errors import SpatialError
 
+#: Preferred order in ``spatial --help``; every other module in this package with a ``register``
+#: function is added after these, alphabetically (so a new command needs no edit here).
 COMMAND_MODULES = [
-    "info",
-    "convert",
+    "app", "generate", "reconstruct", "info", "convert", "worlds", "edit", "checkout", "export-version",
+    "collider", "export", "render", "batch",
 ]
+
+
+def _command_modules() -> list[str]:
+    import pkgutil
+
+    found = {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")}
+    names = [n.replace("-", "_") for n in COMMAND_MODULES]
+    return [n for n in names if n in found] + sorted(found - set(names))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,8 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"spatial {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"{__name__}.{name}").register(sub)
+    for name in _command_modules():
+        mod = importlib.import_module(f"{__name__}.{name}")
+        if hasattr(mod, "register"):
+            mod.register(sub)
     return p
 
 

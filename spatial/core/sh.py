@@ -90,7 +90,7 @@ def sh_rotation_matrix(rot: torch.Tensor, degree: int) -> torch.Tensor:
     """Block-diagonal [K, K] matrix ``A`` so that rotating a splat by ``rot`` maps coefficients ``c -> A @ c``.
 
     Exact (bands are closed under rotation): solved per band by least squares on 64
-    well-spread directions, ``Y(R^T d) = Y(d) A^T``.
+    well-spread directions, ``Y(R^T d) = Y(d) A``.
     """
     rot = torch.as_tensor(rot, dtype=torch.float64)
     k = num_coeffs(degree)
@@ -102,8 +102,8 @@ def sh_rotation_matrix(rot: torch.Tensor, degree: int) -> torch.Tensor:
     for band in range(degree + 1):
         n = 2 * band + 1
         sl = slice(start, start + n)
-        sol = torch.linalg.lstsq(y_d[:, sl], y_rd[:, sl]).solution  # [n, n] = A_band^T
-        a[sl, sl] = sol.T
+        # Y(d) X = Y(R^T d); rotated coefficients are X @ c
+        a[sl, sl] = torch.linalg.lstsq(y_d[:, sl], y_rd[:, sl]).solution
         start += n
     return a
 

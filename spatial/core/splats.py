@@ -31,7 +31,10 @@ from .rotation import covariance, normalize_quat, quat_multiply, quat_to_rotmat,
 
 
 def _as_tensor(x, dtype=torch.float32, device=None) -> torch.Tensor:
+    """Tensor on ``device``; float tensors keep their precision (float64 stays float64), others become ``dtype``."""
     if isinstance(x, torch.Tensor):
+        if x.is_floating_point() and dtype.is_floating_point:
+            dtype = x.dtype
         return x.to(dtype=dtype, device=device) if device is not None else x.to(dtype=dtype)
     return torch.as_tensor(x, dtype=dtype, device=device)
 

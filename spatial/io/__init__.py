@@ -1,5 +1,12 @@
 """File I/O: splat formats (load/save by content and extension), atomic writes, world folders."""
 
-from .registry import FORMATS, detect_format, inspect, load, register_format, save
+import importlib
 
 __all__ = ["FORMATS", "detect_format", "inspect", "load", "register_format", "save"]
+
+
+def __getattr__(name: str):
+    # Resolved lazily so that ``spatial.io.atomic`` (used by the store) does not import torch.
+    if name in __all__:
+        return getattr(importlib.import_module(".registry", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -53,10 +53,10 @@ def _ensure_loaded() -> None:
 
 def _ext(path: Path) -> str:
     name = path.name.lower()
-    for fmt in FORMATS.values():
-        for ext in sorted(fmt.extensions, key=len, reverse=True):
-            if name.endswith(ext):
-                return ext
+    # longest match over all formats, so ".compressed.ply" wins over ".ply"
+    for ext in sorted((e for fmt in FORMATS.values() for e in fmt.extensions), key=len, reverse=True):
+        if name.endswith(ext):
+            return ext
     return path.suffix.lower()
 
 

@@ -1,0 +1,122 @@
+"""Making worlds for the app: text (spatial.generate), image, photos/video (spatial.reconstruct).
+
+Each maker returns a :class:`spatial.World`. The app calls whatever the installed spatial offers and
+says clearly what is not available yet; :func:`default_world` never fails (it falls back to the
+built-in courtyard when the generator is missing or breaks), so a first start always shows a world.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from typing import Any, Callable
+
+from spatial.errors import SpatialError, ValidationError
+from spatial.world import World
+
+log = logging.getLogger("spatial.app")
+
+QUALITIES = ("draft", "standard", "high")
+DEFAULT_PROMPT = "a sunny alpine meadow with pine trees and rocks by a small lake"
+
+
+class Unavailable(SpatialError):
+    """The installed spatial has no implementation of this way of making a world yet."""
+
+
+def _generate_fn() -> Callable | None:
+    try:
+        import spatial
+
+        fn = spatial.generate
+    except (AttributeError, ImportError):
+        return None
+    return fn if callable(fn) else None
+
+
+def generator_available() -> bool:
+    return _generate_fn() is not None
+
+
+def _call_with_supported(fn: Callable, **kwargs) -> Any:
+    """Call ``fn`` with the keyword arguments it accepts (drops None values it does not know)."""
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return fn(**{k: v for k, v in kwargs.items() if v is not None})
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return fn(**{k: v for k, v in kwargs.items() if v is not None})
+    missing = [k for k, v in kwargs.items() if v is not None and k not in params]
+    if missing:
+        raise Unavailable(f"this spatial's {getattr(fn, '__name__', 'function')}() does not accept {', '.join(missing)} yet")
+    return fn(**{k: v for k, v in kwargs.items() if k in params and v is not None})
+
+
+def spec_for_prompt(prompt: str, seed: int | None = None) -> dict | None:
+    """The editable scene specification the generator would use for ``prompt`` (None if unavailable)."""
+    for mod, name in (("spatial.generate", "spec_from_prompt"), ("spatial.generate", "prompt_to_spec"),
+                      ("spatial.generate.prompt", "spec_from_prompt")):
+        try:
+            m = __import__(mod, fromlist=[name])
+            fn = getattr(m, name)
+        except (ImportError, AttributeError):
+            continue
+        spec = _call_with_supported(fn, prompt=prompt, seed=seed) if seed is not None else fn(prompt)
+        return spec.to_dict() if hasattr(spec, "to_dict") else spec
+    return None
+
+
+def from_prompt(prompt: str, seed: int = 0, quality: str = "draft", spec: dict | None = None) -> World:
+    """Text -> world with spatial.generate."""
+    if quality not in QUALITIES:
+        raise ValidationError(f"quality must be one of {QUALITIES}, got {quality!r}")
+    if not (prompt or "").strip() and not spec:
+        raise ValidationError("write a prompt (or give a scene spec)")
+    fn = _generate_fn()
+    if fn is None:
+        raise Unavailable("text -> world needs spatial.generate, which is not installed in this build")
+    world = _call_with_supported(fn, prompt=prompt, seed=int(seed), quality=quality, spec=spec or None)
+    if not isinstance(world, World):
+        raise SpatialError(f"spatial.generate returned {type(world).__name__}, not a World")
+    return world
+
+
+def from_image(image_path: str, seed: int = 0, quality: str = "draft", prompt: str = "") -> World:
+    """Image -> world (a later issue): spatial.generate(image=...) when it accepts images."""
+    fn = _generate_fn()
+    if fn is None or "image" not in inspect.signature(fn).parameters:
+        raise Unavailable("image -> world is not available in this build yet (it arrives with the image -> world issue); "
+                          "use a text prompt for now")
+    return _call_with_supported(fn, image=image_path, prompt=prompt or None, seed=int(seed), quality=quality)
+
+
+def from_photos(paths: list[str], quality: str = "draft") -> World:
+    """Photos or a video -> world with spatial.reconstruct."""
+    try:
+        import spatial
+
+        fn = spatial.reconstruct
+    except (AttributeError, ImportError):
+        fn = None
+    if fn is None:
+        raise Unavailable("photos/video -> world needs spatial.reconstruct, which is not available in this build yet")
+    params = inspect.signature(fn).parameters
+    arg = paths if len(paths) != 1 else paths[0]
+    first = next(iter(params))
+    return _call_with_supported(fn, **{first: arg}, quality=quality if "quality" in params else None)
+
+
+def default_world(seed: int = 0) -> World:
+    """The world a first start shows: generated (draft) when the generator is installed, else built in."""
+    if generator_available():
+        try:
+            w = from_prompt(DEFAULT_PROMPT, seed=seed, quality="draft")
+            w.name = "Alpine meadow"
+            return w
+        except Exception as e:  # noqa: BLE001 - the app must still start
+            log.warning("default world: spatial.generate failed (%s); using the built-in world", e)
+    from .builders import fallback_world
+
+    w = fallback_world()
+    w.name = "Courtyard"
+    return w

@@ -1,0 +1,217 @@
+// Stage 5 (CPU): backward of the blending, one task per tile, back to front.
+//
+// Same splat-major traversal as the forward pass, in reverse list order starting at the last splat any
+// pixel of the tile blended. T is recovered per pixel by dividing by (1 - alpha) (gsplat's scheme,
+// starting from the exact float T_final kept by the forward pass). Gradients of a (tile, splat) pair are
+// reduced over the tile's pixels into that pair's own row of G, so no two tasks write the same memory:
+// the per-splat sum over tiles happens afterwards, in a fixed order (project_backward), without atomics.
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <vector>
+
+#include "parallel.h"
+#include "raster_cpu.h"
+#include "spatial/blend.h"
+
+namespace spatial::cpu {
+
+namespace {
+
+struct TileJob {
+  const CpuState* st;
+  const Inputs* in;
+  const BackwardGrads* g;
+  float* G;
+  float* v_bg_tile;  // [D] partial for this tile (or null)
+  int64_t tile;
+};
+
+template <int DT>
+SPATIAL_ALWAYS_INLINE int64_t tile_backward_impl(const TileJob& job, float* SPATIAL_RESTRICT scratch) {
+  const CpuState& st = *job.st;
+  const RasterConfig& cfg = st.cfg;
+  const int D = DT > 0 ? DT : cfg.D;
+  const int NG = 7 + D;
+  const int64_t TT = cfg.tiles_per_image();
+  const int c = (int)(job.tile / TT);
+  const int t = (int)(job.tile % TT);
+  const int tx0 = (t % cfg.tiles_x) * kTileSize, ty0 = (t / cfg.tiles_x) * kTileSize;
+  const int nx = std::min(kTileSize, cfg.width - tx0), ny = std::min(kTileSize, cfg.height - ty0);
+  const int64_t k0 = st.tile_offsets[job.tile];
+
+  alignas(64) float T[kTilePixels];
+  alignas(64) float Tf[kTilePixels];
+  alignas(64) float vD[kTilePixels];  // d loss / d accumulated depth
+  alignas(64) float q[kTilePixels];   // v_alpha_out - sum_ch bg_ch v_rgb_ch
+  alignas(64) int32_t last[kTilePixels];
+  // planar: vr[D][256], buf[D + 1][256]
+  alignas(64) float fixed[DT > 0 ? (2 * DT + 1) * kTilePixels : 1];
+  float* SPATIAL_RESTRICT vr = DT > 0 ? fixed : scratch;
+  float* SPATIAL_RESTRICT buf = vr + (size_t)D * kTilePixels;
+  std::fill(buf, buf + (size_t)(D + 1) * kTilePixels, 0.f);
+
+  const float* bg = job.in->backgrounds ? job.in->backgrounds + (int64_t)c * D : nullptr;
+  const int64_t img = (int64_t)c * cfg.pixels_per_image();
+  int32_t kmax = -1;
+  for (int p = 0; p < kTilePixels; ++p) {
+    const int xx = p % kTileSize, yy = p / kTileSize;
+    if (xx >= nx || yy >= ny) {
+      T[p] = Tf[p] = 1.f;
+      vD[p] = q[p] = 0.f;
+      last[p] = -1;
+      for (int ch = 0; ch < D; ++ch) vr[ch * kTilePixels + p] = 0.f;
+      continue;
+    }
+    const int64_t pix = img + (int64_t)(ty0 + yy) * cfg.width + tx0 + xx;
+    const float tf = st.T_final[pix];
+    T[p] = Tf[p] = tf;
+    last[p] = st.last[pix];
+    kmax = std::max(kmax, last[p]);
+    const float* v_rgb = job.g->v_rgb + pix * D;
+    float bg_dot = 0.f;
+    for (int ch = 0; ch < D; ++ch) {
+      vr[ch * kTilePixels + p] = v_rgb[ch];
+      if (bg) {
+        bg_dot += bg[ch] * v_rgb[ch];
+        job.v_bg_tile[ch] += tf * v_rgb[ch];
+      }
+    }
+    // expected depth = depth_acc / max(W, 1e-10) with W = sum w_i = 1 - T_final: the W term joins v_alpha
+    const float a = st.wsum[pix];
+    const float ac = max_f(a, 1e-10f);
+    const float v_ed = job.g->v_depth[pix];
+    vD[p] = v_ed / ac;
+    const float v_alpha = job.g->v_alpha[pix] - (a >= 1e-10f ? v_ed * st.depth_acc[pix] / (ac * ac) : 0.f);
+    q[p] = v_alpha - bg_dot;
+  }
+  if (kmax < 0) return 0;
+
+  const int32_t* ids = st.isect_ids.data();
+  const RasterSplat* splats = st.splats.data();
+  int64_t n_eval = 0;
+  alignas(64) float fac_l[8];
+  for (int64_t k = kmax; k >= k0; --k) {
+    if (k - 8 >= k0) __builtin_prefetch(&splats[ids[k - 8]]);
+    const int64_t f = ids[k];
+    const RasterSplat& s = splats[f];
+    const float* cz = DT > 0 ? s.cz : st.cz_wide.data() + f * (D + 1);
+    float colr[DT > 0 ? DT : 1];
+    if (DT > 0)
+      for (int ch = 0; ch < DT; ++ch) colr[ch] = cz[ch];
+    const int y_lo = std::max((int)s.y0, ty0), y_hi = std::min((int)s.y1, ty0 + kTileSize - 1);
+    const int x_lo = std::max((int)s.x0, tx0), x_hi = std::min((int)s.x1, tx0 + kTileSize - 1);
+    const SplatForm form = s.form();
+    const float ha = s.ha, op = s.op, z = cz[D], iyy = s.iyy, rf = (float)s.r;
+    const int32_t kk = (int32_t)k;
+    float g_mx = 0.f, g_my = 0.f, g_a = 0.f, g_b = 0.f, g_c = 0.f, g_o = 0.f, g_z = 0.f;
+    float* Gk = job.G + k * NG;
+    for (int ch = 0; ch < D; ++ch) Gk[7 + ch] = 0.f;
+    for (int y = y_lo; y <= y_hi; ++y) {
+      SplatRow row;
+      splat_row(form, (double)y + 0.5, (double)tx0, row);
+      int j0, j1;
+      row_span(row, ha, s.scut, tx0, &j0, &j1);
+      j0 = std::max(j0, x_lo);
+      j1 = std::min(j1, x_hi);
+      if (j0 > j1) continue;
+      const int rowp = (y - ty0) * kTileSize;
+      const float xc = row.xc, srow = row.srow, ru = row.ru, rv = row.v;
+      for (int blk = (j0 - tx0) >> 3; blk <= (j1 - tx0) >> 3; ++blk) {
+        const int pb = rowp + blk * 8;
+#pragma omp simd reduction(+ : g_mx, g_my, g_a, g_b, g_c, g_o, g_z)
+        for (int l = 0; l < 8; ++l) {
+          const int p = pb + l;
+          const float t = ((float)(blk * 8 + l) + 0.5f) - xc;
+          const float sigma = pixel_sigma(ha, srow, t);
+          const float vis = exp_f(-sigma);
+          const float alpha = splat_alpha(op, vis);
+          const bool valid = !splat_skipped(sigma, alpha) & (kk <= last[p]);
+          const float ra = 1.f / (1.f - alpha);
+          const float Tn = T[p] * ra;
+          const float fac = alpha * Tn;
+          float v_alpha = 0.f;
+          if (DT > 0) {
+            for (int ch = 0; ch < DT; ++ch) v_alpha += (colr[ch] * Tn - buf[ch * kTilePixels + p] * ra) * vr[ch * kTilePixels + p];
+          } else {
+            for (int ch = 0; ch < D; ++ch) v_alpha += (cz[ch] * Tn - buf[ch * kTilePixels + p] * ra) * vr[ch * kTilePixels + p];
+          }
+          v_alpha += (z * Tn - buf[D * kTilePixels + p] * ra) * vD[p];
+          v_alpha += Tf[p] * ra * q[p];
+          AlphaGrad gr;
+          splat_alpha_vjp(ha, rf, iyy, t, t + ru, rv, op, vis, v_alpha, gr);
+          g_a += valid ? gr.v_a : 0.f;
+          g_b += valid ? gr.v_b : 0.f;
+          g_c += valid ? gr.v_c : 0.f;
+          g_mx += valid ? gr.v_mx : 0.f;
+          g_my += valid ? gr.v_my : 0.f;
+          g_o += valid ? gr.v_opacity : 0.f;
+          const float fv = valid ? fac : 0.f;
+          g_z += fv * vD[p];
+          fac_l[l] = fv;
+          if (DT > 0) {
+            for (int ch = 0; ch < DT; ++ch) buf[ch * kTilePixels + p] += colr[ch] * fv;
+          } else {
+            for (int ch = 0; ch < D; ++ch) buf[ch * kTilePixels + p] += cz[ch] * fv;
+          }
+          buf[D * kTilePixels + p] += z * fv;
+          T[p] = valid ? Tn : T[p];
+        }
+        for (int ch = 0; ch < D; ++ch) {
+          float sc = 0.f;
+          for (int l = 0; l < 8; ++l) sc += fac_l[l] * vr[ch * kTilePixels + pb + l];
+          Gk[7 + ch] += sc;
+        }
+        n_eval += 8;
+      }
+    }
+    Gk[0] = g_mx;
+    Gk[1] = g_my;
+    Gk[2] = g_a;
+    Gk[3] = g_b;
+    Gk[4] = g_c;
+    Gk[5] = g_o;
+    Gk[6] = g_z;
+  }
+  return n_eval;
+}
+
+SPATIAL_CPU_CLONES int64_t tile_backward_d1(const TileJob& j, float* s) { return tile_backward_impl<1>(j, s); }
+SPATIAL_CPU_CLONES int64_t tile_backward_d2(const TileJob& j, float* s) { return tile_backward_impl<2>(j, s); }
+SPATIAL_CPU_CLONES int64_t tile_backward_d3(const TileJob& j, float* s) { return tile_backward_impl<3>(j, s); }
+SPATIAL_CPU_CLONES int64_t tile_backward_dn(const TileJob& j, float* s) { return tile_backward_impl<0>(j, s); }
+
+}  // namespace
+
+void rasterize_backward(const Inputs& in, const CpuState& st, const BackwardGrads& g, std::vector<float>& G, float* v_bg) {
+  const RasterConfig& cfg = st.cfg;
+  const int D = cfg.D;
+  const int NG = 7 + D;
+  const int64_t n_tiles = (int64_t)cfg.C * cfg.tiles_per_image();
+  G.assign((size_t)st.n_isects * NG, 0.f);
+  std::vector<float> bg_tiles(in.backgrounds ? (size_t)n_tiles * D : 0, 0.f);
+  int64_t (*fn)(const TileJob&, float*) = D == 1 ? tile_backward_d1 : D == 2 ? tile_backward_d2 : D == 3 ? tile_backward_d3 : tile_backward_dn;
+  const int nthreads = num_threads();
+  std::vector<std::vector<float>> scratch(nthreads);
+  if (D > 3)
+    for (auto& v : scratch) v.resize((size_t)(2 * D + 1) * kTilePixels);
+  std::atomic<int64_t> n_eval{0};
+  parallel_for(n_tiles, 1, [&](int64_t b, int64_t e, int tid) {
+    int64_t local = 0;
+    for (int64_t tile = b; tile < e; ++tile) {
+      TileJob job{&st, &in, &g, G.data(), in.backgrounds ? bg_tiles.data() + tile * D : nullptr, tile};
+      local += fn(job, D > 3 ? scratch[tid].data() : nullptr);
+    }
+    n_eval.fetch_add(local, std::memory_order_relaxed);
+  });
+  const_cast<CpuState&>(st).n_evaluated_bwd = n_eval.load();
+  if (v_bg) {
+    const int64_t TT = cfg.tiles_per_image();
+    std::memset(v_bg, 0, sizeof(float) * cfg.C * D);
+    if (in.backgrounds)
+      for (int64_t tile = 0; tile < n_tiles; ++tile)
+        for (int ch = 0; ch < D; ++ch) v_bg[(tile / TT) * D + ch] += bg_tiles[tile * D + ch];
+  }
+}
+
+}  // namespace spatial::cpu

@@ -1,0 +1,27 @@
+"""``spatial export WORLD --engine E -o DIR``: splats, named colliders, visual mesh, manifest, guide."""
+
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    from ..export.engines import ENGINES
+
+    p = sub.add_parser("export", help="export a world for a game engine or the web",
+                       description="Export a world folder for a game engine: splat files in the formats the engine's "
+                                   "importers read, a collider GLB with the engine's node naming, a vertex-coloured "
+                                   "visual mesh, manifest.json (units, axes, spawn, labels) and IMPORT.md.")
+    p.add_argument("world", help="world folder (world.json inside)")
+    p.add_argument("--engine", required=True, choices=sorted(ENGINES), help="target engine")
+    p.add_argument("-o", "--output", required=True, help="output folder")
+    p.add_argument("--name", help="scene name used for files and nodes (default: the world's name)")
+    p.add_argument("--no-convex", action="store_true", help="skip convex collider pieces")
+    p.add_argument("--no-visual", action="store_true", help="skip the visual mesh")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..export import export
+
+    manifest = export(args.world, args.engine, args.output, name=args.name, convex=not args.no_convex, visual=not args.no_visual)
+    print(f"exported for {args.engine}: {manifest.parent} (see {manifest.name} and IMPORT.md)")
+    return 0

@@ -1,0 +1,203 @@
+"""Resolving a (normalized) selection against a world: which splats, and which region of space.
+
+:func:`resolve_selection` returns a :class:`Resolved`: the sorted splat ids and, for geometric
+selections (box, sphere, ray with a radius, all), the :class:`Region` they describe, which the
+collider update uses (collider triangles whose three vertices lie in the region follow the edit).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import EditError, EmptySelectionError, SelectionRangeError
+from .state import WorldState
+
+
+# ---------------------------------------------------------------------- regions
+class Region:
+    """A region of space; ``contains(points [M,3]) -> bool [M]``."""
+
+    def contains(self, p: np.ndarray) -> np.ndarray:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class AllRegion(Region):
+    def contains(self, p):
+        return np.ones(p.shape[0], bool)
+
+
+@dataclass
+class BoxRegion(Region):
+    center: np.ndarray
+    half: np.ndarray
+    rot: np.ndarray | None = None  # 3x3, box axes in world
+
+    def contains(self, p):
+        p = np.asarray(p)
+        dt = p.dtype if p.dtype in (np.float32, np.float64) else np.float64
+        if self.rot is None:
+            lo, hi = (self.center - self.half).astype(dt), (self.center + self.half).astype(dt)
+            return np.all((p >= lo) & (p <= hi), axis=1)
+        d = p.astype(dt, copy=False) - self.center.astype(dt)
+        if self.rot is not None:
+            d = d @ self.rot  # world -> box frame (R^T d, row-vector form)
+        return np.all(np.abs(d) <= self.half, axis=1)
+
+
+@dataclass
+class SphereRegion(Region):
+    center: np.ndarray
+    radius: float
+
+    def contains(self, p):
+        p = np.asarray(p)
+        dt = p.dtype if p.dtype in (np.float32, np.float64) else np.float64
+        d = p.astype(dt, copy=False) - self.center.astype(dt)
+        return np.einsum("ij,ij->i", d, d) <= self.radius * self.radius
+
+
+def quat_to_matrix(q) -> np.ndarray:
+    w, x, y, z = (float(v) for v in q)
+    n = math.sqrt(w * w + x * x + y * y + z * z)
+    w, x, y, z = w / n, x / n, y / n, z / n
+    return np.array([
+        [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
+        [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
+        [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)],
+    ])
+
+
+def region_of(sel: dict) -> Region | None:
+    t = sel["type"]
+    if t == "all":
+        return AllRegion()
+    if t == "box":
+        if "min" in sel:
+            lo, hi = np.array(sel["min"], np.float64), np.array(sel["max"], np.float64)
+            return BoxRegion((lo + hi) / 2, (hi - lo) / 2)
+        rot = quat_to_matrix(sel["rotation"]) if "rotation" in sel else None
+        return BoxRegion(np.array(sel["center"], np.float64), np.array(sel["size"], np.float64) / 2, rot)
+    if t == "sphere":
+        return SphereRegion(np.array(sel["center"], np.float64), float(sel["radius"]))
+    return None
+
+
+# ---------------------------------------------------------------------- resolution
+@dataclass
+class Resolved:
+    ids: np.ndarray  # sorted unique int64
+    region: Region | None
+    hit: dict | None = None  # ray pick result, when the selection had a ray
+
+    def __len__(self) -> int:
+        return int(self.ids.size)
+
+
+def _points_in(state: WorldState, region: Region) -> np.ndarray:
+    return region.contains(state.table.col("means"))
+
+
+def _label_ids(state: WorldState, labels: list) -> list[int]:
+    legend = state.legend()
+    by_name = {v: k for k, v in legend.items()}
+    from ..core.labels import LABEL_IDS
+
+    out = []
+    for lab in labels:
+        if isinstance(lab, str):
+            if lab in by_name:
+                out.append(by_name[lab])
+            elif lab in LABEL_IDS:
+                out.append(LABEL_IDS[lab])
+            else:
+                raise EditError(f"unknown label {lab!r}; this world's labels: {sorted(legend.values())}")
+        else:
+            out.append(int(lab))
+    return out
+
+
+def _mask(state: WorldState, sel: dict, hits: list) -> np.ndarray:
+    n = state.n
+    t = sel["type"]
+    if t in ("all", "box", "sphere"):
+        return _points_in(state, region_of(sel))
+    if t == "label":
+        return np.isin(state.table.col("labels"), np.array(_label_ids(state, sel["labels"]), np.int32))
+    if t == "ids":
+        ids = np.asarray(sel["ids"], np.int64)
+        if ids.size and (ids.min() < 0 or ids.max() >= n):
+            bad = ids[(ids < 0) | (ids >= n)]
+            raise SelectionRangeError(f"splat ids out of range [0, {n}): {bad[:8].tolist()}{' ...' if bad.size > 8 else ''}")
+        m = np.zeros(n, bool)
+        m[ids] = True
+        return m
+    if t == "ray":
+        from .pick import pick_splat
+
+        hit = pick_splat(state, sel["origin"], sel["direction"], max_distance=sel.get("max_distance"),
+                         min_opacity=sel.get("min_opacity", 0.1))
+        m = np.zeros(n, bool)
+        if hit is None:
+            hits.append(None)
+            return m
+        hits.append(hit)
+        if sel.get("radius", 0.0) > 0:
+            m = SphereRegion(np.asarray(hit["point"]), sel["radius"]).contains(state.table.col("means"))
+        m[hit["id"]] = True
+        if sel.get("same_label"):
+            m &= state.table.col("labels") == state.table.col("labels")[hit["id"]]
+        return m
+    if t == "and":
+        m = _mask(state, sel["of"][0], hits)
+        for s in sel["of"][1:]:
+            m &= _mask(state, s, hits)
+        return m
+    if t == "or":
+        m = _mask(state, sel["of"][0], hits)
+        for s in sel["of"][1:]:
+            m |= _mask(state, s, hits)
+        return m
+    if t == "not":
+        return ~_mask(state, sel["of"], hits)
+    raise EditError(f"unknown selection type {t!r}")
+
+
+def resolve_selection(state: WorldState, sel: dict, allow_empty: bool = False) -> Resolved:
+    """Splat ids (sorted) selected by the normalized selection ``sel``; raises
+    :class:`EmptySelectionError` when nothing matches (unless ``allow_empty``)."""
+    hits: list = []
+    t = sel["type"]
+    if t == "ids":  # keep it O(k) for big worlds
+        n = state.n
+        ids = np.unique(np.asarray(sel["ids"], np.int64))
+        if ids.size and (ids[0] < 0 or ids[-1] >= n):
+            bad = ids[(ids < 0) | (ids >= n)]
+            raise SelectionRangeError(f"splat ids out of range [0, {n}): {bad[:8].tolist()}{' ...' if bad.size > 8 else ''}")
+    else:
+        ids = np.flatnonzero(_mask(state, sel, hits)).astype(np.int64)
+    region = region_of(sel)
+    hit = hits[0] if hits else None
+    if t == "ray" and hit is not None and sel.get("radius", 0.0) > 0 and not sel.get("same_label"):
+        region = SphereRegion(np.asarray(hit["point"], np.float64), float(sel["radius"]))
+    if ids.size == 0 and not allow_empty:
+        what = "the ray hit no splat" if (t == "ray" and hit is None) else "no splat matches"
+        raise EmptySelectionError(f"empty selection: {what} ({_describe(sel)})")
+    return Resolved(ids, region, hit)
+
+
+def _describe(sel: dict) -> str:
+    t = sel["type"]
+    if t == "box":
+        return f"box {sel.get('min', sel.get('center'))}..{sel.get('max', sel.get('size'))}"
+    if t == "sphere":
+        return f"sphere at {sel['center']} r={sel['radius']}"
+    if t == "label":
+        return f"labels {sel['labels']}"
+    if t == "ids":
+        return f"{len(sel['ids'])} ids"
+    if t == "ray":
+        return f"ray from {sel['origin']} towards {sel['direction']}"
+    return t

@@ -1,0 +1,118 @@
+"""Image-quality metrics for held-out views: PSNR, SSIM (3DGS's Gaussian-window SSIM) and LPIPS
+(only when the ``lpips`` package and its backbone weights are already on this machine).
+
+Images are float tensors in [0, 1], ``[H, W, 3]`` or ``[B, H, W, 3]`` (channels last, like the
+rasterizer's output).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+
+def _bchw(x: torch.Tensor) -> torch.Tensor:
+    if x.ndim == 3:
+        x = x[None]
+    if x.ndim != 4 or x.shape[-1] not in (1, 3, 4):
+        raise ValueError(f"expected [H,W,C] or [B,H,W,C] images, got {list(x.shape)}")
+    return x.permute(0, 3, 1, 2)
+
+
+def mse(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+    d = (a.float() - b.float()) ** 2
+    if mask is None:
+        return d.mean()
+    m = mask.float()
+    while m.ndim < d.ndim:
+        m = m[..., None]
+    m = m.expand_as(d)
+    return (d * m).sum() / m.sum().clamp_min(1e-12)
+
+
+def psnr(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor | None = None) -> float:
+    """Peak signal-to-noise ratio in dB for images in [0, 1] (identical images give inf)."""
+    m = float(mse(a, b, mask))
+    return float("inf") if m <= 0 else -10.0 * math.log10(m)
+
+
+@lru_cache(maxsize=8)
+def _gaussian_window(size: int, sigma: float, channels: int) -> torch.Tensor:
+    x = torch.arange(size, dtype=torch.float32) - (size - 1) / 2
+    g = torch.exp(-(x**2) / (2 * sigma**2))
+    g = g / g.sum()
+    w2 = g[:, None] @ g[None, :]
+    return w2.expand(channels, 1, size, size).contiguous()
+
+
+def ssim_map(a: torch.Tensor, b: torch.Tensor, window: int = 11, sigma: float = 1.5) -> torch.Tensor:
+    """Per-pixel SSIM ``[B, C, H, W]`` as in 3DGS (``utils/loss_utils.py``): 11x11 Gaussian window,
+    sigma 1.5, zero padding ("same" size), C1 = 0.01^2, C2 = 0.03^2. Differentiable."""
+    x, y = _bchw(a), _bchw(b)
+    c = x.shape[1]
+    w = _gaussian_window(window, sigma, c).to(x.device, x.dtype)
+    pad = window // 2
+    # one conv for the five moments
+    stack = torch.cat([x, y, x * x, y * y, x * y], 1)
+    ww = w.repeat(5, 1, 1, 1)
+    mu = F.conv2d(stack, ww, padding=pad, groups=5 * c)
+    mu_x, mu_y, exx, eyy, exy = mu.split(c, 1)
+    sxx, syy, sxy = exx - mu_x**2, eyy - mu_y**2, exy - mu_x * mu_y
+    c1, c2 = 0.01**2, 0.03**2
+    return ((2 * mu_x * mu_y + c1) * (2 * sxy + c2)) / ((mu_x**2 + mu_y**2 + c1) * (sxx + syy + c2))
+
+
+def ssim(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+    """Mean SSIM (a 0-dim tensor, differentiable); with ``mask`` [H,W] the mean over masked pixels."""
+    m = ssim_map(a, b)
+    if mask is None:
+        return m.mean()
+    mm = mask.float()
+    mm = mm.reshape(1, 1, *mm.shape[-2:]).expand_as(m)
+    return (m * mm).sum() / mm.sum().clamp_min(1e-12)
+
+
+# ---------------------------------------------------------------------------------------------- LPIPS
+def _lpips_weights_present() -> bool:
+    try:
+        import lpips  # noqa: F401
+    except ImportError:
+        return False
+    hub = Path(os.environ.get("TORCH_HOME", Path.home() / ".cache" / "torch")) / "hub" / "checkpoints"
+    return hub.is_dir() and any(p.name.startswith("alexnet") for p in hub.iterdir())
+
+
+def lpips_available() -> bool:
+    """True when LPIPS can run without downloading anything (``lpips`` package + AlexNet weights cached)."""
+    return _lpips_weights_present()
+
+
+@lru_cache(maxsize=1)
+def _lpips_model():
+    import lpips
+
+    return lpips.LPIPS(net="alex", verbose=False).eval()
+
+
+def lpips(a: torch.Tensor, b: torch.Tensor) -> float | None:
+    """LPIPS (AlexNet) or None when its weights are not available locally (never downloads)."""
+    if not lpips_available():
+        return None
+    with torch.no_grad():
+        return float(_lpips_model()(_bchw(a) * 2 - 1, _bchw(b) * 2 - 1).mean())
+
+
+def image_metrics(pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor | None = None, with_lpips: bool = False) -> dict:
+    """{"psnr", "ssim"[, "lpips"]} for one image pair."""
+    pred = pred.detach().float().clamp(0, 1)
+    target = target.detach().float()
+    with torch.no_grad():
+        out = {"psnr": psnr(pred, target, mask), "ssim": float(ssim(pred, target, mask))}
+    if with_lpips:
+        out["lpips"] = lpips(pred, target)
+    return out

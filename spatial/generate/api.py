@@ -1,0 +1,63 @@
+"""``spatial.generate``: prompt (or spec) -> :class:`~spatial.world.World`."""
+
+from __future__ import annotations
+
+import os
+
+from ..errors import ValidationError
+from ..world import World
+from .prompt import parse_prompt
+from .spec import SceneSpec
+
+
+def generate(prompt: str = "", seed: int | None = None, quality: str = "draft", splats: int | None = None,
+             spec: "SceneSpec | dict | str | os.PathLike | None" = None, preview: bool = True, refine: bool | None = None,
+             use_embedding: "bool | str" = "auto", progress: bool = False, method: str = "procedural", learned=None) -> World:
+    """Generate a walkable splat world offline.
+
+    Args:
+        prompt: text such as ``"a misty pine forest with a lake at sunset"``.
+        seed: world seed; ``None`` derives it from the prompt (same prompt -> same world).
+        quality: ``"draft"`` (~100k splats, seconds), ``"standard"`` (~500k, refined with
+            :func:`spatial.fit`), ``"high"`` (~2M, refined longer).
+        splats: explicit splat budget overriding the tier's.
+        spec: a :class:`SceneSpec`, a dict or a spec JSON file; replaces the prompt reading
+            (the prompt is then only recorded). ``seed`` given here overrides the spec's seed.
+        preview: render ``World.preview`` from the spawn point.
+        refine: force the fit refinement on/off (default: on for standard/high).
+        use_embedding: ``"auto"``/``True``/``False`` - see :func:`spatial.generate.prompt.parse_prompt`.
+        progress: show a tqdm bar over the stages.
+        method: ``"procedural"`` (default, offline, no weights) or ``"learned"``: text -> image with a
+            local diffusers pipeline (``learned={"model_dir": ...}`` or ``$SPATIAL_TEXT2IMAGE_MODEL``),
+            then image -> world (:mod:`spatial.generate.learned`).
+
+    Returns the :class:`~spatial.world.World` (call ``.save(folder)`` to write it).
+    """
+    from .world_builder import build_world
+
+    if method == "learned":
+        from .learned import generate_learned
+
+        return generate_learned(prompt, seed=0 if seed is None else int(seed), config=learned)
+    if method != "procedural":
+        raise ValidationError(f"method must be 'procedural' or 'learned', got {method!r}")
+    analysis = None
+    if spec is not None:
+        if isinstance(spec, SceneSpec):
+            sp = SceneSpec.from_dict(spec.to_dict())
+        elif isinstance(spec, dict):
+            sp = SceneSpec.from_dict(spec)
+        elif isinstance(spec, (str, os.PathLike)):
+            sp = SceneSpec.load(spec)
+        else:
+            raise ValidationError(f"spec must be a SceneSpec, a dict or a path, got {type(spec).__name__}")
+        if seed is not None:
+            sp.seed = int(seed)
+    else:
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise ValidationError("give a non-empty prompt or a spec")
+        if len(prompt) > 2000:
+            raise ValidationError(f"prompt is {len(prompt)} characters; the limit is 2000")
+        sp, an = parse_prompt(prompt, seed=seed, use_embedding=use_embedding)
+        analysis = an.to_dict()
+    return build_world(sp, quality=quality, splats=splats, prompt=prompt, analysis=analysis, preview=preview, refine=refine, progress=progress)

@@ -1,0 +1,590 @@
+"""The embedded world store: worlds, versions and tags in SQLite, arrays in content-addressed files.
+
+Layout of a store folder::
+
+    store.db             SQLite (WAL): worlds, versions, tags, events
+    store.db-wal/-shm    SQLite's write-ahead log
+    objects/ab/abcd...   content-addressed objects (snapshot chunks + manifests, deltas, previews)
+
+A version is its nearest snapshot plus the deltas after it. Every edit stores only its delta;
+snapshots are written by *compaction* (when a handle opens or closes a world whose head is
+``snapshot_every`` or more deltas from a snapshot, or on :meth:`WorldHandle.compact`), never inside an
+edit, so an edit costs O(splats touched). Snapshot chunks are content-addressed, so snapshots share
+unchanged chunks.
+
+Crash safety: objects are written atomically and fsynced *before* the SQLite transaction that
+references them commits; a crash leaves either the committed version or nothing visible (an orphan
+object at most, removed by :meth:`Store.gc`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import OrderedDict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..edit.delta import Delta
+from ..edit.state import WorldState
+from . import codec, db
+from .errors import ImportTooLargeError, InvalidNameError, StoreCorruptError, StoreError, WorldNotFoundError
+from .objects import ObjectStore, dir_bytes
+from .paths import check_name, default_author, resolve_store_dir
+from .records import CheckReport, Event, Version, WorldInfo
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+class _LRU:
+    """Byte-bounded LRU of immutable values."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._d: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, k):
+        v = self._d.get(k)
+        if v is None:
+            return None
+        self._d.move_to_end(k)
+        return v[0]
+
+    def put(self, k, v, nbytes: int) -> None:
+        if nbytes > self.max_bytes:
+            return
+        if k in self._d:
+            self._bytes -= self._d.pop(k)[1]
+        self._d[k] = (v, nbytes)
+        self._bytes += nbytes
+        while self._bytes > self.max_bytes and self._d:
+            _, (_, b) = self._d.popitem(last=False)
+            self._bytes -= b
+
+    def clear(self) -> None:
+        self._d.clear()
+        self._bytes = 0
+
+
+class Store:
+    """A folder of versioned worlds.
+
+    ``Store(path=None)``: ``path`` or ``$SPATIAL_STORE`` or the platform user data folder.
+    ``snapshot_every``: compaction writes a snapshot once a head is this many deltas past one
+    (default 100, ``$SPATIAL_SNAPSHOT_EVERY``). ``author``: recorded on every change (default
+    ``$SPATIAL_AUTHOR`` or the login name). ``max_import_bytes``: size limit for imported files and
+    folders (default 4 GiB, ``$SPATIAL_MAX_IMPORT_BYTES``). ``asset_roots``: folders edit ops may read
+    mesh files / world folders from (None = anywhere; a server must set it).
+
+    Typical use::
+
+        store = spatial.Store()
+        w = store.import_world("out/garden", name="garden")   # or store.open("garden")
+        w.apply({"op": "delete", "select": {"type": "sphere", "center": [0, 1, 0], "radius": 0.5}})
+        w.undo(); w.redo(); w.tag("before-trees")
+        world = w.world()                                      # a spatial.World at the handle's version
+    """
+
+    def __init__(self, path: "str | os.PathLike | None" = None, *, snapshot_every: int | None = None,
+                 author: str | None = None, max_import_bytes: int | None = None,
+                 asset_roots: list | None = None, cache_bytes: int | None = None):
+        self.path = resolve_store_dir(path).resolve()
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.objects = ObjectStore(self.path / "objects")
+        self.snapshot_every = int(snapshot_every or _env_int("SPATIAL_SNAPSHOT_EVERY", 100))
+        if self.snapshot_every < 1:
+            raise StoreError("snapshot_every must be >= 1")
+        self.author = (author or default_author())[:200]
+        self.max_import_bytes = int(max_import_bytes or _env_int("SPATIAL_MAX_IMPORT_BYTES", 4 * 1024**3))
+        self.asset_roots = [Path(p) for p in asset_roots] if asset_roots is not None else None
+        self._lock = threading.RLock()
+        try:
+            self._con = db.connect(self.path / "store.db")
+        except Exception as e:  # sqlite3.DatabaseError, RuntimeError
+            raise StoreError(f"cannot open store database {self.path / 'store.db'}: {e}") from None
+        self._snapshots = _LRU(int(cache_bytes or _env_int("SPATIAL_STORE_CACHE_BYTES", 2 * 1024**3)))
+        self._deltas = _LRU(256 * 1024**2)
+
+    # ------------------------------------------------------------------ lifecycle
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+            self._snapshots.clear()
+            self._deltas.clear()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    @property
+    def con(self):
+        if self._con is None:
+            raise StoreError("store is closed")
+        return self._con
+
+    # ------------------------------------------------------------------ low-level lookups
+    def _world_row(self, name: str):
+        row = self.con.execute("SELECT * FROM worlds WHERE name=?", (name,)).fetchone()
+        if row is None:
+            raise WorldNotFoundError(f"no world named {name!r} in {self.path}")
+        return row
+
+    def _world_row_by_id(self, wid: int):
+        row = self.con.execute("SELECT * FROM worlds WHERE id=?", (wid,)).fetchone()
+        if row is None:
+            raise WorldNotFoundError("the world was deleted")
+        return row
+
+    def _version_row(self, vid: int):
+        row = self.con.execute("SELECT * FROM versions WHERE id=?", (vid,)).fetchone()
+        if row is None:
+            raise StoreCorruptError(f"version id {vid} is missing")
+        return row
+
+    def _resolve_version(self, world_row, ref) -> Any:
+        """A version row from a number, 'v12', 'head', 'head~2' or a tag name."""
+        wid = world_row["id"]
+        if ref is None or ref == "head":
+            return self._version_row(world_row["head"])
+        if isinstance(ref, str) and ref.startswith("head~") and ref[5:].isdigit():
+            row = self._version_row(world_row["head"])
+            for _ in range(int(ref[5:])):
+                if row["parent"] is None:
+                    raise WorldNotFoundError(f"world {world_row['name']!r} has no version {ref!r}")
+                row = self._version_row(row["parent"])
+            return row
+        num = None
+        if isinstance(ref, int) and not isinstance(ref, bool):
+            num = ref
+        elif isinstance(ref, str):
+            s = ref[1:] if ref[:1] in ("v", "V") and ref[1:].isdigit() else ref
+            if s.isdigit():
+                num = int(s)
+            else:
+                row = self.con.execute("SELECT v.* FROM tags t JOIN versions v ON v.id=t.version WHERE t.world_id=? AND t.name=?",
+                                       (wid, ref)).fetchone()
+                if row is None:
+                    raise WorldNotFoundError(f"world {world_row['name']!r} has no version or tag {ref!r}")
+                return row
+        if num is None:
+            raise WorldNotFoundError(f"bad version reference {ref!r}")
+        row = self.con.execute("SELECT * FROM versions WHERE world_id=? AND num=?", (wid, num)).fetchone()
+        if row is None:
+            raise WorldNotFoundError(f"world {world_row['name']!r} has no version {num}")
+        return row
+
+    def _num_of(self, vid: int | None) -> int | None:
+        if vid is None:
+            return None
+        return int(self._version_row(vid)["num"])
+
+    def _tags_by_version(self, wid: int) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for r in self.con.execute("SELECT name, version FROM tags WHERE world_id=? ORDER BY name", (wid,)):
+            out.setdefault(r["version"], []).append(r["name"])
+        return out
+
+    def _version_record(self, row, world_row=None, tags=None) -> Version:
+        world_row = world_row or self._world_row_by_id(row["world_id"])
+        tags = tags if tags is not None else self._tags_by_version(world_row["id"])
+        return Version(
+            world=world_row["name"],
+            num=int(row["num"]),
+            parent=self._num_of(row["parent"]),
+            kind=row["kind"],
+            author=row["author"],
+            created=row["created"],
+            op=json.loads(row["op"]) if row["op"] else None,
+            summary=json.loads(row["summary"]) if row["summary"] else None,
+            n_splats=int(row["n_splats"]),
+            n_faces=int(row["n_faces"]),
+            tags=tags.get(row["id"], []),
+            is_head=row["id"] == world_row["head"],
+            has_snapshot=row["snapshot"] is not None,
+            delta_bytes=int(row["delta_bytes"]),
+        )
+
+    def _event(self, wid: int, action: str, author: str, version_id: int | None, detail: dict | None = None) -> None:
+        self.con.execute("INSERT INTO events(world_id, at, author, action, version, detail) VALUES(?,?,?,?,?,?)",
+                         (wid, now_iso(), author, action, version_id, json.dumps(detail) if detail else None))
+
+    # ------------------------------------------------------------------ objects
+    def _get_object(self, h: str, max_bytes: int | None = None) -> bytes:
+        return self.objects.get(h, verify=True, max_bytes=max_bytes)
+
+    def _load_delta(self, h: str) -> Delta:
+        d = self._deltas.get(h)
+        if d is None:
+            d = codec.decode_delta(self._get_object(h), what=f"delta {h[:12]}")
+            self._deltas.put(h, d, d.nbytes() + 1024)
+        return d
+
+    def _load_snapshot(self, manifest_hash: str) -> WorldState:
+        """A state the caller owns (copy-on-write over a cached snapshot)."""
+        st = self._snapshots.get(manifest_hash)
+        if st is None:
+            m = codec.parse_manifest(self._get_object(manifest_hash, max_bytes=256 * 1024**2), f"snapshot {manifest_hash[:12]}")
+            st = codec.read_snapshot(m, self._get_object)
+            self._snapshots.put(manifest_hash, st, st.nbytes())
+        return st.share()
+
+    def _write_snapshot(self, state: WorldState) -> tuple[str, int]:
+        return codec.write_snapshot(state, self.objects.put)
+
+    def _chain(self, vid: int) -> list:
+        """Version rows from the nearest snapshot (first) to ``vid`` (last)."""
+        rows = list(self.con.execute(
+            """WITH RECURSIVE c(id, parent, snapshot, delta, depth) AS (
+                   SELECT id, parent, snapshot, delta, 0 FROM versions WHERE id=?
+                   UNION ALL
+                   SELECT v.id, v.parent, v.snapshot, v.delta, c.depth + 1 FROM versions v JOIN c ON v.id = c.parent
+                   WHERE c.snapshot IS NULL AND c.depth < 1000000)
+               SELECT id, parent, snapshot, delta FROM c ORDER BY depth DESC""", (vid,)))
+        if not rows or rows[0]["snapshot"] is None:
+            raise StoreCorruptError(f"version id {vid} has no snapshot in its ancestry")
+        return rows
+
+    def _materialize(self, vid: int) -> WorldState:
+        with self._lock:
+            chain = self._chain(vid)
+            state = self._load_snapshot(chain[0]["snapshot"])
+            for r in chain[1:]:
+                if r["delta"] is None:
+                    raise StoreCorruptError(f"version id {r['id']} has neither a snapshot nor a delta")
+                self._load_delta(r["delta"]).apply_inplace(state, keep_inverse=False)
+            return state
+
+    # ------------------------------------------------------------------ worlds
+    def list(self) -> list[WorldInfo]:
+        """Every world, most recently updated first."""
+        with self._lock:
+            rows = list(self.con.execute("SELECT * FROM worlds ORDER BY updated DESC, name"))
+            return [self._info(r) for r in rows]
+
+    def names(self) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self.con.execute("SELECT name FROM worlds ORDER BY name")]
+
+    def __contains__(self, name: str) -> bool:
+        with self._lock:
+            return self.con.execute("SELECT 1 FROM worlds WHERE name=?", (name,)).fetchone() is not None
+
+    def info(self, name: str) -> WorldInfo:
+        with self._lock:
+            return self._info(self._world_row(name))
+
+    def _info(self, w) -> WorldInfo:
+        head = self._version_row(w["head"])
+        count = self.con.execute("SELECT COUNT(*) FROM versions WHERE world_id=?", (w["id"],)).fetchone()[0]
+        tags = {r["name"]: int(r["num"]) for r in self.con.execute(
+            "SELECT t.name, v.num FROM tags t JOIN versions v ON v.id=t.version WHERE t.world_id=? ORDER BY t.name", (w["id"],))}
+        return WorldInfo(name=w["name"], head=int(head["num"]), versions=int(count), n_splats=int(head["n_splats"]),
+                         n_faces=int(head["n_faces"]), created=w["created"], updated=w["updated"], tags=tags,
+                         can_undo=head["parent"] is not None, can_redo=bool(json.loads(w["redo"])),
+                         has_preview=head["preview"] is not None)
+
+    def open(self, name: str, version=None, compact: bool = True):
+        """A :class:`WorldHandle` on world ``name`` at its head (or at ``version``, read-only until
+        you :meth:`~WorldHandle.checkout` it). Opening a head with a long delta chain compacts it."""
+        from .handle import WorldHandle
+
+        with self._lock:
+            w = self._world_row(name)
+            row = self._resolve_version(w, version)
+            h = WorldHandle(self, int(w["id"]), int(row["id"]))
+            if compact and version is None and int(row["chain"]) >= self.snapshot_every:
+                h.compact()
+            return h
+
+    def world(self, name: str, version=None):
+        """A :class:`spatial.World` of ``name`` at ``version`` (default: head)."""
+        with self._lock:
+            w = self._world_row(name)
+            row = self._resolve_version(w, version)
+            state = self._materialize(int(row["id"]))
+            return state.to_world(preview=self._preview_array(row, state))
+
+    def import_world(self, source, name: str | None = None, author: str | None = None):
+        """Add a world: ``source`` is a :class:`spatial.World`, a World folder, or a splat file
+        (.ply/.spz/.splat/.glb). Files are size-limited (``max_import_bytes``). Returns a handle."""
+        from ..world import World
+
+        if isinstance(source, World):
+            world = source
+        else:
+            p = Path(source)
+            if p.is_dir():
+                size = dir_bytes(p)
+                if size > self.max_import_bytes:
+                    raise ImportTooLargeError(f"{p}: world folder is {size} bytes, over the import limit of "
+                                              f"{self.max_import_bytes} (SPATIAL_MAX_IMPORT_BYTES)")
+                world = World.load(p)
+            elif p.is_file():
+                size = p.stat().st_size
+                if size > self.max_import_bytes:
+                    raise ImportTooLargeError(f"{p}: file is {size} bytes, over the import limit of "
+                                              f"{self.max_import_bytes} (SPATIAL_MAX_IMPORT_BYTES)")
+                from ..io.registry import load
+
+                world = World(load(p), name=p.name.split(".")[0])
+            else:
+                raise StoreError(f"nothing to import at {p}")
+        name = check_name(name or _safe_name(world.name))
+        state = WorldState.from_world(world)
+        state.meta["name"] = name
+        preview = None
+        if world.preview is not None:
+            from .preview import png_bytes
+
+            preview = self.objects.put(png_bytes(world.preview))
+        return self._create(name, state, author, kind="import", op={"source": str(source) if not isinstance(source, World) else "<World>"},
+                            preview=preview)
+
+    def create(self, name: str, world, author: str | None = None):
+        """Add a :class:`spatial.World` under ``name`` (same as ``import_world(world, name)``)."""
+        return self.import_world(world, name=name, author=author)
+
+    def _create(self, name: str, state: WorldState, author: str | None, kind: str, op: dict | None,
+                preview: str | None = None, manifest: tuple[str, int] | None = None):
+        from .handle import WorldHandle
+
+        author = author or self.author
+        state.compact_collider()
+        mh, nbytes = manifest or self._write_snapshot(state)
+        with self._lock, db.transaction(self.con):
+            if self.con.execute("SELECT 1 FROM worlds WHERE name=?", (name,)).fetchone():
+                raise InvalidNameError(f"a world named {name!r} already exists in {self.path}")
+            t = now_iso()
+            cur = self.con.execute("INSERT INTO worlds(name, head, redo, next_num, base_bytes, created, updated) "
+                                   "VALUES(?, NULL, '[]', 1, ?, ?, ?)", (name, nbytes, t, t))
+            wid = cur.lastrowid
+            cur = self.con.execute(
+                "INSERT INTO versions(world_id, num, parent, kind, delta, snapshot, snapshot_bytes, chain, chain_bytes, "
+                "n_splats, n_faces, author, created, op, summary, preview) VALUES(?,0,NULL,?,NULL,?,?,0,0,?,?,?,?,?,?,?)",
+                (wid, kind, mh, nbytes, state.n, int(state.collider_faces.shape[0]), author, t,
+                 json.dumps(op) if op else None, None, preview))
+            vid = cur.lastrowid
+            self.con.execute("UPDATE worlds SET head=? WHERE id=?", (vid, wid))
+            self._event(wid, kind, author, vid, op)
+        h = WorldHandle(self, wid, vid)
+        h._state = state
+        return h
+
+    def export(self, name: str, folder: "str | os.PathLike", version=None, splat_format: str = "ply") -> Path:
+        """Write version ``version`` (default head) of ``name`` as a World folder (atomically)."""
+        w = self.world(name, version)
+        return w.save(folder, splat_format=splat_format)
+
+    def rename(self, name: str, new_name: str, author: str | None = None) -> None:
+        check_name(new_name)
+        with self._lock, db.transaction(self.con):
+            w = self._world_row(name)
+            if self.con.execute("SELECT 1 FROM worlds WHERE name=?", (new_name,)).fetchone():
+                raise InvalidNameError(f"a world named {new_name!r} already exists")
+            self.con.execute("UPDATE worlds SET name=?, updated=? WHERE id=?", (new_name, now_iso(), w["id"]))
+            self._event(w["id"], "rename", author or self.author, None, {"from": name, "to": new_name})
+
+    def duplicate(self, name: str, new_name: str, version=None, author: str | None = None):
+        """Copy world ``name`` (at ``version``, default head) as a new world with a single version.
+        Cheap: the copy's snapshot shares every unchanged chunk object with the original."""
+        check_name(new_name)
+        with self._lock:
+            w = self._world_row(name)
+            row = self._resolve_version(w, version)
+            state = self._materialize(int(row["id"]))
+            state.meta["name"] = new_name
+            manifest = None
+            return self._create(new_name, state, author, kind="duplicate",
+                                op={"from": name, "version": int(row["num"])}, preview=row["preview"], manifest=manifest)
+
+    def delete(self, name: str, author: str | None = None) -> None:
+        """Remove a world and its history (objects are reclaimed by :meth:`gc`)."""
+        with self._lock, db.transaction(self.con):
+            w = self._world_row(name)
+            self.con.execute("DELETE FROM tags WHERE world_id=?", (w["id"],))
+            self.con.execute("DELETE FROM events WHERE world_id=?", (w["id"],))
+            self.con.execute("UPDATE worlds SET head=NULL WHERE id=?", (w["id"],))
+            self.con.execute("DELETE FROM versions WHERE world_id=?", (w["id"],))
+            self.con.execute("DELETE FROM worlds WHERE id=?", (w["id"],))
+
+    def history(self, name: str, all_versions: bool = False) -> list[Version]:
+        """Versions of ``name``, newest first: the head's ancestry, or every version (branches left
+        behind by undo + edit included) with ``all_versions=True``."""
+        with self._lock:
+            w = self._world_row(name)
+            tags = self._tags_by_version(w["id"])
+            rows = {r["id"]: r for r in self.con.execute("SELECT * FROM versions WHERE world_id=?", (w["id"],))}
+            if all_versions:
+                order = sorted(rows.values(), key=lambda r: -r["num"])
+            else:
+                order, vid = [], w["head"]
+                while vid is not None:
+                    order.append(rows[vid])
+                    vid = rows[vid]["parent"]
+            nums = {vid: int(r["num"]) for vid, r in rows.items()}
+            out = []
+            for r in order:
+                v = self._version_record(r, w, tags)
+                v.parent = nums.get(r["parent"]) if r["parent"] is not None else None
+                out.append(v)
+            return out
+
+    def events(self, name: str, limit: int = 200) -> list[Event]:
+        """Who did what when (edits, undo, redo, checkout, tag, rename, compact), newest first."""
+        with self._lock:
+            w = self._world_row(name)
+            rows = self.con.execute("SELECT e.*, v.num FROM events e LEFT JOIN versions v ON v.id=e.version "
+                                    "WHERE e.world_id=? ORDER BY e.id DESC LIMIT ?", (w["id"], limit))
+            return [Event(r["at"], r["author"], r["action"], r["num"], json.loads(r["detail"]) if r["detail"] else None)
+                    for r in rows]
+
+    # ------------------------------------------------------------------ previews
+    def _preview_array(self, row, state: WorldState | None = None):
+        from .preview import png_to_array
+
+        data = self.preview_png_for_row(row, state)
+        return png_to_array(data) if data else None
+
+    def preview_png_for_row(self, row, state: WorldState | None = None) -> bytes:
+        from .preview import png_bytes, render_preview
+
+        if row["preview"]:
+            return self._get_object(row["preview"], max_bytes=64 * 1024**2)
+        if state is None:
+            state = self._materialize(int(row["id"]))
+        data = png_bytes(render_preview(state))
+        h = self.objects.put(data)
+        with self._lock:
+            self.con.execute("UPDATE versions SET preview=? WHERE id=? AND preview IS NULL", (h, row["id"]))
+        return data
+
+    def preview_png(self, name: str, version=None) -> bytes:
+        """PNG bytes of the preview of ``name`` at ``version`` (default head), rendered on first use
+        after an edit and cached. Use it as the world's thumbnail."""
+        with self._lock:
+            w = self._world_row(name)
+            return self.preview_png_for_row(self._resolve_version(w, version))
+
+    # ------------------------------------------------------------------ integrity
+    def _referenced(self, problems: list[str] | None = None) -> dict[str, int | None]:
+        """Every object a committed version references -> expected size (None = unknown)."""
+        refs: dict[str, int | None] = {}
+        for r in self.con.execute("SELECT id, world_id, num, delta, snapshot, preview FROM versions"):
+            for h in (r["delta"], r["preview"]):
+                if h:
+                    refs.setdefault(h, None)
+            if r["snapshot"]:
+                refs.setdefault(r["snapshot"], None)
+                try:
+                    m = codec.parse_manifest(self._get_object(r["snapshot"], max_bytes=256 * 1024**2))
+                    for oh, size in codec.manifest_objects(m):
+                        refs[oh] = size
+                except (StoreCorruptError, KeyError, TypeError, ValueError) as e:
+                    if problems is not None:
+                        problems.append(f"version id {r['id']} (world id {r['world_id']}, v{r['num']}): snapshot: {e}")
+        return refs
+
+    def check(self, deep: bool = False) -> CheckReport:
+        """Verify the database and every object a committed version references (hashes and sizes).
+        ``deep=True`` also materializes every world's head. Read-only."""
+        problems: list[str] = []
+        with self._lock:
+            ic = self.con.execute("PRAGMA integrity_check").fetchone()[0]
+            if ic != "ok":
+                problems.append(f"sqlite integrity_check: {ic}")
+            fk = list(self.con.execute("PRAGMA foreign_key_check"))
+            if fk:
+                problems.append(f"sqlite foreign_key_check: {len(fk)} dangling references")
+            worlds = list(self.con.execute("SELECT * FROM worlds"))
+            versions = {r["id"]: r for r in self.con.execute("SELECT * FROM versions")}
+            for w in worlds:
+                hv = versions.get(w["head"])
+                if hv is None or hv["world_id"] != w["id"]:
+                    problems.append(f"world {w['name']!r}: head points to a missing version")
+                try:
+                    redo = json.loads(w["redo"])
+                    if any(versions.get(v) is None or versions[v]["world_id"] != w["id"] for v in redo):
+                        problems.append(f"world {w['name']!r}: redo list names missing versions")
+                except (json.JSONDecodeError, TypeError):
+                    problems.append(f"world {w['name']!r}: bad redo list")
+            for r in versions.values():
+                where = f"version id {r['id']} (v{r['num']})"
+                if r["parent"] is not None:
+                    p = versions.get(r["parent"])
+                    if p is None or p["world_id"] != r["world_id"]:
+                        problems.append(f"{where}: parent is missing")
+                    if r["delta"] is None and r["snapshot"] is None:
+                        problems.append(f"{where}: has neither delta nor snapshot")
+                elif r["snapshot"] is None:
+                    problems.append(f"{where}: a root version without a snapshot")
+            refs = self._referenced(problems)
+            nbytes = 0
+            for h, size in refs.items():
+                try:
+                    err = self.objects.verify(h)
+                except StoreCorruptError as e:
+                    problems.append(str(e))
+                    continue
+                if err:
+                    problems.append(f"object {h[:12]}...: {err}")
+                    continue
+                actual = self.objects.size(h)
+                nbytes += actual
+                if size is not None and actual != size:
+                    problems.append(f"object {h[:12]}...: {actual} bytes, expected {size}")
+            if deep and not problems:
+                for w in worlds:
+                    try:
+                        st = self._materialize(int(w["head"]))
+                        hv = versions[w["head"]]
+                        if st.n != hv["n_splats"] or st.collider_faces.shape[0] != hv["n_faces"]:
+                            problems.append(f"world {w['name']!r}: head materializes to {st.n} splats / "
+                                            f"{st.collider_faces.shape[0]} faces, expected {hv['n_splats']} / {hv['n_faces']}")
+                    except StoreCorruptError as e:
+                        problems.append(f"world {w['name']!r}: {e}")
+            stored = {h for h, _ in self.objects.iter_objects()}
+            return CheckReport(clean=not problems, problems=problems, worlds=len(worlds), versions=len(versions),
+                               objects_checked=len(refs), bytes_checked=nbytes, garbage_objects=len(stored - set(refs)),
+                               temp_files=len(self.objects.temp_files()))
+
+    def gc(self, grace_s: float = 3600.0) -> dict:
+        """Remove objects no version references and leftover temporary files older than ``grace_s``."""
+        with self._lock:
+            refs = set(self._referenced())
+        return self.objects.gc(refs, grace_s)
+
+    def size_bytes(self) -> int:
+        """Bytes on disk: database (+ WAL) and objects."""
+        total = self.objects.total_bytes()
+        for suffix in ("", "-wal", "-shm"):
+            p = self.path / f"store.db{suffix}"
+            if p.exists():
+                total += p.stat().st_size
+        return total
+
+
+def _safe_name(name: str) -> str:
+    import re
+
+    s = re.sub(r"[^A-Za-z0-9 ._\-]+", "-", str(name or "world")).strip(" .-_") or "world"
+    s = s.replace("..", ".")
+    return s[:128]

@@ -1,0 +1,58 @@
+"""PSNR and SSIM against independent computations."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from spatial.fit import metrics
+
+
+def test_psnr_known_values():
+    a = torch.zeros(8, 8, 3)
+    b = torch.full((8, 8, 3), 0.1)
+    assert metrics.psnr(a, b) == pytest.approx(20.0, abs=1e-4)
+    assert metrics.psnr(a, a) == math.inf
+    mask = torch.zeros(8, 8)
+    mask[:4] = 1
+    b2 = b.clone()
+    b2[4:] = 1.0  # ignored by the mask
+    assert metrics.psnr(a, b2, mask) == pytest.approx(20.0, abs=1e-4)
+
+
+def test_ssim_matches_scipy_gaussian_filter():
+    from scipy.ndimage import gaussian_filter
+
+    rng = np.random.default_rng(0)
+    x = rng.random((40, 50, 3)).astype(np.float64)
+    y = np.clip(x + rng.normal(scale=0.1, size=x.shape), 0, 1)
+    # 3DGS SSIM: 11x11 Gaussian window (sigma 1.5), zero padding, per channel, mean over everything
+    def filt(img):
+        return np.stack([gaussian_filter(img[..., c], 1.5, mode="constant", cval=0.0, truncate=5 / 1.5) for c in range(3)], -1)
+
+    mx, my = filt(x), filt(y)
+    sxx, syy, sxy = filt(x * x) - mx**2, filt(y * y) - my**2, filt(x * y) - mx * my
+    c1, c2 = 0.01**2, 0.03**2
+    ref = (((2 * mx * my + c1) * (2 * sxy + c2)) / ((mx**2 + my**2 + c1) * (sxx + syy + c2))).mean()
+    got = float(metrics.ssim(torch.tensor(x), torch.tensor(y)))
+    assert got == pytest.approx(ref, abs=1e-6)
+    assert float(metrics.ssim(torch.tensor(x), torch.tensor(x))) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_ssim_is_differentiable_and_batched():
+    a = torch.rand(2, 16, 16, 3, requires_grad=True)
+    b = torch.rand(2, 16, 16, 3)
+    s = metrics.ssim(a, b)
+    s.backward()
+    assert a.grad is not None and torch.isfinite(a.grad).all()
+
+
+def test_image_metrics_and_lpips_policy():
+    a = torch.rand(16, 16, 3)
+    m = metrics.image_metrics(a, a, with_lpips=True)
+    assert m["psnr"] == math.inf and m["ssim"] == pytest.approx(1.0)
+    if not metrics.lpips_available():
+        assert m["lpips"] is None
