@@ -143,9 +143,12 @@ def test_cli_info_json(name, capsys):
 def test_cli_convert_every_fixture_to_every_format(name, tmp_path, capsys):
     p = fixture(name)
     src = load(p)
-    for out, extra in [("o.ply", []), ("o.spz", ["--spz-version", "2"]), ("o4.spz", ["--spz-version", "4"]),
-                       ("o.glb", []), ("o.gltf", []), ("o.splat", []), ("o.compressed.ply", []),
-                       ("d1.ply", ["--sh-degree", "1"]), ("a.ply", ["--ascii"])]:
+    outputs = [("o.ply", []), ("o.spz", ["--spz-version", "2"]), ("o4.spz", ["--spz-version", "4"]),
+               ("o.glb", []), ("o.gltf", []), ("o.splat", []), ("o.compressed.ply", []),
+               ("d1.ply", ["--sh-degree", "1"]), ("a.ply", ["--ascii"])]
+    if len(src) > 10_000:  # the big fixture: every output format once, the text formats on the small ones
+        outputs = [o for o in outputs if o[0] not in ("o.gltf", "a.ply", "d1.ply")]
+    for out, extra in outputs:
         dst = tmp_path / out
         assert cli_main(["convert", str(p), str(dst), *extra]) == 0
         got = load(dst)
@@ -156,7 +159,8 @@ def test_cli_convert_every_fixture_to_every_format(name, tmp_path, capsys):
         assert torch.allclose(got.bounds()[0], src.bounds()[0], atol=tol)
     assert inspect(tmp_path / "o.spz")["version"] == 2
     assert inspect(tmp_path / "o4.spz")["version"] == 4
-    assert inspect(tmp_path / "a.ply")["encoding"] == "ascii"
+    if (tmp_path / "a.ply").exists():
+        assert inspect(tmp_path / "a.ply")["encoding"] == "ascii"
 
 
 def test_cli_info_human_readable_and_errors(tmp_path, capsys):

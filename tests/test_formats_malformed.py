@@ -143,12 +143,20 @@ def test_header_claims_1e12_splats(tmp_path):
 def test_nan_and_inf_rejected(tmp_path):
     vals = np.zeros((3, 14), "<f4")
     vals[:, 10] = 1
-    for col, bad in ((0, np.nan), (7, np.inf), (6, -np.inf), (3, np.nan)):
+    for col, bad in ((0, np.nan), (7, np.inf), (6, np.nan), (3, np.nan), (12, np.inf), (1, -np.inf)):
         v = vals.copy()
         v[1, col] = bad
         p = tmp_path / "nan.ply"
         p.write_bytes(_ply_header(3) + v.tobytes())
         expect_error(p, "NaN/Inf", "splat 1")
+    # saturated values other tools write are kept: opacity logit +-inf (alpha 0/1), log-scale -inf (zero size)
+    v = vals.copy()
+    v[0, 6], v[1, 6], v[2, 7] = np.inf, -np.inf, -np.inf
+    p = tmp_path / "sat.ply"
+    p.write_bytes(_ply_header(3) + v.tobytes())
+    s = load(p)
+    assert float(s.opacities[0]) > 1 - 1e-6 and float(s.opacities[1]) < 1e-6
+    assert float(s.scales[2, 0]) <= 1e-29
     p = tmp_path / "nan_ascii.ply"
     p.write_bytes(_ply_header(1, "ascii") + b"nan 0 0 0 0 0 0 0 0 0 1 0 0 0\n")
     expect_error(p, "NaN/Inf")

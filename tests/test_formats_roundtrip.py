@@ -229,3 +229,17 @@ def test_quaternion_bound_is_tight_enough_to_matter():
     w2 = math.sqrt(max(0.0, 1 - float((rot**2).sum())))
     back = torch.tensor([[w2, -rot[0], rot[1], -rot[2]]])  # RUB -> spatial flips x and z: (w, fy fz x, fx fz y, fx fy z)
     assert 0.01 < float(rotation_angle(back, q)) <= BOUNDS["spz-v2"].rotation
+
+
+@pytest.mark.parametrize("flips", [(-1, -1, 1), (-1, 1, -1), (1, 1, 1)])
+@pytest.mark.parametrize("degree", [0, 1, 2, 3])
+def test_reader_frame_conversion_is_splats_mirror(flips, degree):
+    """Readers flip frames in place with Splats.mirror's own sign vectors: identical to calling it."""
+    from spatial.io.formats._common import build_splats
+
+    s = random_splats(64, degree, seed=degree)
+    got = build_splats("<mem>", s.means.numpy().copy(), s.quats.numpy().copy(), s.log_scales.numpy().copy(),
+                       s.logit_opacities.numpy().copy(), s.sh.numpy().copy(), flips)
+    ref = s.normalized().mirror(flips)
+    assert torch.equal(got.means, ref.means) and torch.equal(got.sh, ref.sh)
+    assert torch.allclose(got.quats, ref.quats, atol=1e-7)

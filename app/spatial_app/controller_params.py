@@ -17,7 +17,7 @@ _FIELDS: dict[str, tuple[tuple[str, ...], object]] = {
     "half_height": (("half_height", "capsule_half_height"), float),
     "offset": (("offset", "skin", "skin_width", "contact_offset"), float),
     "step_height": (("step_height", "max_step_height", "autostep_height"), float),
-    "min_step_width": (("min_step_width", "autostep_min_width"), float),
+    "min_step_width": (("min_step_width", "step_min_width", "autostep_min_width"), float),
     "max_slope_deg": (("max_slope_deg", "max_slope_climb_deg", "slope_limit_deg"), float),
     "min_slide_deg": (("min_slide_deg", "min_slope_slide_deg"), float),
     "snap_to_ground": (("snap_to_ground", "snap_distance", "snap"), float),
@@ -48,6 +48,9 @@ def _from_object(p) -> dict:
                 if a in d and d[a] is not None:
                     out[deg] = math.degrees(float(d[a]))
                     break
+    # Jump given as a height: take-off speed sqrt(2 g h).
+    if "jump_speed" not in out and d.get("jump_height") is not None:
+        out["jump_speed"] = math.sqrt(2.0 * out.get("gravity", 9.81) * float(d["jump_height"]))
     # Capsule given as total height.
     if "half_height" not in out and "radius" in out:
         for a in ("height", "capsule_height"):

@@ -82,7 +82,7 @@ class _Views:
         self.cameras, self.images, self.masks, self.weights, self.names = [], [], [], [], []
         for v in views:
             img = v.image
-            t = torch.from_numpy(np.ascontiguousarray(img)).float() / 255.0 if isinstance(img, np.ndarray) and img.dtype == np.uint8 else torch.as_tensor(img).float()
+            t = torch.from_numpy(np.array(img, copy=True)).float() / 255.0 if isinstance(img, np.ndarray) and img.dtype == np.uint8 else torch.as_tensor(img).float()
             if t.ndim != 3 or t.shape[2] != 3:
                 raise ValidationError(f"view {v.name or len(self.images)}: image must be [H,W,3], got {list(t.shape)}")
             if (t.shape[1], t.shape[0]) != (v.camera.width, v.camera.height):

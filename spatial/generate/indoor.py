@@ -102,7 +102,7 @@ def room_shell(kind: str, pal: dict, rng: np.random.Generator, lit_lamps: bool, 
     win_w, win_b, win_t = (1.6, 0.9, 2.2) if not big else (4.0, 4.5, 6.8)
     back_ops = [Opening(x, win_w, win_b, win_t) for x in np.linspace(-W / 2, W / 2, int(W / (win_w * 2.2)) + 2)[1:-1]]
     side_ops = [Opening(z, win_w, win_b, win_t) for z in np.linspace(-D / 2, D / 2, int(D / (win_w * 2.5)) + 2)[1:-1]]
-    door = Opening(-W / 2 + 1.4 if not big else -W / 4, 1.0 if not big else 4.5, 0.0, 2.1 if not big else 5.0, "door")
+    door = Opening(W / 2 - 0.9 if not big else W / 4, 1.0 if not big else 4.5, 0.0, 2.1 if not big else 5.0, "door")
     walls = [
         # (length, yaw, position of inner-face centre, openings)
         (W, 0.0, (0, 0, -D / 2), back_ops),  # back wall, inner face +Z
@@ -138,6 +138,26 @@ def room_shell(kind: str, pal: dict, rng: np.random.Generator, lit_lamps: bool, 
     for c, n in room.windows:
         room.lights.append(PointLight(c + n * 1.0, sky_light * (2.0 if not big else 10.0), 0.8))
     return room
+
+
+def paintings(room: Room, rng: np.random.Generator) -> list[Part]:
+    """Framed pictures on the front and left walls (abstract colour fields)."""
+    W, D, H = room.width, room.depth, room.height
+    out = []
+    spots = [((1.3, D / 2 - 0.01), math.pi), ((-0.9, D / 2 - 0.01), math.pi), ((-W / 2 + 0.01, -0.8), math.pi / 2),
+             ((W / 2 - 0.01, 1.6), -math.pi / 2)]
+    palette = np.array([[0.85, 0.55, 0.2], [0.2, 0.45, 0.65], [0.75, 0.2, 0.2], [0.3, 0.55, 0.35], [0.9, 0.85, 0.6], [0.25, 0.2, 0.35]])
+    for (x, z), yaw in spots:
+        w, h = rng.uniform(0.6, 1.1), rng.uniform(0.5, 0.8)
+        y = min(1.55, H - 0.9)
+        frame = quad((-w / 2 - 0.05, y - h / 2 - 0.05, 0.01), (w + 0.1, 0, 0), (0, h + 0.1, 0), np.array([0.12, 0.1, 0.08]), FURN, "wood")
+        parts = [frame]
+        n = int(rng.integers(2, 4))
+        for k in range(n):
+            c = palette[int(rng.integers(0, len(palette)))]
+            parts.append(quad((-w / 2 + k * w / n, y - h / 2, 0.02), (w / n, 0, 0), (0, h, 0), c, FURN, "paint", subdiv=2))
+        out += [p.transformed(rot_y(yaw), (x, 0.0, z)) for p in parts]
+    return out
 
 
 def _place(parts, x, z, yaw):
@@ -194,7 +214,7 @@ def furnish(kind: str, spec: SceneSpec, room: Room, rng: np.random.Generator, li
             put("cabinet", float(x), D / 2 - 0.35, math.pi)
         put("plant", -W / 2 + 0.5, -D / 2 + 0.5, 0.0)
         put("plant", W / 2 - 0.5, -D / 2 + 0.5, 0.0)
-        put("table", 0.0, -D / 2 + 1.2, 0.0)
+        put("table", -3.5, -D / 2 + 1.0, 0.0)
     elif kind == "warehouse":
         for side in (-1, 1):
             for x in (side * 5.5, side * 9.5):
@@ -205,6 +225,8 @@ def furnish(kind: str, spec: SceneSpec, room: Room, rng: np.random.Generator, li
             x = float(np.sign(x) * (W / 2 - rng.uniform(0.8, 1.8)))
             z = rng.uniform(-D / 2 + 2, D / 2 - 2)
             put("crate" if k % 3 else "pallet", x, float(z), float(rng.uniform(0, 3.14)))
+    if kind != "warehouse":
+        parts.extend(paintings(room, rng))
     for s in spec.structures:
         if s.kind in ("plant", "lamp", "rug", "chair", "table", "bookshelf", "tv", "cabinet", "bed", "crate", "pallet", "desk", "coffee_table"):
             have = sum(1 for o in objects if o["kind"] == s.kind)
@@ -232,4 +254,4 @@ def outside(pal: dict, rng: np.random.Generator, room: Room, tree_colors: dict) 
 
 def spawn_for(kind: str) -> tuple[tuple[float, float, float], float]:
     W, D, _, _, _ = ROOMS[kind]
-    return (0.0, 0.0, D / 2 - 1.0), 0.0
+    return (0.0, 0.0, D / 2 - min(2.2, D * 0.3)), 0.0

@@ -245,7 +245,7 @@ class PointLight:
 
 def shade(albedo_srgb: np.ndarray, normals: np.ndarray, points: np.ndarray, sky: Sky, sun_vis: np.ndarray, sky_vis: np.ndarray,
           ao: np.ndarray, lights: list[PointLight] | None = None, ambient_scale: float = 1.0, emissive: np.ndarray | None = None,
-          two_sided: np.ndarray | None = None) -> np.ndarray:
+          two_sided: np.ndarray | None = None, ground_albedo: float = 0.2) -> np.ndarray:
     """Baked colour (sRGB) = albedo * (sun * max(n.l, 0) * shadow + ambient * sky_vis * ao + lamps)."""
     a = srgb_to_linear(albedo_srgb)
     ndl = normals @ sky.sun_dir
@@ -254,7 +254,9 @@ def shade(albedo_srgb: np.ndarray, normals: np.ndarray, points: np.ndarray, sky:
     direct = np.clip(ndl, 0, 1)[:, None] * sky.sun_color[None] * sun_vis[:, None]
     # sky ambient: more from above, a little ground bounce from below
     up = 0.5 + 0.5 * normals[:, 1]
-    amb = sky.ambient[None] * (0.55 + 0.45 * up)[:, None] * (sky_vis * ao)[:, None] * ambient_scale
+    # bright ground (snow, sand) bounces light back up: more ambient from below and around
+    bounce = 1.0 + 1.2 * max(ground_albedo - 0.2, 0.0)
+    amb = sky.ambient[None] * ((0.55 + 0.45 * up) * bounce)[:, None] * (sky_vis * ao)[:, None] * ambient_scale
     light = direct + amb
     if lights:
         for L in lights:

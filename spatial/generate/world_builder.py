@@ -71,6 +71,7 @@ class Scene:
     ground_fn: object = None  # (x, z) -> ground height, for particles
     water: water.WaterBody | None = None
     indoor: bool = False
+    room: dict | None = None
     timings: dict = field(default_factory=dict)
 
 
@@ -477,7 +478,7 @@ def build_indoor(spec: SceneSpec, tier: str, sky: sky_mod.Sky) -> Scene:
     sc.yaw_deg = yaw
     sc.walk_heading_deg = yaw
     sc.ground_fn = lambda xx, zz: np.zeros_like(np.asarray(xx, dtype=np.float64))
-    sc.timings["room"] = 0.0
+    sc.room = {"width": room.width, "depth": room.depth, "height": room.height}
     return sc
 
 
@@ -539,7 +540,8 @@ def splat_scene(spec: SceneSpec, sc: Scene, sky: sky_mod.Sky, budget: int, tier:
         ao = smp.ao
     two_sided = np.isin(mats, ["leaves", "needles", "grass"])
     lin = materials.shade(col, smp.normals, smp.points, sky, sun_vis, sky_vis, ao, sc.lights,
-                          ambient_scale=(1.0 if not sc.indoor else 1.2), emissive=emissive, two_sided=two_sided)
+                          ambient_scale=(1.0 if not sc.indoor else 1.2), emissive=emissive, two_sided=two_sided,
+                          ground_albedo=0.2 + 0.65 * spec.snow_cover if not sc.indoor else 0.2)
     # water: mix in the sky's reflection and a sun glint
     if is_water.any():
         refl = sky_mod.sky_color(_reflect_dirs(smp.points[is_water], eye), sky, clouds=True)
@@ -699,6 +701,7 @@ def build_world(spec: SceneSpec, quality: str = "draft", splats: int | None = No
             "created": None,
             "scene_family": spec.family,
             "walk_heading_deg": round(float(sc.walk_heading_deg), 3),
+            "room": sc.room,
             "eye_height": EYE_HEIGHT,
             "objects": sc.objects,
             "water": None if sc.water is None else sc.water.to_dict(),

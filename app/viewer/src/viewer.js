@@ -146,11 +146,15 @@ export class Viewer {
     this._resizeObserver.observe(this.root);
     this._bindInput();
     await initRapier();
-    try {
-      const r = await fetch(this._url("/api/controller"));
-      if (r.ok) this.setParams(await r.json());
-    } catch (e) {
-      console.warn("spatial viewer: controller parameters unavailable, using defaults", e);
+    if (this.opts.controller) {
+      this.setParams(this.opts.controller); // static pages (spatial export --engine threejs) pass them in
+    } else {
+      try {
+        const r = await fetch(this._url("/api/controller"));
+        if (r.ok) this.setParams(await r.json());
+      } catch (e) {
+        console.warn("spatial viewer: controller parameters unavailable, using defaults", e);
+      }
     }
     this._loop = this._loop.bind(this);
     requestAnimationFrame(this._loop);

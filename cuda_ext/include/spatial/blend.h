@@ -70,33 +70,39 @@ SPATIAL_HD void splat_row(const SplatForm& f, double py, double x0, SplatRow& ro
   row.v = (float)v;
 }
 
-// sigma at a pixel whose centre is t = px - x0 - xc from the row minimum.
-SPATIAL_HD float pixel_sigma(float ha, float srow, float t) { return srow + ha * t * t; }
+// sigma at a pixel whose centre is t = px - x0 - xc from the row minimum (F = float or f32x8).
+template <class F>
+SPATIAL_HD F pixel_sigma(float ha, float srow, F t) { return t * t * ha + srow; }
 
 // vis = exp(-sigma); alpha = min(0.999, o vis)
-SPATIAL_HD float splat_alpha(float opacity, float vis) { return min_f(kMaxAlpha, opacity * vis); }
+template <class F>
+SPATIAL_HD F splat_alpha(float opacity, F vis) { return min_v(constant_like(vis, kMaxAlpha), vis * opacity); }
 
 SPATIAL_HD bool splat_skipped(float sigma, float alpha) { return sigma < 0.f || alpha < kAlphaThreshold; }
 
 // Gradient of alpha at one pixel -> conic (a, b, c), means2d and opacity; zero while the 0.999 clamp is
 // active. (u, v) = pixel - mean; t = u - r v. Uses sigma's derivatives in forms free of cancellation:
 //   d sigma / d mx = -(a u + b v) = -2 ha t;   d sigma / d my = -(b u + c v) = -(b t + iyy v).
-struct AlphaGrad {
-  float v_a, v_b, v_c;  // conic
-  float v_mx, v_my;     // mean2d
-  float v_opacity;
+template <class F>
+struct AlphaGradT {
+  F v_a, v_b, v_c;  // conic
+  F v_mx, v_my;     // mean2d
+  F v_opacity;
 };
+using AlphaGrad = AlphaGradT<float>;
 
-SPATIAL_HD void splat_alpha_vjp(float ha, float r, float iyy, float t, float u, float v, float opacity, float vis, float v_alpha, AlphaGrad& g) {
-  bool active = opacity * vis <= kMaxAlpha;
-  float v_sigma = active ? -opacity * vis * v_alpha : 0.f;
+template <class F>
+SPATIAL_HD void splat_alpha_vjp(float ha, float r, float iyy, F t, F u, F v, float opacity, F vis, F v_alpha, AlphaGradT<F>& g) {
+  const F zero = constant_like(vis, 0.f);
+  auto active = vis * opacity <= constant_like(vis, kMaxAlpha);
+  F v_sigma = select(active, -(vis * opacity) * v_alpha, zero);
   float b = -2.f * ha * r;
   g.v_a = 0.5f * v_sigma * u * u;
   g.v_b = v_sigma * u * v;
   g.v_c = 0.5f * v_sigma * v * v;
-  g.v_mx = -v_sigma * 2.f * ha * t;
-  g.v_my = -v_sigma * (b * t + iyy * v);
-  g.v_opacity = active ? vis * v_alpha : 0.f;
+  g.v_mx = -v_sigma * (2.f * ha) * t;
+  g.v_my = -v_sigma * (t * b + v * iyy);
+  g.v_opacity = select(active, vis * v_alpha, zero);
 }
 
 // Blending of one splat into one pixel's running state; returns true when the pixel terminates here.

@@ -12,6 +12,7 @@
 
 #include "parallel.h"
 #include "raster_cpu.h"
+#include "simd.h"
 #include "spatial/blend.h"
 
 namespace spatial::cpu {
@@ -90,21 +91,20 @@ SPATIAL_ALWAYS_INLINE int64_t tile_backward_impl(const TileJob& job, float* SPAT
   const int32_t* ids = st.isect_ids.data();
   const RasterSplat* splats = st.splats.data();
   int64_t n_eval = 0;
-  alignas(64) float fac_l[8];
   for (int64_t k = kmax; k >= k0; --k) {
     if (k - 8 >= k0) __builtin_prefetch(&splats[ids[k - 8]]);
     const int64_t f = ids[k];
     const RasterSplat& s = splats[f];
     const float* cz = DT > 0 ? s.cz : st.cz_wide.data() + f * (D + 1);
-    float colr[DT > 0 ? DT : 1];
-    if (DT > 0)
-      for (int ch = 0; ch < DT; ++ch) colr[ch] = cz[ch];
     const int y_lo = std::max((int)s.y0, ty0), y_hi = std::min((int)s.y1, ty0 + kTileSize - 1);
     const int x_lo = std::max((int)s.x0, tx0), x_hi = std::min((int)s.x1, tx0 + kTileSize - 1);
     const SplatForm form = s.form();
     const float ha = s.ha, op = s.op, z = cz[D], iyy = s.iyy, rf = (float)s.r;
     const int32_t kk = (int32_t)k;
-    float g_mx = 0.f, g_my = 0.f, g_a = 0.f, g_b = 0.f, g_c = 0.f, g_o = 0.f, g_z = 0.f;
+    const f32x8 zero = broadcast8(0.f);
+    f32x8 g_mx = zero, g_my = zero, g_a = zero, g_b = zero, g_c = zero, g_o = zero, g_z = zero;
+    f32x8 g_col[DT > 0 ? DT : 1];
+    for (int ch = 0; ch < (DT > 0 ? DT : 1); ++ch) g_col[ch] = zero;
     float* Gk = job.G + k * NG;
     for (int ch = 0; ch < D; ++ch) Gk[7 + ch] = 0.f;
     for (int y = y_lo; y <= y_hi; ++y) {
@@ -116,62 +116,60 @@ SPATIAL_ALWAYS_INLINE int64_t tile_backward_impl(const TileJob& job, float* SPAT
       j1 = std::min(j1, x_hi);
       if (j0 > j1) continue;
       const int rowp = (y - ty0) * kTileSize;
-      const float xc = row.xc, srow = row.srow, ru = row.ru, rv = row.v;
+      const f32x8 vrow = broadcast8(row.v);
       for (int blk = (j0 - tx0) >> 3; blk <= (j1 - tx0) >> 3; ++blk) {
         const int pb = rowp + blk * 8;
-#pragma omp simd reduction(+ : g_mx, g_my, g_a, g_b, g_c, g_o, g_z)
-        for (int l = 0; l < 8; ++l) {
-          const int p = pb + l;
-          const float t = ((float)(blk * 8 + l) + 0.5f) - xc;
-          const float sigma = pixel_sigma(ha, srow, t);
-          const float vis = exp_f(-sigma);
-          const float alpha = splat_alpha(op, vis);
-          const bool valid = !splat_skipped(sigma, alpha) & (kk <= last[p]);
-          const float ra = 1.f / (1.f - alpha);
-          const float Tn = T[p] * ra;
-          const float fac = alpha * Tn;
-          float v_alpha = 0.f;
-          if (DT > 0) {
-            for (int ch = 0; ch < DT; ++ch) v_alpha += (colr[ch] * Tn - buf[ch * kTilePixels + p] * ra) * vr[ch * kTilePixels + p];
-          } else {
-            for (int ch = 0; ch < D; ++ch) v_alpha += (cz[ch] * Tn - buf[ch * kTilePixels + p] * ra) * vr[ch * kTilePixels + p];
-          }
-          v_alpha += (z * Tn - buf[D * kTilePixels + p] * ra) * vD[p];
-          v_alpha += Tf[p] * ra * q[p];
-          AlphaGrad gr;
-          splat_alpha_vjp(ha, rf, iyy, t, t + ru, rv, op, vis, v_alpha, gr);
-          g_a += valid ? gr.v_a : 0.f;
-          g_b += valid ? gr.v_b : 0.f;
-          g_c += valid ? gr.v_c : 0.f;
-          g_mx += valid ? gr.v_mx : 0.f;
-          g_my += valid ? gr.v_my : 0.f;
-          g_o += valid ? gr.v_opacity : 0.f;
-          const float fv = valid ? fac : 0.f;
-          g_z += fv * vD[p];
-          fac_l[l] = fv;
-          if (DT > 0) {
-            for (int ch = 0; ch < DT; ++ch) buf[ch * kTilePixels + p] += colr[ch] * fv;
-          } else {
-            for (int ch = 0; ch < D; ++ch) buf[ch * kTilePixels + p] += cz[ch] * fv;
-          }
-          buf[D * kTilePixels + p] += z * fv;
-          T[p] = valid ? Tn : T[p];
-        }
-        for (int ch = 0; ch < D; ++ch) {
-          float sc = 0.f;
-          for (int l = 0; l < 8; ++l) sc += fac_l[l] * vr[ch * kTilePixels + pb + l];
-          Gk[7 + ch] += sc;
-        }
+        const f32x8 t = broadcast8(((float)(blk * 8) + 0.5f) - row.xc) + lane_offsets();
+        const f32x8 sigma = pixel_sigma(ha, row.srow, t);
+        const f32x8 vis = exp_poly(-sigma);
+        const f32x8 alpha = splat_alpha(op, vis);
+        const i32x8 valid = ~(sigma < zero) & ~(alpha < broadcast8(kAlphaThreshold)) & (broadcast8i(kk) <= load8(last + pb));
         n_eval += 8;
+        if (count_true(valid) == 0) continue;
+        const f32x8 ra = 1.f / (1.f - alpha);
+        const f32x8 T_in = load8(T + pb);
+        const f32x8 Tn = T_in * ra;
+        const f32x8 fac = alpha * Tn;
+        const f32x8 fv = select(valid, fac, zero);
+        f32x8 v_alpha = zero;
+        for (int ch = 0; ch < D; ++ch) {
+          float* bch = buf + ch * kTilePixels + pb;
+          const f32x8 vrc = load8(vr + ch * kTilePixels + pb);
+          const f32x8 bc = load8(bch);
+          v_alpha += (Tn * cz[ch] - bc * ra) * vrc;
+          if (DT > 0) g_col[DT > 0 ? ch : 0] += fv * vrc;
+          else Gk[7 + ch] += hsum(fv * vrc);
+          store8(bch, bc + fv * cz[ch]);
+        }
+        {
+          float* bz = buf + D * kTilePixels + pb;
+          const f32x8 vDp = load8(vD + pb);
+          const f32x8 b = load8(bz);
+          v_alpha += (Tn * z - b * ra) * vDp;
+          g_z += fv * vDp;
+          store8(bz, b + fv * z);
+        }
+        v_alpha += load8(Tf + pb) * ra * load8(q + pb);
+        AlphaGradT<f32x8> gr;
+        splat_alpha_vjp(ha, rf, iyy, t, t + row.ru, vrow, op, vis, v_alpha, gr);
+        g_a += select(valid, gr.v_a, zero);
+        g_b += select(valid, gr.v_b, zero);
+        g_c += select(valid, gr.v_c, zero);
+        g_mx += select(valid, gr.v_mx, zero);
+        g_my += select(valid, gr.v_my, zero);
+        g_o += select(valid, gr.v_opacity, zero);
+        store8(T + pb, select(valid, Tn, T_in));
       }
     }
-    Gk[0] = g_mx;
-    Gk[1] = g_my;
-    Gk[2] = g_a;
-    Gk[3] = g_b;
-    Gk[4] = g_c;
-    Gk[5] = g_o;
-    Gk[6] = g_z;
+    if (DT > 0)
+      for (int ch = 0; ch < DT; ++ch) Gk[7 + ch] = hsum(g_col[DT > 0 ? ch : 0]);
+    Gk[0] = hsum(g_mx);
+    Gk[1] = hsum(g_my);
+    Gk[2] = hsum(g_a);
+    Gk[3] = hsum(g_b);
+    Gk[4] = hsum(g_c);
+    Gk[5] = hsum(g_o);
+    Gk[6] = hsum(g_z);
   }
   return n_eval;
 }

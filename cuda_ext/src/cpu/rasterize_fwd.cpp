@@ -10,6 +10,7 @@
 
 #include "parallel.h"
 #include "raster_cpu.h"
+#include "simd.h"
 #include "spatial/blend.h"
 
 namespace spatial::cpu {
@@ -22,6 +23,32 @@ struct TileJob {
   const ForwardOutputs* out;
   int64_t tile;  // global tile index c * tiles + t
 };
+
+// One splat over 8 consecutive pixels of a tile row (8 lanes). Returns how many pixels terminated here.
+// Pointers are offset to the first pixel; channel planes are kTilePixels apart.
+template <int DT>
+SPATIAL_ALWAYS_INLINE int blend_block8(float* T, int32_t* done, int32_t* last, float* acc, const float* cz, int D, float x_first, float ha,
+                                       float srow, float op, int32_t kk) {
+  const f32x8 t = broadcast8(x_first) + lane_offsets();
+  const f32x8 sigma = pixel_sigma(ha, srow, t);
+  const f32x8 alpha = splat_alpha(op, exp_poly(-sigma));
+  const i32x8 dn = load8(done);
+  // skip when sigma < 0 or alpha < 1/255 (NaN-safe form of the scalar rule), or the pixel is done
+  const i32x8 valid = ~(sigma < broadcast8(0.f)) & ~(alpha < broadcast8(kAlphaThreshold)) & (dn == broadcast8i(0));
+  const f32x8 Tp = load8(T);
+  const f32x8 nT = Tp * (1.f - alpha);
+  const i32x8 stop = valid & (nT <= broadcast8(kTransmittanceMin));
+  const i32x8 blend = valid & ~stop;
+  if (count_true(valid) == 0) return 0;
+  const f32x8 w = select(blend, alpha * Tp, broadcast8(0.f));
+  for (int ch = 0; ch < (DT > 0 ? DT : D); ++ch) store8(acc + ch * kTilePixels, load8(acc + ch * kTilePixels) + w * cz[ch]);
+  store8(acc + D * kTilePixels, load8(acc + D * kTilePixels) + w * cz[D]);
+  store8(acc + (D + 1) * kTilePixels, load8(acc + (D + 1) * kTilePixels) + w);
+  store8(T, select(blend, nT, Tp));
+  store8(done, dn | stop);
+  store8(last, select(blend, broadcast8i(kk), load8(last)));
+  return count_true(stop);
+}
 
 template <int DT>
 SPATIAL_ALWAYS_INLINE int64_t tile_forward_impl(const TileJob& job, float* SPATIAL_RESTRICT acc_dyn) {
@@ -61,10 +88,7 @@ SPATIAL_ALWAYS_INLINE int64_t tile_forward_impl(const TileJob& job, float* SPATI
     const int y_lo = std::max((int)s.y0, ty0), y_hi = std::min((int)s.y1, ty0 + kTileSize - 1);
     const int x_lo = std::max((int)s.x0, tx0), x_hi = std::min((int)s.x1, tx0 + kTileSize - 1);
     const SplatForm form = s.form();
-    const float ha = s.ha, op = s.op, z = cz[D];
-    float colr[DT > 0 ? DT : 1];
-    if (DT > 0)
-      for (int ch = 0; ch < DT; ++ch) colr[ch] = cz[ch];
+    const float ha = s.ha, op = s.op;
     const int32_t kk = (int32_t)k;
     for (int y = y_lo; y <= y_hi; ++y) {
       SplatRow row;
@@ -78,31 +102,8 @@ SPATIAL_ALWAYS_INLINE int64_t tile_forward_impl(const TileJob& job, float* SPATI
       const float xc = row.xc, srow = row.srow;
       for (int blk = (j0 - tx0) >> 3; blk <= (j1 - tx0) >> 3; ++blk) {
         const int pb = rowp + blk * 8;
-        int stops = 0;
-#pragma omp simd reduction(+ : stops)
-        for (int l = 0; l < 8; ++l) {
-          const int p = pb + l;
-          const float t = ((float)(blk * 8 + l) + 0.5f) - xc;
-          const float sigma = pixel_sigma(ha, srow, t);
-          const float alpha = splat_alpha(op, exp_f(-sigma));
-          const bool valid = !splat_skipped(sigma, alpha) & (done[p] == 0);
-          const float Tp = T[p];
-          const float nT = Tp * (1.f - alpha);
-          const bool stop = valid & (nT <= kTransmittanceMin);
-          const bool blend = valid & !stop;
-          const float w = blend ? alpha * Tp : 0.f;
-          if (DT > 0) {
-            for (int ch = 0; ch < DT; ++ch) acc[ch * kTilePixels + p] += w * colr[ch];
-          } else {
-            for (int ch = 0; ch < D; ++ch) acc[ch * kTilePixels + p] += w * cz[ch];
-          }
-          acc[D * kTilePixels + p] += w * z;
-          acc[(D + 1) * kTilePixels + p] += w;
-          T[p] = blend ? nT : Tp;
-          done[p] = stop ? 1 : done[p];
-          last[p] = blend ? kk : last[p];
-          stops += stop ? 1 : 0;
-        }
+        // t = px - xc: pixel centres of the block relative to the row minimum (exact px, one rounding)
+        const int stops = blend_block8<DT>(T + pb, done + pb, last + pb, acc + pb, cz, D, ((float)(blk * 8) + 0.5f) - xc, ha, srow, op, kk);
         n_active -= stops;
         n_eval += 8;
       }

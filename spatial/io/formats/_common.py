@@ -2,10 +2,14 @@
 
 Every reader goes through :func:`build_splats`, which
 
-* rejects NaN/Inf in the decoded values (one :class:`FormatError` naming the field, the count and the
-  first offending splat: a non-finite splat poisons depth sorting and bounding boxes downstream),
+* rejects NaN anywhere and Inf in positions, rotations, SH and as +inf log-scale (one :class:`FormatError`
+  naming the field, the count and the first offending splat: a non-finite splat poisons depth sorting and
+  bounding boxes downstream); saturated values are kept: an opacity logit of -/+inf is clamped to
+  -/+LOGIT_MAX (opacity 0/1; splat-transform writes these when converting SPZ alpha bytes 0/255) and a
+  log-scale of -inf becomes ln(MIN_LINEAR_SCALE) (a zero-size axis),
 * normalizes quaternions (zero-length quaternions become identity),
-* mirrors the file's frame into spatial's world frame (:meth:`Splats.mirror`, docs/conventions.md).
+* mirrors the file's frame into spatial's world frame: exactly :meth:`Splats.mirror` (docs/conventions.md),
+  whose sign vectors are applied in place (see :func:`mirror_signs`).
 
 Every writer gets float32 numpy arrays in the file's frame from :func:`file_arrays` and writes through
 :func:`spatial.io.atomic.atomic_write`.
@@ -111,7 +115,7 @@ def check_count(path, count: int, bytes_per_item: float, available: int, what: s
 
 def require_finite(path, name: str, arr: np.ndarray) -> None:
     """FormatError naming the field when ``arr`` holds NaN or Inf."""
-    if arr.size and not np.isfinite(arr).all():
+    if not all_finite(arr):
         bad = ~np.isfinite(arr.reshape(arr.shape[0], -1)).all(axis=1)
         idx = np.flatnonzero(bad)
         raise FormatError(
@@ -122,14 +126,36 @@ def require_finite(path, name: str, arr: np.ndarray) -> None:
 
 
 def normalize_quats_np(q: np.ndarray) -> np.ndarray:
-    """Unit quaternions [N,4] (any component order); zero-length rows become (1,0,0,0) in that order."""
+    """Unit quaternions [N,4] (w,x,y,z); zero-length rows become identity (1,0,0,0)."""
     q = np.asarray(q, dtype=np.float32)
-    n = np.sqrt(np.einsum("ij,ij->i", q.astype(np.float64), q.astype(np.float64)))
-    good = n > 1e-12
-    out = np.empty_like(q)
-    out[good] = q[good] / n[good, None].astype(np.float32)
-    out[~good] = (1.0, 0.0, 0.0, 0.0)
+    n2 = np.einsum("ij,ij->i", q, q, dtype=np.float64)  # float64: no overflow/underflow for any float32 input
+    good = n2 > 1e-24
+    inv = np.where(good, 1.0 / np.sqrt(np.where(good, n2, 1.0)), 0.0).astype(np.float32)
+    out = q * inv[:, None]
+    out[:, 0] += (~good).astype(np.float32)
     return out
+
+
+def all_finite(arr: np.ndarray) -> bool:
+    """True when ``arr`` holds no NaN/Inf (one float64 reduction, no temporary mask for the common case)."""
+    if arr.size == 0:
+        return True
+    if np.isfinite(np.add.reduce(arr.reshape(-1), dtype=np.float64)):
+        return True
+    return bool(np.isfinite(arr).all())
+
+
+@functools.lru_cache(maxsize=None)
+def mirror_signs(flips: tuple[int, int, int], sh_degree: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(position [3], quaternion [4], SH [K]) sign vectors of ``Splats.mirror(flips)``.
+
+    Taken from :meth:`Splats.mirror` itself (applied to a probe splat of ones), so the frame convention
+    lives in one place; readers apply them in place to freshly decoded arrays instead of allocating a
+    mirrored copy of every tensor."""
+    k = _sh.num_coeffs(sh_degree)
+    probe = Splats(torch.ones(1, 3), torch.ones(1, 4), torch.zeros(1, 3), torch.zeros(1), torch.ones(1, k, 3))
+    m = probe.mirror(tuple(int(f) for f in flips))
+    return m.means[0].numpy().copy(), m.quats[0].numpy().copy(), m.sh[0, :, 0].numpy().copy()
 
 
 def logit_np(op: np.ndarray) -> np.ndarray:
@@ -162,6 +188,14 @@ def build_splats(
     """Validate decoded arrays (file frame) and return :class:`Splats` in spatial's world frame."""
     n = means.shape[0]
     if check:
+        # Saturated values real tools write (splat-transform turns SPZ alpha bytes 0/255 into -/+inf logits):
+        # an infinite opacity logit is opacity 0 or 1 exactly, a -inf log-scale a zero-size axis.
+        logit_opacities = np.asarray(logit_opacities, dtype=np.float32)
+        if np.isinf(logit_opacities).any():
+            logit_opacities = np.clip(logit_opacities, -LOGIT_MAX, LOGIT_MAX)
+        log_scales = np.asarray(log_scales, dtype=np.float32)
+        if np.isneginf(log_scales).any():
+            log_scales = np.where(np.isneginf(log_scales), np.float32(LOG_MIN_LINEAR_SCALE), log_scales)
         for name, arr in (("position", means), ("rotation", quats_wxyz), ("scale", log_scales),
                           ("opacity", logit_opacities), ("SH/colour", sh)):
             require_finite(path, name, np.asarray(arr))
@@ -170,11 +204,13 @@ def build_splats(
     lab = None if labels is None else t(labels, np.int32)
     if sh.ndim != 3 or sh.shape[0] != n or sh.shape[2] != 3:
         raise ValueError(f"decoded SH has shape {sh.shape}")
-    s = Splats(t(means.reshape(n, 3)), t(quats_wxyz), t(log_scales.reshape(n, 3)), t(logit_opacities.reshape(n)),
-               t(sh), lab)
-    if tuple(flips) != (1, 1, 1):
-        s = s.mirror(flips)
-    return s
+    means, quats, sh = (np.require(a, np.float32, ["C", "W"]) for a in (means.reshape(n, 3), quats_wxyz, sh))
+    if tuple(flips) != (1, 1, 1):  # file frame -> spatial's frame, exactly Splats.mirror(flips), in place
+        ps, qs, ss = mirror_signs(tuple(flips), _sh.degree_from_coeffs(sh.shape[1]))
+        means *= ps
+        quats *= qs
+        sh *= ss[None, :, None]
+    return Splats(t(means), t(quats), t(log_scales.reshape(n, 3)), t(logit_opacities.reshape(n)), t(sh), lab)
 
 
 @dataclass

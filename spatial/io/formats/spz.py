@@ -325,10 +325,21 @@ def read(path: Path):
 
 
 # ------------------------------------------------------------------------------------------- writer
+def _round(x: np.ndarray) -> np.ndarray:
+    """std::round on float32 values: half away from zero (exact in float64)."""
+    x = np.asarray(x, dtype=np.float64)
+    return np.trunc(x + np.copysign(0.5, x))
+
+
+def _u8(x: np.ndarray) -> np.ndarray:
+    """toUint8 of load-spz.cc: clamp(round(x), 0, 255)."""
+    return np.clip(_round(x), 0, 255).astype(np.uint8)
+
+
 def _quantize_sh(x: np.ndarray, bits: int) -> np.ndarray:
     """``round(x*128)+128`` snapped to a bucket of ``2^(8-bits)`` (as load-spz.cc), clamped to 0..255."""
     bucket = 1 << (8 - bits)
-    q = np.rint(x * np.float32(128.0))
+    q = _round(x * np.float32(128.0)).astype(np.float32)
     q += np.float32(128 + bucket // 2)
     np.clip(q, 0, 511, out=q)  # below 0 snaps to 0 either way
     qi = q.astype(np.uint16)
@@ -373,15 +384,18 @@ def encode_arrays(path, splats, version: int = 3, fractional_bits: int | None = 
             raise fail(path, f"fractional_bits must be in 0..23, got {fractional_bits}")
     if ext * (1 << fb) > limit:
         raise fail(path, f"positions reach {ext:.6g} m, beyond SPZ's 24-bit range at {fb} fractional bits")
-    fixed = np.rint(a.means.astype(np.float64) * (1 << fb)).astype("<i4")
+    fixed = _round(a.means * np.float32(1 << fb)).astype("<i4")
     pos = fixed.view(np.uint8).reshape(n * 3, 4)[:, :3] if n else np.zeros((0, 3), np.uint8)
-    alpha = np.clip(np.rint(sigmoid_np(a.logit_opacities).astype(np.float64) * 255.0), 0, 255).astype(np.uint8)
-    color = np.clip(np.rint(a.sh[:, 0, :].astype(np.float64) * (COLOR_SCALE * 255.0) + 127.5), 0, 255).astype(np.uint8)
-    scale = np.clip(np.rint((a.log_scales.astype(np.float64) + 10.0) * 16.0), 0, 255).astype(np.uint8)
+    # float32 arithmetic and round-half-away-from-zero, as load-spz.cc: our bytes equal the reference's
+    f32 = np.float32
+    sig = f32(1) / (f32(1) + np.exp(-a.logit_opacities.astype(f32)))
+    alpha = _u8(sig * f32(255))
+    color = _u8(a.sh[:, 0, :] * (f32(COLOR_SCALE) * f32(255)) + f32(127.5))
+    scale = _u8((a.log_scales + f32(10)) * f32(16))
     q = a.quats[:, [1, 2, 3, 0]]  # xyzw
     if version == 2:
         q = np.where(q[:, 3:4] < 0, -q, q)
-        rot = np.clip(np.rint(q[:, :3].astype(np.float64) * 127.5 + 127.5), 0, 255).astype(np.uint8)
+        rot = _u8(q[:, :3] * np.float32(127.5) + np.float32(127.5))
     else:
         rot = _pack_smallest_three(q)
     degree = a.sh_degree

@@ -1,0 +1,234 @@
+"""Fitting and reconstruction benchmarks: quality on held-out views, strategy comparison, SfM, speed.
+
+    .venv/bin/python benchmarks/bench_fit.py [--only synthetic,strategies,fox,sfm,speed] [--minutes M] [--out DIR]
+
+Sections (each prints its figures and a baseline measured in the same run):
+
+* ``synthetic``  - ray-traced textured mesh scene, 48 cameras at 160 px, every 8th held out; default
+  densification for ``--minutes`` (10) of fitting; held-out PSNR/SSIM (target >= 28 dB) vs. the
+  initial splats.
+* ``strategies`` - the same scene, equal wall-clock budgets (``--strategy-minutes``, 3): default
+  densification and MCMC against no densification.
+* ``fox``        - the real fox capture (../shared/fixtures/fox): undistorted, every 8th view held out,
+  splats seeded from pycolmap points aligned to the file's frame; 15 minutes; PSNR/SSIM (target
+  >= 22 dB) and a side-by-side PNG.
+* ``sfm``        - SfM on a rendered photo set (40 photos, 256 px): pose errors after similarity
+  alignment (targets: rotation <= 2 deg, centres <= 5% of the scene), then ``spatial reconstruct``
+  on the photos: held-out PSNR (target >= 24 dB).
+* ``speed``      - iterations/s at 100k splats and 256 px, share of time outside the rasterizer
+  (target < 20%), against the ``reference`` backend's step time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("GLOG_minloglevel", "2")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+
+def _fmt(m):
+    return f"PSNR {m['psnr']:.2f} dB, SSIM {m['ssim']:.4f}"
+
+
+def _synthetic(size=160, views=48, points=6000):
+    from spatial.datasets.synthetic import synthetic_dataset
+
+    t = time.perf_counter()
+    ds = synthetic_dataset(n_views=views, size=size, n_points=points, seed=0, supersample=2)
+    print(f"  scene: {views} views at {size}x{size} ray traced in {time.perf_counter() - t:.1f} s, {points} surface points")
+    return ds
+
+
+def bench_synthetic(args, out: Path) -> dict:
+    from spatial.datasets.synthetic import SKY
+    from spatial.fit import fit
+    from spatial.fit.init import splats_from_points
+
+    print("== synthetic scene: default densification ==")
+    ds = _synthetic()
+    train, test = ds.split(8)
+    init = splats_from_points(ds.points, ds.point_colors, sh_degree=3)
+    secs = args.minutes * 60
+    r = fit(init, train, steps=args.steps, eval_views=test, background=SKY, seed=0, max_seconds=secs, budget=200_000,
+            out_dir=out / "synthetic", progress=args.progress, eval_every=max(1, args.steps // 10))
+    r0 = fit(init, train, steps=1, eval_views=test, background=SKY, progress=False,
+             lrs={k: 0.0 for k in ("means", "quats", "log_scales", "logit_opacities", "sh0", "shN")})
+    print(f"  initial splats : {_fmt(r0.metrics)}")
+    print(f"  fitted ({r.timings['steps']} steps, {r.timings['total']:.0f} s, {len(r.splats)} splats): {_fmt(r.metrics)}"
+          f"  [{r.metrics['psnr'] - r0.metrics['psnr']:+.2f} dB vs initial]  target >= 28 dB: {'PASS' if r.metrics['psnr'] >= 28 else 'FAIL'}")
+    return {"psnr": r.metrics["psnr"], "ssim": r.metrics["ssim"], "initial_psnr": r0.metrics["psnr"], "steps": r.timings["steps"],
+            "seconds": r.timings["total"], "splats": len(r.splats)}
+
+
+def bench_strategies(args, out: Path) -> dict:
+    from spatial.datasets.synthetic import SKY
+    from spatial.fit import fit
+    from spatial.fit.init import splats_from_points
+
+    print(f"== strategies at an equal time budget ({args.strategy_minutes} min each) ==")
+    ds = _synthetic(points=3000)
+    train, test = ds.split(8)
+    res = {}
+    for name in ("none", "default", "mcmc"):
+        init = splats_from_points(ds.points, ds.point_colors, sh_degree=3, init_opacity=0.5 if name == "mcmc" else 0.1)
+        r = fit(init, train, steps=args.steps, strategy=name, budget=60_000, eval_views=test, background=SKY, seed=0,
+                max_seconds=args.strategy_minutes * 60, progress=args.progress, out_dir=out / f"strategy_{name}")
+        res[name] = {"psnr": r.metrics["psnr"], "ssim": r.metrics["ssim"], "splats": len(r.splats), "steps": r.timings["steps"]}
+        print(f"  {name:8s}: {_fmt(r.metrics)}, {len(r.splats)} splats, {r.timings['steps']} steps")
+    for name in ("default", "mcmc"):
+        d = res[name]["psnr"] - res["none"]["psnr"]
+        print(f"  {name} vs no densification: {d:+.2f} dB ({'beats' if d > 0 else 'does NOT beat'} it)")
+    return res
+
+
+def _fox_points(fox: Path, ds_ref, work: Path):
+    """pycolmap points of the fox photos, moved into the transforms.json frame by a similarity."""
+    from spatial.datasets.dataset import similarity_align
+    from spatial.datasets.sfm import run_sfm
+
+    sfm = run_sfm(fox / "images", work / "fox_sfm")
+    ref = {v.name: v.camera for v in ds_ref.views}
+    ce = np.stack([v.camera.position.double().numpy() for v in sfm.views])
+    cr = np.stack([ref[v.name].position.double().numpy() for v in sfm.views])
+    s, r, t = similarity_align(ce, cr)
+    pts = (s * sfm.points.astype(np.float64) @ r.T + t).astype(np.float32)
+    return pts, sfm.point_colors
+
+
+def bench_fox(args, out: Path) -> dict:
+    from spatial.datasets.nerfstudio import load_nerfstudio
+    from spatial.fit import fit
+    from spatial.fit.init import splats_from_points
+    from spatial.fit.plots import save_png, side_by_side
+
+    fox = Path(os.environ.get("SPATIAL_FIXTURES", REPO.parent / "shared" / "fixtures")) / "fox"
+    if not fox.is_dir():
+        print("== fox: fixture absent, skipped ==")
+        return {}
+    print("== fox capture (every 8th view held out, undistorted) ==")
+    ds = load_nerfstudio(fox)
+    train, test = ds.split(8)
+    with tempfile.TemporaryDirectory() as work:
+        t = time.perf_counter()
+        pts, cols = _fox_points(fox, ds, Path(work))
+        print(f"  seed points: {len(pts)} from pycolmap in {time.perf_counter() - t:.0f} s")
+    init = splats_from_points(pts, cols, sh_degree=3)
+    r = fit(init, train, steps=args.steps, eval_views=test, seed=0, max_seconds=args.fox_minutes * 60, budget=300_000,
+            out_dir=out / "fox", progress=args.progress, eval_every=max(1, args.steps // 10))
+    print(f"  fitted ({r.timings['steps']} steps, {r.timings['total']:.0f} s, {len(r.splats)} splats): {_fmt(r.metrics)}"
+          f"  target >= 22 dB: {'PASS' if r.metrics['psnr'] >= 22 else 'FAIL'}")
+    from spatial.render import render
+
+    rows = []
+    for v in test.views[:4]:
+        with torch.no_grad():
+            img = render(r.splats, v.camera).rgb[0].clamp(0, 1)
+        rows.append(side_by_side([v.image, img], ["held-out photo", "spatial.fit"]))
+    p = save_png(out / "fox_side_by_side.png", np.concatenate(rows, 1))
+    print(f"  side by side: {p}")
+    return {"psnr": r.metrics["psnr"], "ssim": r.metrics["ssim"], "steps": r.timings["steps"], "seconds": r.timings["total"],
+            "splats": len(r.splats)}
+
+
+def bench_sfm(args, out: Path) -> dict:
+    from PIL import Image
+
+    from spatial.datasets import pose_errors
+    from spatial.datasets.sfm import run_sfm
+    from spatial.datasets.synthetic import SKY, orbit_cameras, render_scene
+    from spatial.fit.reconstruct import reconstruct
+    from spatial.world import World
+
+    print("== SfM on a rendered photo set, then spatial reconstruct ==")
+    cams = orbit_cameras(40, 256, elevations=(18, 32, 45))
+    with tempfile.TemporaryDirectory() as work:
+        photos = Path(work) / "photos"
+        photos.mkdir()
+        for c, im in zip(cams, render_scene(cams, supersample=2, detail=2.0)):
+            Image.fromarray(im).save(photos / c.name)
+        t = time.perf_counter()
+        ds = run_sfm(photos, Path(work) / "ws")
+        ref = {c.name: c for c in cams}
+        err = pose_errors([v.camera for v in ds.views], [ref[v.name] for v in ds.views])
+        print(f"  SfM: {ds.info['registered']}/{len(cams)} registered in {time.perf_counter() - t:.0f} s; rotation error max "
+              f"{err['rotation_deg_max']:.3f} deg (target <= 2), centre error max {100 * err['centre_rel_max']:.2f}% of scene (target <= 5%)")
+        t = time.perf_counter()
+        w = reconstruct(photos, out / "sfm_world", steps=args.steps, resolution=256, budget=150_000, max_seconds=args.sfm_minutes * 60,
+                        background=SKY, progress=args.progress)
+        m = w.metadata["reconstruct"]["metrics_heldout"]
+        print(f"  spatial reconstruct ({time.perf_counter() - t:.0f} s total): {_fmt(m)}, {len(w.splats)} splats"
+              f"  target >= 24 dB: {'PASS' if m['psnr'] >= 24 else 'FAIL'}")
+        World.load(out / "sfm_world")  # the written world reads back
+    return {"rotation_deg_max": err["rotation_deg_max"], "centre_rel_max": err["centre_rel_max"], "psnr": m["psnr"], "ssim": m["ssim"]}
+
+
+def bench_speed(args, out: Path) -> dict:
+    from spatial.datasets.synthetic import orbit_cameras
+    from spatial.fit import fit
+    from spatial.fit.init import random_splats_in_box
+    from spatial.render import available_backends
+
+    print("== speed: 100k splats, 256x256 ==")
+    cams = orbit_cameras(8, 256)
+    rng = np.random.default_rng(0)
+    views = [(c, rng.integers(0, 255, (256, 256, 3), dtype=np.uint8)) for c in cams]
+    init = random_splats_in_box(100_000, (0, 0.3, 0), 1.2, sh_degree=3, generator=torch.Generator().manual_seed(0))
+    init.log_scales[:] = math.log(0.01)
+    res = {}
+    backends = [b for b in ("cpu", "reference") if b in available_backends()]
+    for b in backends:
+        steps = 40 if b != "reference" else 4
+        r = fit(init, views, steps=steps, strategy="none", backend=b, progress=False, sh_interval=1)
+        t = r.timings
+        res[b] = {"it_per_s": t["it_per_s"], "outside_share": t["outside_share"], "render_forward_s": t["render_forward"] / t["steps"],
+                  "render_backward_s": t["render_backward"] / t["steps"], "other_s": t["other"] / t["steps"], "threads": torch.get_num_threads()}
+        print(f"  {b:9s}: {t['it_per_s']:.2f} it/s; per step: raster fwd {1000 * res[b]['render_forward_s']:.0f} ms, "
+              f"raster bwd {1000 * res[b]['render_backward_s']:.0f} ms, other {1000 * res[b]['other_s']:.0f} ms; "
+              f"outside the rasterizer {100 * t['outside_share']:.1f}% (target < 20%)")
+    if "cpu" in res and "reference" in res:
+        print(f"  cpu vs reference backend: {res['cpu']['it_per_s'] / res['reference']['it_per_s']:.1f}x faster per step")
+    return res
+
+
+SECTIONS = {"speed": bench_speed, "synthetic": bench_synthetic, "strategies": bench_strategies, "sfm": bench_sfm, "fox": bench_fox}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", default=",".join(SECTIONS))
+    ap.add_argument("--minutes", type=float, default=10.0, help="fitting time of the synthetic benchmark")
+    ap.add_argument("--strategy-minutes", type=float, default=3.0)
+    ap.add_argument("--fox-minutes", type=float, default=15.0)
+    ap.add_argument("--sfm-minutes", type=float, default=8.0)
+    ap.add_argument("--steps", type=int, default=30_000, help="step cap (the time budget usually binds first)")
+    ap.add_argument("--out", default=str(REPO / "benchmarks" / "out" / "fit"))
+    ap.add_argument("--progress", action="store_true")
+    ap.add_argument("--json", default=None, help="write results here")
+    args = ap.parse_args(argv)
+    from spatial.render import available_backends
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"backends: {', '.join(available_backends())}; torch threads {torch.get_num_threads()}")
+    results = {}
+    for name in [s for s in args.only.split(",") if s]:
+        results[name] = SECTIONS[name](args, out)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+// Loads/stores of 8-lane vectors (spatial/common.h f32x8, i32x8) from tile-local arrays.
+#pragma once
+#include <cstring>
+
+#include "spatial/common.h"
+
+#ifndef SPATIAL_HAVE_VEC8
+#error "the CPU backend needs GCC or Clang vector extensions"
+#endif
+
+namespace spatial::cpu {
+
+SPATIAL_HD f32x8 load8(const float* p) {
+  f32x8 v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+SPATIAL_HD i32x8 load8(const int32_t* p) {
+  i32x8 v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+SPATIAL_HD void store8(float* p, f32x8 v) { std::memcpy(p, &v, sizeof(v)); }
+SPATIAL_HD void store8(int32_t* p, i32x8 v) { std::memcpy(p, &v, sizeof(v)); }
+SPATIAL_HD f32x8 lane_offsets() { return f32x8{0.f, 1.f, 2.f, 3.f, 4.f, 5.f, 6.f, 7.f}; }
+SPATIAL_HD int count_true(i32x8 m) {
+  int n = 0;
+  for (int i = 0; i < 8; ++i) n -= m[i];
+  return n;
+}
+
+}  // namespace spatial::cpu

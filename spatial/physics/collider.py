@@ -1,0 +1,377 @@
+"""Static triangle colliders from splats (worlds without source geometry).
+
+Pipeline (measured design, see docs/physics.md and physics_generation.md section 1):
+
+1. **surface samples**: finite, opaque (``min_opacity``) splats, minus sky/particle labels and huge
+   background blobs; large splats add samples over their footprint so sparse big splats leave no gaps;
+2. **density grid**: opacity accumulated per voxel (``voxel`` metres) -> occupied voxels, small
+   floater components dropped, one closing pass to seal pinholes;
+3. **flood fill**: air = empty space connected to the sky (the grid's top) or to ``seeds`` (spawn or
+   camera positions inside closed rooms); solid = everything else, so closed volumes and the ground
+   beneath its surface are solid and walls get one surface per side;
+4. **marching cubes** (scikit-image) on the lightly blurred solid indicator, only around the boundary;
+5. **surface snapping**: every vertex is projected along the local splat plane normal onto that plane
+   (centroid and PCA normal of the opaque splats within 1.5 voxels), removing the voxel staircase
+   and the half-voxel offset of the iso-surface;
+6. small components dropped and **quadric decimation** (fast-simplification) to ``budget`` triangles.
+
+The result is a ``trimesh.Trimesh`` in the world frame (+Y up, metres), outward normals, with the
+run's figures in ``mesh.metadata["spatial_collider"]``. :func:`heightfield_from_splats` gives a
+2.5D alternative for open terrain.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from ..core.labels import LABEL_IDS
+from ..errors import ValidationError
+from .errors import NoSurfaceError
+
+__all__ = ["collider_from_splats", "ColliderReport", "simplify_mesh", "surface_samples"]
+
+EXCLUDED_LABELS = (LABEL_IDS["sky"], LABEL_IDS["particles"])
+
+
+@dataclass
+class ColliderReport:
+    """What :func:`collider_from_splats` did (also stored in ``mesh.metadata['spatial_collider']``)."""
+
+    voxel: float = 0.0
+    grid_shape: tuple = ()
+    splats_in: int = 0
+    splats_used: int = 0
+    dropped_nonfinite: int = 0
+    dropped_transparent: int = 0
+    dropped_other: int = 0
+    faces_marching_cubes: int = 0
+    faces: int = 0
+    vertices_snapped: float = 0.0  # fraction of vertices moved onto a splat plane
+    seconds: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["grid_shape"] = list(self.grid_shape)
+        return d
+
+
+def _np(t):
+    return t.detach().cpu().numpy() if hasattr(t, "detach") else np.asarray(t)
+
+
+def surface_samples(splats, min_opacity: float = 0.3, max_splat_size: float = 2.0, sample_spacing: float | None = None,
+                    report: ColliderReport | None = None):
+    """Points (and weights) on the opaque surfaces of ``splats``: one per splat centre plus, for splats
+    wider than ``sample_spacing``, extra samples over their elliptical footprint (within 1.5 sigma).
+    Raises :class:`NoSurfaceError` when nothing usable is left."""
+    n = len(splats)
+    if n == 0:
+        raise NoSurfaceError("no splats: the world is empty, there is no surface to build a collider from")
+    means = _np(splats.means).astype(np.float64)
+    op = _np(splats.opacities).astype(np.float64)
+    sc = _np(splats.scales).astype(np.float64)
+    finite = np.isfinite(means).all(1) & np.isfinite(op) & np.isfinite(sc).all(1)
+    if not finite.any():
+        raise NoSurfaceError(f"all {n} splats have non-finite (NaN/inf) positions, opacities or scales")
+    opaque = finite & (op >= min_opacity)
+    if not opaque.any():
+        raise NoSurfaceError(f"all {n} splats are (nearly) transparent: max opacity {op[finite].max():.3g} < "
+                             f"min_opacity {min_opacity}")
+    keep = opaque & (sc.max(1) <= max_splat_size)
+    if splats.labels is not None:
+        keep &= ~np.isin(_np(splats.labels), EXCLUDED_LABELS)
+    if not keep.any():
+        raise NoSurfaceError("no splat is usable for a collider (only sky/particle labels or huge background splats)")
+    if report is not None:
+        report.splats_in = n
+        report.dropped_nonfinite = int((~finite).sum())
+        report.dropped_transparent = int((finite & ~opaque).sum())
+        report.dropped_other = int((opaque & ~keep).sum())
+        report.splats_used = int(keep.sum())
+    pts, w = means[keep], op[keep]
+    if sample_spacing:
+        sck = sc[keep]
+        order = np.argsort(sck, axis=1)
+        wide = 1.5 * np.take_along_axis(sck, order[:, 2:], 1)[:, 0] > sample_spacing  # footprint > half a voxel
+        if wide.any():
+            idx = np.nonzero(wide)[0][:500_000]
+            rot = _rotmats(_np(splats.quats)[np.nonzero(keep)[0][idx]].astype(np.float64))
+            o = order[idx]
+            ax1 = np.take_along_axis(rot, o[:, None, 2:3].repeat(3, 1), 2)[..., 0] * np.take_along_axis(sck[idx], o[:, 2:3], 1)
+            ax2 = np.take_along_axis(rot, o[:, None, 1:2].repeat(3, 1), 2)[..., 0] * np.take_along_axis(sck[idx], o[:, 1:2], 1)
+            k = np.clip(np.ceil(3 * sck[idx].max(1) / sample_spacing), 2, 8).astype(int)
+            extra_p, extra_w = [], []
+            for kk in np.unique(k):
+                sel = np.nonzero(k == kk)[0]
+                g = np.linspace(-1.5, 1.5, kk)
+                u, v = [a.ravel() for a in np.meshgrid(g, g)]
+                inside = u * u + v * v <= 2.25
+                u, v = u[inside], v[inside]
+                p = pts[idx[sel]][:, None] + u[None, :, None] * ax1[sel][:, None] + v[None, :, None] * ax2[sel][:, None]
+                extra_p.append(p.reshape(-1, 3))
+                extra_w.append((w[idx[sel]][:, None] * np.exp(-0.5 * (u * u + v * v))[None]).reshape(-1))
+            pts = np.concatenate([pts] + extra_p)
+            w = np.concatenate([w] + extra_w)
+    return pts, w
+
+
+def _rotmats(q: np.ndarray) -> np.ndarray:
+    """(w,x,y,z) quaternions [N,4] (normalized here) -> rotation matrices [N,3,3]."""
+    q = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
+    w, x, y, z = q.T
+    return np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
+                     2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
+                     2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)], 1).reshape(-1, 3, 3)
+
+
+def _linear_index(pts, lo, h, shape):
+    ijk = np.floor((pts - lo) / h).astype(np.int64)
+    return (ijk[:, 0] * shape[1] + ijk[:, 1]) * shape[2] + ijk[:, 2]
+
+
+def _robust_bounds(pts: np.ndarray, voxel: float):
+    lo, hi = np.quantile(pts, 0.001, axis=0), np.quantile(pts, 0.999, axis=0)
+    ext = np.maximum(hi - lo, voxel)
+    lo, hi = lo - 0.1 * ext - 2 * voxel, hi + 0.1 * ext + 2 * voxel
+    return lo, hi
+
+
+def collider_from_splats(
+    splats,
+    budget: int = 200_000,
+    voxel: float | None = None,
+    min_opacity: float = 0.3,
+    seeds=None,
+    fill_from_sky: bool = True,
+    snap: bool = True,
+    max_voxels: int = 60_000_000,
+    min_component_faces: int = 64,
+    method: str = "grid",
+    progress: bool = False,
+):
+    """Build a static collider mesh from ``splats`` (see the module docstring for the pipeline).
+
+    ``voxel`` defaults to 0.15 m (coarsened automatically so the grid stays below ``max_voxels``);
+    ``seeds`` are points known to be in free space (spawn, camera centres) that open closed rooms;
+    ``budget`` caps the triangle count (default 200k, Marble's collider size); ``method="heightfield"``
+    builds a 2.5D terrain instead (fast, no overhangs). Raises :class:`NoSurfaceError` for empty,
+    all-transparent or all-NaN input; returns a ``trimesh.Trimesh``."""
+    import trimesh
+
+    if budget < 4:
+        raise ValidationError(f"budget must be >= 4 triangles, got {budget}")
+    if method == "heightfield":
+        from .heightfield import heightfield_from_splats
+
+        mesh = heightfield_from_splats(splats, min_opacity=min_opacity).to_mesh()
+        return simplify_mesh(mesh, budget)
+    if method != "grid":
+        raise ValidationError(f"method must be 'grid' or 'heightfield', got {method!r}")
+    rep = ColliderReport()
+    t0 = time.perf_counter()
+    tick = {"t": t0}
+
+    def lap(name):
+        now = time.perf_counter()
+        rep.seconds[name] = round(now - tick["t"], 3)
+        tick["t"] = now
+        if progress:
+            print(f"collider: {name} {rep.seconds[name]:.2f}s", flush=True)
+
+    h = 0.15 if voxel is None else float(voxel)
+    if not (h > 0 and math.isfinite(h)):
+        raise ValidationError(f"voxel must be a positive number, got {voxel!r}")
+    pts, w = surface_samples(splats, min_opacity, sample_spacing=h / 2, report=rep)
+    lo, hi = _robust_bounds(pts, h)
+    vol = float(np.prod(hi - lo))
+    if vol / h**3 > max_voxels:
+        h = (vol / max_voxels) ** (1 / 3)
+        lo, hi = _robust_bounds(pts, h)
+    rep.voxel = h
+    shape = tuple(int(s) for s in np.ceil((hi - lo) / h).astype(int) + 1)
+    rep.grid_shape = shape
+    inb = ((pts >= lo) & (pts < lo + np.array(shape) * h)).all(1)
+    nc_in = int(inb[: rep.splats_used].sum())  # rows [0, nc_in) are splat centres, then footprint samples
+    pts, w = pts[inb], w[inb]
+    lin = _linear_index(pts, lo, h, shape)
+    lap("samples")
+    solid, occ = _solid_grid(lin, w, shape, h, lo, seeds, fill_from_sky, min_opacity)
+    lap("grid+floodfill")
+    if not solid.any():
+        raise NoSurfaceError("the splats hold no surface dense enough for a collider at this voxel size")
+    verts, faces = _marching_cubes(solid, h, lo)
+    rep.faces_marching_cubes = len(faces)
+    lap("marching_cubes")
+    if len(faces) == 0:
+        raise NoSurfaceError("no surface found (every voxel is solid or every voxel is air)")
+    if snap:
+        verts, moved = _snap_to_splats(verts, faces, pts[:nc_in], w[:nc_in], lin[:nc_in], shape, h, lo)
+        rep.vertices_snapped = moved
+        lap("snap")
+    verts, faces = _drop_small_components(verts, faces, min_component_faces)
+    lap("components")
+    mesh = simplify_mesh(trimesh.Trimesh(verts, faces, process=False), budget)
+    rep.faces = len(mesh.faces)
+    lap("simplify")
+    rep.seconds["total"] = round(time.perf_counter() - t0, 3)
+    mesh.metadata["spatial_collider"] = rep.to_dict()
+    return mesh
+
+
+def _solid_grid(lin, w, shape, h, lo, seeds, fill_from_sky, min_opacity):
+    from scipy import ndimage as nd
+
+    dens = np.bincount(lin, weights=w, minlength=int(np.prod(shape))).astype(np.float32).reshape(shape)
+    occ = dens >= 0.5 * min_opacity  # one opaque splat (or its footprint core) marks a voxel
+    del dens
+    # drop tiny floater clusters (26-connected components below 8 voxels)
+    lab, n = nd.label(occ, structure=np.ones((3, 3, 3), bool))
+    if n:
+        sizes = np.bincount(lab.ravel())
+        small = sizes < 8
+        small[0] = False
+        if small.any():
+            occ &= ~small[lab]
+    del lab
+    occ = nd.binary_closing(occ, structure=nd.generate_binary_structure(3, 1), iterations=1) | occ
+    empty = ~occ
+    air_lab, _ = nd.label(empty)  # 6-connected free space
+    seed_labels = set()
+    if fill_from_sky:
+        seed_labels |= set(np.unique(air_lab[:, -1, :]).tolist())
+    if seeds is not None:
+        sp = np.atleast_2d(np.asarray(seeds, float))
+        ijk = np.floor((sp - lo) / h).astype(int)
+        ok = ((ijk >= 0) & (ijk < np.array(shape))).all(1)
+        for i, j, k in ijk[ok]:
+            seed_labels.add(int(air_lab[i, j, k]))
+    seed_labels.discard(0)
+    if not seed_labels:
+        solid = occ  # nothing marks free space: keep only the occupied shell
+    else:
+        keep = np.zeros(int(air_lab.max()) + 1, bool)
+        keep[list(seed_labels)] = True
+        solid = ~keep[air_lab]
+    return solid, occ
+
+
+def _marching_cubes(solid, h, lo):
+    from scipy import ndimage as nd
+    from skimage.measure import marching_cubes
+
+    f = nd.gaussian_filter(solid.astype(np.float32), 0.7)
+    pad = np.pad(f, 1, constant_values=0.0)  # close the surface at the grid's faces
+    band = nd.binary_dilation(np.pad(solid, 1) ^ nd.binary_erosion(np.pad(solid, 1)), iterations=2)
+    try:
+        v, faces, _, _ = marching_cubes(pad, 0.5, mask=band, allow_degenerate=False)
+    except (ValueError, RuntimeError):
+        return np.zeros((0, 3)), np.zeros((0, 3), np.int64)
+    v = (v - 1 + 0.5) * h + lo
+    return v.astype(np.float64), faces.astype(np.int64)
+
+
+def _snap_to_splats(verts, faces, pts, w, lin, shape, h, lo):
+    """Project vertices onto the local plane of the splats (3x3x3-voxel neighbourhood PCA)."""
+    nvox = int(np.prod(shape))
+    key = np.flatnonzero(np.bincount(lin, minlength=nvox))
+    index = np.full(nvox, -1, np.int32)
+    index[key] = np.arange(len(key), dtype=np.int32)
+    inv = index[lin]
+    S0 = np.bincount(inv, weights=w)
+    S1 = np.stack([np.bincount(inv, weights=w * pts[:, a]) for a in range(3)], 1)
+    pairs = [(0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2)]
+    S2 = np.stack([np.bincount(inv, weights=w * pts[:, a] * pts[:, b]) for a, b in pairs], 1)
+    ijk = np.stack(np.unravel_index(key, shape), 1)
+    # neighbourhood sums for every occupied voxel (dense index grid for O(1) lookups)
+    N0, N1, N2 = S0.copy(), S1.copy(), S2.copy()
+    sh = np.array(shape)
+    for d in np.array(np.meshgrid([-1, 0, 1], [-1, 0, 1], [-1, 0, 1], indexing="ij")).reshape(3, -1).T:
+        if not d.any():
+            continue
+        nb = ijk + d
+        ok = ((nb >= 0) & (nb < sh)).all(1)
+        j = np.full(len(key), -1, np.int64)
+        j[ok] = index[np.ravel_multi_index(nb[ok].T, shape)]
+        m = j >= 0
+        N0[m] += S0[j[m]]
+        N1[m] += S1[j[m]]
+        N2[m] += S2[j[m]]
+    # each vertex: the occupied voxel nearest to it along its inward normal
+    vn = _vertex_normals(verts, faces)
+    row = np.full(len(verts), -1, np.int64)
+    for step in (0.5, 0.0, 1.0, -0.5):
+        need = row < 0
+        if not need.any():
+            break
+        q = np.floor((verts[need] - step * h * vn[need] - lo) / h).astype(np.int64)
+        ok = ((q >= 0) & (q < sh)).all(1)
+        r = np.full(len(q), -1, np.int64)
+        r[ok] = index[np.ravel_multi_index(q[ok].T, shape)]
+        row[np.nonzero(need)[0]] = r
+    has = row >= 0
+    ur, r_inv = np.unique(row[has], return_inverse=True)  # one plane fit per voxel, shared by its vertices
+    m0 = N0[ur]
+    c = N1[ur] / m0[:, None]
+    cov = np.empty((len(ur), 3, 3))
+    for k, (a, b) in enumerate(pairs):
+        cov[:, a, b] = cov[:, b, a] = N2[ur, k] / m0 - c[:, a] * c[:, b]
+    ev, evec = np.linalg.eigh(cov)
+    n = evec[:, :, 0][r_inv]
+    planar = ((ev[:, 0] < 0.25 * ev[:, 1]) & (m0 >= 1.0))[r_inv]
+    c = c[r_inv]
+    v = verts[has]
+    dist = ((v - c) * n).sum(1)
+    move = planar & (np.abs(dist) <= 1.0 * h)
+    out = verts.copy()
+    out[np.nonzero(has)[0][move]] = v[move] - dist[move, None] * n[move]
+    return out, float(move.sum()) / max(len(verts), 1)
+
+
+def _vertex_normals(verts, faces):
+    """Area-weighted unit vertex normals."""
+    tri = verts[faces]
+    fn = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
+    vn = np.stack([np.bincount(faces.ravel(), weights=np.repeat(fn[:, a], 3), minlength=len(verts)) for a in range(3)], 1)
+    return vn / np.maximum(np.linalg.norm(vn, axis=1, keepdims=True), 1e-12)
+
+
+def _drop_small_components(verts, faces, min_faces: int):
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if len(faces) == 0 or min_faces <= 1:
+        return verts, faces
+    nv = len(verts)
+    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]]])
+    g = coo_matrix((np.ones(len(e), np.int8), (e[:, 0], e[:, 1])), shape=(nv, nv))
+    _, lab = connected_components(g, directed=False)
+    fl = lab[faces[:, 0]]
+    cnt = np.bincount(fl)
+    keep = cnt[fl] >= min_faces
+    faces = faces[keep]
+    used = np.flatnonzero(np.bincount(faces.ravel(), minlength=nv))
+    remap = np.full(nv, -1, np.int64)
+    remap[used] = np.arange(len(used))
+    return verts[used], remap[faces]
+
+
+def simplify_mesh(mesh, budget: int = 200_000):
+    """Quadric-decimate ``mesh`` to at most ``budget`` triangles (fast-simplification); unchanged if smaller."""
+    import trimesh
+
+    if len(mesh.faces) <= budget:
+        return mesh
+    import fast_simplification
+
+    v, f = fast_simplification.simplify(np.asarray(mesh.vertices, np.float32), np.asarray(mesh.faces, np.int64),
+                                        target_count=int(budget))
+    out = trimesh.Trimesh(np.asarray(v, np.float64), f, process=False)
+    if len(out.faces) > budget:  # the library may stop a little above the target
+        v, f = fast_simplification.simplify(v, f, target_count=int(budget * 0.97))
+        out = trimesh.Trimesh(np.asarray(v, np.float64), f, process=False)
+    out.metadata.update(mesh.metadata)
+    return out
