@@ -10,13 +10,16 @@ quaternion normalization and frame conversion included). Peer, measured in the s
 * write F = time(``splat-transform src.ply F``) - time(``splat-transform src.ply null``)
   (its PLY read and start-up are subtracted, so only its encoder is counted).
 
-The ratio is peer time / our time: above 1 means spatial is faster. Best of ``--repeat`` runs each.
+The ratio is peer time / our time: above 1 means spatial is faster. Best of ``--repeat`` runs each, ours and
+the peer's alternating per format. Wall time and CPU time (user + system; ours from this process, the peer's
+from its child processes) are both reported: on a shared, loaded machine the CPU-time ratio is the steadier one.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -62,22 +65,42 @@ def make_splats(n: int, seed: int = 0) -> Splats:
     )
 
 
-def best(fn, repeat: int) -> float:
-    times = []
+def _cpu(who) -> float:
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
+
+
+class Timing:
+    """Best wall time and best CPU time (user + system, this process or its children) over runs."""
+
+    def __init__(self):
+        self.wall = self.cpu = float("inf")
+
+    def add(self, wall: float, cpu: float) -> "Timing":
+        self.wall, self.cpu = min(self.wall, wall), min(self.cpu, cpu)
+        return self
+
+    def minus(self, other: "Timing") -> "Timing":
+        return Timing().add(max(self.wall - other.wall, 1e-3), max(self.cpu - other.cpu, 1e-3))
+
+
+def measure(fn, repeat: int = 1, children: bool = False, into: Timing | None = None) -> Timing:
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+    t = into or Timing()
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        c0, t0 = _cpu(who), time.perf_counter()
         fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+        t.add(time.perf_counter() - t0, _cpu(who) - c0)
+    return t
 
 
-def peer(*args, repeat: int) -> float:
+def peer(*args, repeat: int = 1, into: Timing | None = None) -> Timing:
     def run():
         r = subprocess.run([str(TOOL), "-q", "-w", *map(str, args)], capture_output=True, text=True)
         if r.returncode:
             raise RuntimeError(f"splat-transform {args}: {r.stderr[-500:]}")
 
-    return best(run, repeat)
+    return measure(run, repeat, children=True, into=into)
 
 
 def main(argv=None) -> int:
@@ -95,52 +118,59 @@ def main(argv=None) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     try:
         s = make_splats(args.n)
-        print(f"{args.n:,} splats, SH degree 3, torch {torch.__version__}, {os.cpu_count()} CPU(s); best of {args.repeat}",
-              flush=True)
+        print(f"{args.n:,} splats, SH degree 3, torch {torch.__version__}, {os.cpu_count()} CPU(s); best of {args.repeat}, "
+              "ours and splat-transform interleaved per format", flush=True)
+        src = folder / "b.ply"
+        save(s, src)
+        startup = None
+        if has_peer:
+            startup = measure(lambda: subprocess.run([str(TOOL), "--version"], capture_output=True), args.repeat, True)
+            print(f"  splat-transform: node start-up {startup.wall:.2f} s wall / {startup.cpu:.2f} s CPU "
+                  "(subtracted from its read times; its PLY read is subtracted from its write times)", flush=True)
         rows = []
-        ours = {}
-        for label, name, opts, _, _, _ in FORMATS:
+        for label, name, opts, can_read, can_write, wargs in FORMATS:
             p = folder / name
-            tw = best(lambda: save(s, p, **opts), args.repeat)
-            tr = best(lambda: load(p), args.repeat)
-            ours[name] = (tw, tr, p.stat().st_size)
-            print(f"  ours  {label:30s} write {tw:7.2f} s   read {tr:7.2f} s   {p.stat().st_size / 1e6:7.1f} MB", flush=True)
-        peer_read, peer_write, startup, ply_null = {}, {}, None, None
-        if has_peer:
-            startup = best(lambda: subprocess.run([str(TOOL), "--version"], capture_output=True), args.repeat)
-            src = folder / "b.ply"
-            ply_null = peer(src, "null", repeat=args.repeat)
-            for label, name, opts, can_read, can_write, wargs in FORMATS:
-                if can_read:
-                    peer_read[name] = max(peer(folder / name, "null", repeat=args.repeat) - startup, 1e-3)
-                if can_write:
-                    out = folder / ("peer_" + name)
-                    peer_write[name] = max(peer(src, *wargs, out, repeat=args.repeat) - ply_null, 1e-3)
-                print(f"  peer  {label:30s} write {peer_write.get(name, float('nan')):7.2f} s   "
-                      f"read {peer_read.get(name, float('nan')):7.2f} s", flush=True)
-            print(f"  peer  node start-up {startup:.2f} s (subtracted), PLY read incl. start-up {ply_null:.2f} s", flush=True)
-        for label, name, *_ in FORMATS:
-            tw, tr, size = ours[name]
-            for op, t, pt in (("read", tr, peer_read.get(name)), ("write", tw, peer_write.get(name))):
-                rows.append((label, op, t, pt, size))
-        fmt_ratio = lambda t, pt: "n/a" if pt is None else f"{pt / t:.2f}x"  # noqa: E731
+            tw, tr, pw, pr = Timing(), Timing(), None, None
+            for _ in range(args.repeat):  # alternate ours and the peer so load changes hit both alike
+                measure(lambda: save(s, p, **opts), into=tw)
+                if has_peer and can_write:
+                    base = peer(src, "null")
+                    full = peer(src, *wargs, folder / ("peer_" + name))
+                    d = full.minus(base)
+                    pw = d if pw is None else pw.add(d.wall, d.cpu)
+                measure(lambda: load(p), into=tr)
+                if has_peer and can_read:
+                    d = peer(p, "null").minus(startup)
+                    pr = d if pr is None else pr.add(d.wall, d.cpu)
+            size = p.stat().st_size
+            show = lambda v: "   n/a" if v is None else f"{v.wall:6.2f}"  # noqa: E731
+            print(f"  {label:30s} write {tw.wall:6.2f} s (peer {show(pw)})   read {tr.wall:6.2f} s (peer {show(pr)})   "
+                  f"{size / 1e6:6.1f} MB", flush=True)
+            rows.append((label, "read", tr, pr, size))
+            rows.append((label, "write", tw, pw, size))
+        ratio = lambda a, b: "n/a" if b is None else f"{b / a:.2f}x"  # noqa: E731
         if args.markdown:
-            print("\n| format | op | spatial (s) | splat-transform (s) | ratio (peer/ours) | spatial MB/s (file) |")
-            print("|---|---|---:|---:|---:|---:|")
+            print("\n| format | op | spatial wall (s) | splat-transform wall (s) | wall ratio | spatial CPU (s) | "
+                  "splat-transform CPU (s) | CPU ratio |")
+            print("|---|---|---:|---:|---:|---:|---:|---:|")
             for label, op, t, pt, size in rows:
-                print(f"| {label} | {op} | {t:.2f} | {'n/a' if pt is None else f'{pt:.2f}'} | {fmt_ratio(t, pt)} | "
-                      f"{size / 1e6 / t:.0f} |")
+                print(f"| {label} | {op} | {t.wall:.2f} | {'n/a' if pt is None else f'{pt.wall:.2f}'} | "
+                      f"{ratio(t.wall, pt and pt.wall)} | {t.cpu:.2f} | {'n/a' if pt is None else f'{pt.cpu:.2f}'} | "
+                      f"{ratio(t.cpu, pt and pt.cpu)} |")
         else:
-            print(f"\n{'format':30s} {'op':5s} {'spatial':>9s} {'peer':>9s} {'peer/ours':>10s}")
+            print(f"\n{'format':30s} {'op':5s} {'spatial':>9s} {'peer':>9s} {'ratio':>7s} {'cpu':>7s} {'peer cpu':>9s} {'ratio':>7s}")
             for label, op, t, pt, size in rows:
-                print(f"{label:30s} {op:5s} {t:8.2f}s {'n/a' if pt is None else f'{pt:8.2f}s':>9s} {fmt_ratio(t, pt):>10s}")
+                print(f"{label:30s} {op:5s} {t.wall:8.2f}s {'n/a' if pt is None else f'{pt.wall:8.2f}s':>9s} "
+                      f"{ratio(t.wall, pt and pt.wall):>7s} {t.cpu:6.2f}s {'n/a' if pt is None else f'{pt.cpu:8.2f}s':>9s} "
+                      f"{ratio(t.cpu, pt and pt.cpu):>7s}")
+        print("ratio = splat-transform time / spatial time (above 1: spatial is faster)")
         if has_peer:
-            misses = [f"{lab} {op}" for lab, op, t, pt, _ in rows
-                      if pt is not None and (lab, op) in {("PLY (binary)", "read"), ("SPZ v3 (gzip)", "read"),
-                                                          ("SPZ v4 (zstd)", "read"), ("SPZ v3 (gzip)", "write"),
-                                                          ("SPZ v4 (zstd)", "write")} and pt < t]
-            print("\ntargets (faster than splat-transform for PLY read, SPZ read, SPZ write):",
-                  "met" if not misses else "MISSED: " + ", ".join(misses))
+            targets = {("PLY (binary)", "read"), ("SPZ v3 (gzip)", "read"), ("SPZ v4 (zstd)", "read"),
+                       ("SPZ v3 (gzip)", "write"), ("SPZ v4 (zstd)", "write")}
+            misses = [f"{lab} {op} ({kind})" for lab, op, t, pt, _ in rows if pt is not None and (lab, op) in targets
+                      for kind, a, b in (("wall", t.wall, pt.wall), ("CPU", t.cpu, pt.cpu)) if b < a]
+            print("targets (faster than splat-transform for PLY read, SPZ read, SPZ write):",
+                  "met on wall and CPU time" if not misses else "MISSED: " + ", ".join(misses))
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

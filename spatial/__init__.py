@@ -6,6 +6,7 @@ The public API is small and flat (names resolve lazily so ``import spatial`` sta
 * files: :func:`load`, :func:`save`, :func:`inspect`
 * rendering: :func:`render`, :func:`rasterize`
 * making worlds: :func:`generate`, :func:`fit`, :func:`reconstruct`
+* editing and versions: :func:`apply_edit`, :class:`Store` (see docs/edits.md, docs/store.md)
 """
 
 from __future__ import annotations
@@ -28,11 +29,19 @@ _LAZY = {
     "fit": ("spatial.fit.fit", "fit"),
     "reconstruct": ("spatial.fit.reconstruct", "reconstruct"),
     "generate": ("spatial.generate.api", "generate"),
+    "image_to_world": ("spatial.image_world.pipeline", "image_to_world"),
     "render": ("spatial.render.api", "render"),
     "rasterize": ("spatial.render.api", "rasterize"),
     "RenderOutput": ("spatial.render.api", "RenderOutput"),
     "export": ("spatial.export", "export"),
     "batch": ("spatial.batch", None),
+    "Store": ("spatial.store.store", "Store"),
+    "WorldHandle": ("spatial.store.handle", "WorldHandle"),
+    "ConflictError": ("spatial.store.errors", "ConflictError"),
+    "apply_edit": ("spatial.edit.apply", "apply_edit"),
+    "apply_edits": ("spatial.edit.apply", "apply_edits"),
+    "parse_op": ("spatial.edit.schema", "parse_op"),
+    "EditError": ("spatial.edit.errors", "EditError"),
 }
 
 

@@ -56,3 +56,8 @@ def test_image_metrics_and_lpips_policy():
     assert m["psnr"] == math.inf and m["ssim"] == pytest.approx(1.0)
     if not metrics.lpips_available():
         assert m["lpips"] is None
+
+
+def test_cached_target_stats_give_the_same_ssim():
+    a, b = torch.rand(20, 30, 3), torch.rand(20, 30, 3)
+    assert float(metrics.ssim(a, b, stats=metrics.target_stats(b))) == pytest.approx(float(metrics.ssim(a, b)), abs=1e-7)

@@ -181,3 +181,13 @@ def test_glb_from_fixture_roundtrip_matches_source(tmp_path):
     got = load(tmp_path / "t.glb")
     assert torch.equal(got.means, src.means) and torch.equal(got.sh, src.sh)
     assert torch.allclose(got.covariances(), src.covariances(), rtol=1e-4, atol=1e-12)
+
+
+def test_cli_convert_rejects_options_for_other_formats(tmp_path, capsys):
+    p = fixture("minimal.splat")
+    assert cli_main(["convert", str(p), str(tmp_path / "o.ply"), "--spz-version", "2"]) == 1
+    assert "--spz-version" in capsys.readouterr().err
+    assert cli_main(["convert", str(p), str(tmp_path / "o.spz"), "--ascii"]) == 1
+    assert cli_main(["convert", str(p), str(tmp_path / "o.bin"), "--format", "spz", "--spz-version", "4"]) == 0
+    assert inspect(tmp_path / "o.bin")["version"] == 4
+    assert not (tmp_path / "o.ply").exists()

@@ -243,3 +243,40 @@ def test_reader_frame_conversion_is_splats_mirror(flips, degree):
     ref = s.normalized().mirror(flips)
     assert torch.equal(got.means, ref.means) and torch.equal(got.sh, ref.sh)
     assert torch.allclose(got.quats, ref.quats, atol=1e-7)
+
+
+def test_spz_extension_records(tmp_path):
+    """Adobe SH min/max quantization record: legacy (after the header) and v4 (ILV before the TOC)."""
+    import gzip
+    import struct
+
+    import zstandard
+
+    n = 2
+    pos = bytes(9 * n)
+    alpha, color, scale = bytes([255] * n), bytes([128] * 3 * n), bytes([96] * 3 * n)
+    rot = struct.pack("<I", 3 << 30) * n  # identity, smallest three
+    sh = bytes([0, 255, 51] * 3 * n)  # degree 1
+    ext = struct.pack("<IBBff", 0xADBE0001, 5, 4, -2.0, 2.0)
+    head = struct.pack("<IIIBBBB", 0x5053474E, 3, n, 1, 12, 0x2, 0)
+    p = tmp_path / "ext3.spz"
+    p.write_bytes(gzip.compress(head + ext + pos + alpha + color + scale + rot + sh))
+    s3 = load(p)
+    expect = torch.tensor([-2.0, 2.0, -2.0 + 51 / 255 * 4])
+    # RUB -> spatial flips SH band 1 by (+, -, -) on (m=-1, 0, 1) = coefficient index 1..3
+    signs = torch.tensor([1.0, -1.0, -1.0])
+    assert torch.allclose(s3.sh[:, 1:, :], (expect.view(1, 1, 3) * signs.view(1, 3, 1)).expand(n, 3, 3), atol=1e-6)
+    # v4 with the same record as [type][length][payload]
+    arrays = [pos, alpha, color, scale, rot, sh]
+    c = zstandard.ZstdCompressor()
+    frames = [c.compress(a) for a in arrays]
+    ilv = struct.pack("<II", 0xADBE0001, 10) + struct.pack("<BBff", 5, 4, -2.0, 2.0)
+    toc_off = 32 + len(ilv)
+    head4 = struct.pack("<IIIBBBBI12s", 0x5053474E, 4, n, 1, 12, 0x2, 6, toc_off, bytes(12))
+    toc = b"".join(struct.pack("<QQ", len(f), len(a)) for f, a in zip(frames, arrays))
+    p4 = tmp_path / "ext4.spz"
+    p4.write_bytes(head4 + ilv + toc + b"".join(frames))
+    s4 = load(p4)
+    assert torch.equal(s4.sh, s3.sh)
+    assert inspect(p4)["extensions"] == ["ADOBE_sh_quantization"]
+    assert torch.allclose(s4.opacities, torch.full((n,), 1 - 1e-7), atol=1e-6)

@@ -17,7 +17,7 @@ from spatial.core.labels import label_id
 from spatial.generate.world_builder import frustum_cull, spawn_camera
 from spatial.world import World
 
-SMALL = 24_000  # splats for the semantic worlds (the measured properties do not need more)
+SMALL = 20_000  # splats for the semantic worlds (the measured properties do not need more)
 
 GROUND, WATER, VEG, SKY, BUILDING, WALL, CEIL, PART = (label_id(n) for n in
                                                        ("ground", "water", "vegetation", "sky", "building", "wall", "ceiling", "particles"))
@@ -287,8 +287,7 @@ def test_no_floating_splats(prompt):
 
 
 # ---------------------------------------------------------------------------------------- views
-@pytest.mark.parametrize("prompt", ["a misty pine forest with a lake at sunset", "a city street at night", "a cozy living room",
-                                   "a desert"])
+@pytest.mark.parametrize("prompt", ["a misty pine forest with a lake at sunset", "a city street at night", "a cozy living room"])
 def test_views_from_spawn_are_covered_and_varied(prompt):
     w = world(prompt, splats=100_000)
     from spatial.render.api import render
@@ -304,3 +303,16 @@ def test_views_from_spawn_are_covered_and_varied(prompt):
         code = q[..., 0] * 256 + q[..., 1] * 16 + q[..., 2]
         top = torch.bincount(code.flatten()).max().item() / code.numel()
         assert top <= 0.8, (k, top)
+
+
+def test_cli_generate(tmp_path, capsys):
+    from spatial.cli import main
+
+    assert main(["generate", "a canyon at dawn", "--print-spec", "--no-embedding", "--save-spec", str(tmp_path / "s.json")]) == 0
+    spec = capsys.readouterr().out
+    assert '"scene_type": "canyon"' in spec and (tmp_path / "s.json").is_file()
+    assert main(["generate", "--spec", str(tmp_path / "s.json"), "-o", str(tmp_path / "w"), "--splats", "15000", "--format", "spz",
+                 "--no-preview"]) == 0
+    w = World.load(tmp_path / "w")
+    assert (tmp_path / "w" / "splats.spz").is_file() and len(w.splats) >= 15000 and w.spec["time_of_day"] == "dawn"
+    assert main(["generate", "x", "--spec", str(tmp_path / "missing.json"), "-o", str(tmp_path / "z")]) == 1

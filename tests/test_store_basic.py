@@ -92,6 +92,21 @@ def test_import_edit_history_undo_redo_checkout_tags(store, tmp_path):
     assert actions[:3] == ["checkout", "checkout", "edit"] and "undo" in actions and "tag" in actions
 
 
+def test_compose_and_insert_world_by_name_from_the_store(store):
+    store.import_world(make_world(n=300, seed=1, name="bridge"))
+    b = store.open("bridge")
+    b.apply({"op": "delete", "select": {"type": "ids", "ids": [0, 1, 2]}})
+    h = store.import_world(make_world(n=500, seed=2))
+    c = h.apply({"op": "compose", "source": "bridge", "translate": [0, 0, -40]})
+    assert c.summary["added"] == 297 and c.summary["collider_faces_added"] == 12
+    c = h.apply({"op": "insert_world", "source": "bridge@0", "select": {"type": "ids", "ids": [0, 1, 2]}})
+    assert c.summary["added"] == 3
+    src = store.world("bridge", 0).splats.means[:3]
+    assert torch.equal(h.world().splats.means[-3:], src)
+    with pytest.raises(WorldNotFoundError):
+        h.apply({"op": "compose", "source": "nowhere"})
+
+
 def test_export_version_round_trips_through_a_world_folder(store, tmp_path):
     h = store.import_world(make_world())
     h.apply({"op": "delete", "select": {"type": "box", "min": [-5, 0.5, -5], "max": [5, 5, 5]}})
@@ -257,17 +272,28 @@ def test_corruption_is_detected(store):
     h = store.import_world(make_world())
     h.apply({"op": "move", "select": {"type": "ids", "ids": [1]}, "translate": [1, 0, 0]})
     assert store.check().clean
+    # a small delta lives in the database; damage it
     delta_hash = store.con.execute("SELECT delta FROM versions WHERE num=1").fetchone()[0]
-    p = store.objects.path(delta_hash)
-    data = bytearray(p.read_bytes())
+    data = bytearray(store.con.execute("SELECT data FROM blobs WHERE hash=?", (delta_hash,)).fetchone()[0])
     data[-1] ^= 0xFF
-    p.chmod(0o644)
-    p.write_bytes(bytes(data))
+    store.con.execute("UPDATE blobs SET data=? WHERE hash=?", (bytes(data), delta_hash))
     report = store.check()
     assert not report.clean and "hash mismatch" in str(report)
     with Store(store.path) as fresh:
         with pytest.raises(StoreCorruptError):
             fresh.world("garden", 1)
+    # a snapshot chunk is a file; damage one
+    snap = store.con.execute("SELECT snapshot FROM versions WHERE num=0").fetchone()[0]
+    chunk = json.loads(store.objects.get(snap))["columns"]["means"]["chunks"][0]
+    p = store.objects.path(chunk)
+    raw = bytearray(p.read_bytes())
+    raw[0] ^= 0xFF
+    p.chmod(0o644)
+    p.write_bytes(bytes(raw))
+    assert sum("hash mismatch" in x for x in store.check().problems) == 2
+    with Store(store.path) as fresh:
+        with pytest.raises(StoreCorruptError):
+            fresh.world("garden", 0)
     # hostile object names from the database never become paths
     with pytest.raises(StoreCorruptError):
         store.objects.path("../../etc/passwd")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -87,4 +86,3 @@ def test_conflicting_writer_gets_a_clear_error_between_processes(tmp_path):
     with Store(store_dir) as st:
         assert [v.num for v in st.history("w")] == [2, 1, 0]
     assert cli(["worlds", "check", "--store", str(store_dir)]) == 0
-    time.sleep(0)

@@ -82,12 +82,12 @@ def from_prompt(prompt: str, seed: int = 0, quality: str = "draft", spec: dict |
 
 
 def from_image(image_path: str, seed: int = 0, quality: str = "draft", prompt: str = "") -> World:
-    """Image -> world (a later issue): spatial.generate(image=...) when it accepts images."""
-    fn = _generate_fn()
-    if fn is None or "image" not in inspect.signature(fn).parameters:
-        raise Unavailable("image -> world is not available in this build yet (it arrives with the image -> world issue); "
-                          "use a text prompt for now")
-    return _call_with_supported(fn, image=image_path, prompt=prompt or None, seed=int(seed), quality=quality)
+    """Image (or 360-degree panorama) -> world with spatial.image_world."""
+    if quality not in QUALITIES:
+        raise ValidationError(f"quality must be one of {QUALITIES}, got {quality!r}")
+    from spatial.image_world import image_to_world
+
+    return image_to_world(image_path, prompt=prompt or None, seed=int(seed), quality=quality)
 
 
 def from_photos(paths: list[str], quality: str = "draft") -> World:

@@ -301,6 +301,123 @@ const TestFn& lookup(const std::string& name, const CF& x, const CF& extra) {
   return t;
 }
 
+#ifdef SPATIAL_WITH_CUDA
+using GF = nb::ndarray<const float, nb::c_contig, nb::device::cuda>;
+using GMF = nb::ndarray<float, nb::c_contig, nb::device::cuda>;
+using GMI = nb::ndarray<int32_t, nb::c_contig, nb::device::cuda>;
+
+struct CudaStateHandle {
+  std::shared_ptr<cuda::CudaState> st;
+  int C, N, width, height, D, sh_degree, K;
+};
+
+void bind_cuda(nb::module_& m) {
+  nb::class_<CudaStateHandle>(m, "CudaRasterState").def_prop_ro("n_isects", [](const CudaStateHandle& h) { return cuda::n_isects(*h.st); });
+  m.def(
+      "cuda_forward",
+      [](GF means, GF quats, GF scales, GF opacities, GF colors, GF viewmats, GF Ks, std::optional<GF> bg, int width, int height, int sh_degree,
+         float near_plane, float far_plane, float eps2d, bool antialiased, GMF rgb, GMF alpha, GMF depth, GMI radii, GMF means2d, GMF depths, GMF conics,
+         GMF opac_out, uintptr_t stream) {
+        check_shape(means, {-1, 3}, "means");
+        check_shape(viewmats, {-1, 4, 4}, "viewmats");
+        const int N = (int)means.shape(0), C = (int)viewmats.shape(0);
+        int D = 3, K = 0;
+        if (sh_degree >= 0) {
+          if (sh_degree > kMaxShDegree) throw std::invalid_argument("sh_degree must be 0..3");
+          check_shape(colors, {N, -1, 3}, "colors (SH)");
+          K = (int)colors.shape(1);
+          if (K < sh_num_bases(sh_degree)) throw std::invalid_argument("colors: fewer SH coefficients than sh_degree needs");
+        } else {
+          check_shape(colors, {N, -1}, "colors");
+          D = (int)colors.shape(1);
+        }
+        check_shape(quats, {N, 4}, "quats");
+        check_shape(scales, {N, 3}, "scales");
+        check_shape(opacities, {N}, "opacities");
+        check_shape(Ks, {C, 3, 3}, "Ks");
+        if (bg) check_shape(*bg, {C, D}, "backgrounds");
+        check_shape(rgb, {C, height, width, D}, "rgb");
+        check_shape(radii, {C, N, 2}, "radii");
+        cuda::ForwardArgs a;
+        a.C = C;
+        a.N = N;
+        a.width = width;
+        a.height = height;
+        a.D = D;
+        a.sh_degree = sh_degree;
+        a.K = K;
+        a.near_plane = near_plane;
+        a.far_plane = far_plane;
+        a.eps2d = eps2d;
+        a.antialiased = antialiased;
+        a.means = means.data();
+        a.quats = quats.data();
+        a.scales = scales.data();
+        a.opacities = opacities.data();
+        a.colors = colors.data();
+        a.viewmats = viewmats.data();
+        a.Ks = Ks.data();
+        a.backgrounds = bg ? bg->data() : nullptr;
+        a.rgb = rgb.data();
+        a.alpha = alpha.data();
+        a.depth = depth.data();
+        a.radii = radii.data();
+        a.means2d = means2d.data();
+        a.depths = depths.data();
+        a.conics = conics.data();
+        a.opacities_out = opac_out.data();
+        a.stream = stream;
+        CudaStateHandle h{nullptr, C, N, width, height, D, sh_degree, K};
+        {
+          nb::gil_scoped_release release;
+          h.st = cuda::forward(a);
+        }
+        return h;
+      },
+      nb::arg("means"), nb::arg("quats"), nb::arg("scales"), nb::arg("opacities"), nb::arg("colors"), nb::arg("viewmats"), nb::arg("Ks"),
+      nb::arg("backgrounds").none(), nb::arg("width"), nb::arg("height"), nb::arg("sh_degree"), nb::arg("near_plane"), nb::arg("far_plane"),
+      nb::arg("eps2d"), nb::arg("antialiased"), nb::arg("rgb"), nb::arg("alpha"), nb::arg("depth"), nb::arg("radii"), nb::arg("means2d"),
+      nb::arg("depths"), nb::arg("conics"), nb::arg("opacities_out"), nb::arg("stream"));
+  m.def(
+      "cuda_backward",
+      [](CudaStateHandle& h, GF means, GF quats, GF scales, GF opacities, GF colors, GF viewmats, GF Ks, std::optional<GF> bg, GF v_rgb, GF v_alpha,
+         GF v_depth, GMF v_means, GMF v_quats, GMF v_scales, GMF v_opacities, GMF v_colors, GMF v_viewmats, std::optional<GMF> v_bg, GMF v_means2d,
+         uintptr_t stream) {
+        check_shape(v_rgb, {h.C, h.height, h.width, h.D}, "v_rgb");
+        check_shape(v_means, {h.N, 3}, "v_means");
+        check_shape(v_means2d, {h.C, h.N, 2}, "v_means2d");
+        if ((int64_t)v_colors.size() != (int64_t)colors.size()) throw std::invalid_argument("v_colors: wrong size");
+        cuda::BackwardArgs a;
+        a.means = means.data();
+        a.quats = quats.data();
+        a.scales = scales.data();
+        a.opacities = opacities.data();
+        a.colors = colors.data();
+        a.viewmats = viewmats.data();
+        a.Ks = Ks.data();
+        a.backgrounds = bg ? bg->data() : nullptr;
+        a.v_rgb = v_rgb.data();
+        a.v_alpha = v_alpha.data();
+        a.v_depth = v_depth.data();
+        a.v_means = v_means.data();
+        a.v_quats = v_quats.data();
+        a.v_scales = v_scales.data();
+        a.v_opacities = v_opacities.data();
+        a.v_colors = v_colors.data();
+        a.v_viewmats = v_viewmats.data();
+        a.v_backgrounds = v_bg ? v_bg->data() : nullptr;
+        a.v_means2d = v_means2d.data();
+        a.stream = stream;
+        nb::gil_scoped_release release;
+        cuda::backward(*h.st, a);
+      },
+      nb::arg("state"), nb::arg("means"), nb::arg("quats"), nb::arg("scales"), nb::arg("opacities"), nb::arg("colors"), nb::arg("viewmats"),
+      nb::arg("Ks"), nb::arg("backgrounds").none(), nb::arg("v_rgb"), nb::arg("v_alpha"), nb::arg("v_depth"), nb::arg("v_means"), nb::arg("v_quats"),
+      nb::arg("v_scales"), nb::arg("v_opacities"), nb::arg("v_colors"), nb::arg("v_viewmats"), nb::arg("v_backgrounds").none(), nb::arg("v_means2d"),
+      nb::arg("stream"));
+}
+#endif
+
 }  // namespace
 
 NB_MODULE(_C, m) {
@@ -445,6 +562,6 @@ NB_MODULE(_C, m) {
       nb::arg("name"), nb::arg("x"), nb::arg("extra"), nb::arg("v_y"));
 
 #ifdef SPATIAL_WITH_CUDA
-  cuda::bind(m);
+  bind_cuda(m);
 #endif
 }

@@ -18,7 +18,7 @@ def register(sub) -> None:
     p.add_argument("input", help="world folder (with world.json) or splat file (.ply, .spz, .splat, .glb)")
     p.add_argument("-o", "--output", required=True, help="output mesh (.glb; .obj/.ply/.stl also work)")
     p.add_argument("--budget", type=int, default=200_000, help="maximum triangle count (default 200000)")
-    p.add_argument("--voxel", type=float, default=None, help="voxel size in metres (default 0.15, auto-coarsened)")
+    p.add_argument("--voxel", type=float, default=None, help="voxel size in metres (default 0.1, auto-coarsened)")
     p.add_argument("--method", choices=["grid", "heightfield"], default="grid", help="grid (3D, default) or heightfield (2.5D)")
     p.add_argument("--rebuild", action="store_true", help="rebuild from splats even if the world has a collider")
     p.add_argument("--json", action="store_true", help="print a JSON report")

@@ -24,10 +24,39 @@ def register(sub) -> None:
     p.add_argument("--format", choices=["ply", "spz", "glb"], default="ply", help="splat file format inside the world folder")
     p.add_argument("--no-embedding", action="store_true", help="read the prompt with the keyword lexicon only")
     p.add_argument("--no-preview", action="store_true", help="skip the preview render")
+    p.add_argument("--image", help="lift this photo (or 2:1 360-degree panorama) into a world; the prompt then steers what lies beyond it")
+    p.add_argument("--depth", choices=["auto", "classical", "learned"], default="auto", help="depth method for --image")
+    p.add_argument("--depth-model", help="transformers depth model folder or hub id for --depth learned/auto")
+    p.add_argument("--fov", type=float, default=None, help="vertical field of view of --image in degrees (default: estimated)")
     p.set_defaults(func=run)
 
 
+def run_image(args) -> int:
+    from ..errors import SpatialError
+    from ..image_world import image_to_world
+
+    if not args.output:
+        print("spatial generate: error: give -o WORLD", file=sys.stderr)
+        return 2
+    try:
+        world = image_to_world(args.image, prompt=args.prompt or None, seed=args.seed or 0, quality=args.quality,
+                               method=args.depth, model=args.depth_model, fov=args.fov, preview=not args.no_preview,
+                               progress=sys.stderr.isatty())
+    except SpatialError as e:
+        print(f"spatial generate: error: {e}", file=sys.stderr)
+        return 1
+    folder = world.save(args.output, splat_format=args.format)
+    t = getattr(world, "timings", {})
+    m = world.metadata
+    print(f"wrote {folder}: {len(world.splats):,} splats, collider {0 if world.collider is None else len(world.collider.faces):,} triangles, "
+          f"{'panorama' if m.get('panorama') else 'photo'} {args.image}, input view PSNR {m.get('input_view_psnr', float('nan'))} dB, "
+          f"{t.get('total', 0):.1f} s")
+    return 0
+
+
 def run(args) -> int:
+    if getattr(args, "image", None):
+        return run_image(args)
     from ..generate.prompt import parse_prompt
     from ..generate.spec import SceneSpec
 

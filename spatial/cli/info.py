@@ -24,8 +24,8 @@ def describe(path) -> dict:
     info["count"] = len(s)
     info["sh_degree"] = s.sh_degree
     lo, hi = s.bounds()
-    info["bounds_min"] = [round(float(v), 6) for v in lo]
-    info["bounds_max"] = [round(float(v), 6) for v in hi]
+    info["bounds_min"] = [round(float(v), 6) + 0.0 for v in lo]  # + 0.0: no "-0.0"
+    info["bounds_max"] = [round(float(v), 6) + 0.0 for v in hi]
     if len(s):
         op = s.opacities
         sc = s.scales

@@ -28,12 +28,20 @@ NEAR_MAX = 0.5
 NEAR_SIGMAS = 3.0
 
 
+def _in_box(p: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Ids of the points inside the axis-aligned box (column-wise; no slow small-axis reductions)."""
+    x = p[:, 0]
+    idx = np.flatnonzero((x >= lo[0]) & (x <= hi[0]))
+    q = p[idx]
+    return idx[(q[:, 1] >= lo[1]) & (q[:, 1] <= hi[1]) & (q[:, 2] >= lo[2]) & (q[:, 2] <= hi[2])]
+
+
 def faces_in_region(vertices: np.ndarray, faces: np.ndarray, region: Region) -> np.ndarray:
     """Sorted ids of the faces with all three vertices inside ``region``."""
     if faces.shape[0] == 0:
         return np.zeros(0, np.int64)
     inside = region.contains(vertices)
-    return np.flatnonzero(inside[faces].all(axis=1)).astype(np.int64)
+    return np.flatnonzero(inside[faces[:, 0]] & inside[faces[:, 1]] & inside[faces[:, 2]]).astype(np.int64)
 
 
 def faces_near_splats(vertices: np.ndarray, faces: np.ndarray, means: np.ndarray, log_scales: np.ndarray,
@@ -49,9 +57,8 @@ def faces_near_splats(vertices: np.ndarray, faces: np.ndarray, means: np.ndarray
     # only vertices inside the selection's padded bounding box can qualify
     lo = means.min(0) - NEAR_MAX
     hi = means.max(0) + NEAR_MAX
-    cand = np.all((vertices >= lo) & (vertices <= hi), axis=1)
     near = np.zeros(vertices.shape[0], bool)
-    vi = np.flatnonzero(cand)
+    vi = _in_box(vertices, lo, hi)
     if vi.size == 0:
         return np.zeros(0, np.int64)
     tree = cKDTree(means.astype(np.float64))
@@ -59,7 +66,7 @@ def faces_near_splats(vertices: np.ndarray, faces: np.ndarray, means: np.ndarray
     ok = np.isfinite(dist)
     ok[ok] = dist[ok] <= radius[j[ok]]
     near[vi[ok]] = True
-    fids = np.flatnonzero(near[faces].all(axis=1)).astype(np.int64)
+    fids = np.flatnonzero(near[faces[:, 0]] & near[faces[:, 1]] & near[faces[:, 2]]).astype(np.int64)
     if fids.size and others is not None and others.shape[0]:
         cen = vertices[faces[fids]].mean(axis=1)
         d_sel, _ = tree.query(cen, k=1)
@@ -79,7 +86,8 @@ def collider_faces_for(state: WorldState, sel: Resolved) -> np.ndarray:
     means = t.col("means")
     sm = means[sel.ids]
     lo, hi = sm.min(0) - NEAR_MAX, sm.max(0) + NEAR_MAX
-    box = np.all((means >= lo) & (means <= hi), axis=1)
+    box = np.zeros(means.shape[0], bool)
+    box[_in_box(means, lo, hi)] = True
     box[sel.ids] = False
     return faces_near_splats(v, f, sm, t.col("log_scales")[sel.ids], means[box])
 

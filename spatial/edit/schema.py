@@ -134,14 +134,14 @@ def parse_selection(sel: Any, where: str = "select", depth: int = 0) -> dict:
         return {"type": "sphere", "center": _vec(sel.get("center"), 3, f"{w}.center"),
                 "radius": _num(sel.get("radius"), f"{w}.radius", lo=0.0, lo_open=True)}
     if t == "ray":
-        _check_keys(sel, {"type", "origin", "direction", "radius", "max_distance", "min_opacity", "same_label"}, w)
+        _check_keys(sel, {"type", "origin", "direction", "radius", "max_distance", "min_weight", "same_label"}, w)
         d = _vec(sel.get("direction"), 3, f"{w}.direction")
         nd = math.sqrt(sum(x * x for x in d))
         if nd < 1e-12:
             raise EditError(f"{w}.direction must be a non-zero vector")
         out = {"type": "ray", "origin": _vec(sel.get("origin"), 3, f"{w}.origin"), "direction": [x / nd for x in d],
                "radius": _num(sel.get("radius", 0.0), f"{w}.radius", lo=0.0),
-               "min_opacity": _num(sel.get("min_opacity", 0.1), f"{w}.min_opacity", lo=0.0, hi=1.0),
+               "min_weight": _num(sel.get("min_weight", 0.05), f"{w}.min_weight", lo=0.0, hi=1.0),
                "same_label": _bool(sel.get("same_label", False), f"{w}.same_label")}
         if sel.get("max_distance") is not None:
             out["max_distance"] = _num(sel["max_distance"], f"{w}.max_distance", lo=0.0, lo_open=True)

@@ -29,6 +29,13 @@ class AllRegion(Region):
         return np.ones(p.shape[0], bool)
 
 
+def _prefilter(p: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Indices of the points whose x lies in [lo_x, hi_x] (one strided pass over a single column;
+    the exact test then runs on these few candidates only)."""
+    x = p[:, 0]
+    return np.flatnonzero((x >= lo[0]) & (x <= hi[0]))
+
+
 @dataclass
 class BoxRegion(Region):
     center: np.ndarray
@@ -38,13 +45,18 @@ class BoxRegion(Region):
     def contains(self, p):
         p = np.asarray(p)
         dt = p.dtype if p.dtype in (np.float32, np.float64) else np.float64
+        ext = self.half if self.rot is None else np.abs(self.rot) @ self.half  # world-axis half extents
+        lo, hi = (self.center - ext).astype(dt), (self.center + ext).astype(dt)
+        cand = _prefilter(p, lo, hi)
+        q = p[cand]
         if self.rot is None:
-            lo, hi = (self.center - self.half).astype(dt), (self.center + self.half).astype(dt)
-            return np.all((p >= lo) & (p <= hi), axis=1)
-        d = p.astype(dt, copy=False) - self.center.astype(dt)
-        if self.rot is not None:
-            d = d @ self.rot  # world -> box frame (R^T d, row-vector form)
-        return np.all(np.abs(d) <= self.half, axis=1)
+            ok = (q[:, 1] >= lo[1]) & (q[:, 1] <= hi[1]) & (q[:, 2] >= lo[2]) & (q[:, 2] <= hi[2])
+        else:
+            d = np.abs((q.astype(np.float64) - self.center) @ self.rot)  # world -> box frame (R^T d, row form)
+            ok = (d[:, 0] <= self.half[0]) & (d[:, 1] <= self.half[1]) & (d[:, 2] <= self.half[2])
+        out = np.zeros(p.shape[0], bool)
+        out[cand[ok]] = True
+        return out
 
 
 @dataclass
@@ -55,8 +67,12 @@ class SphereRegion(Region):
     def contains(self, p):
         p = np.asarray(p)
         dt = p.dtype if p.dtype in (np.float32, np.float64) else np.float64
-        d = p.astype(dt, copy=False) - self.center.astype(dt)
-        return np.einsum("ij,ij->i", d, d) <= self.radius * self.radius
+        c = self.center.astype(dt)
+        cand = _prefilter(p, c - dt.type(self.radius), c + dt.type(self.radius))
+        d = p[cand] - c
+        out = np.zeros(p.shape[0], bool)
+        out[cand[np.einsum("ij,ij->i", d, d) <= self.radius * self.radius]] = True
+        return out
 
 
 def quat_to_matrix(q) -> np.ndarray:
@@ -138,7 +154,7 @@ def _mask(state: WorldState, sel: dict, hits: list) -> np.ndarray:
         from .pick import pick_splat
 
         hit = pick_splat(state, sel["origin"], sel["direction"], max_distance=sel.get("max_distance"),
-                         min_opacity=sel.get("min_opacity", 0.1))
+                         min_weight=sel.get("min_weight", 0.05))
         m = np.zeros(n, bool)
         if hit is None:
             hits.append(None)

@@ -97,6 +97,20 @@ class SplatTable:
         t.n = self.n
         return t
 
+    def make_owned(self, spare: float = 0.25, min_spare: int = 4096) -> "SplatTable":
+        """Own every column, with room for ``spare`` x n more rows, so that the edits that follow
+        never copy a whole column (copy-on-write) or grow one (append) on the interactive path."""
+        cap = self.n + max(int(self.n * spare), min_spare)
+        for f in FIELDS:
+            a = self._cols[f]
+            if self._owned[f] and a.shape[0] >= cap:
+                continue
+            b = np.empty((cap,) + a.shape[1:], dtype=DTYPES[f])
+            b[: self.n] = a[: self.n]
+            self._cols[f] = b
+            self._owned[f] = True
+        return self
+
     def compact_copy(self) -> "SplatTable":
         """Independent exact-size copy (owned)."""
         return SplatTable({f: np.ascontiguousarray(self.col(f)).copy() for f in FIELDS}, owned=True)

@@ -50,26 +50,42 @@ def _gaussian_window(size: int, sigma: float, channels: int) -> torch.Tensor:
     return w2.expand(channels, 1, size, size).contiguous()
 
 
-def ssim_map(a: torch.Tensor, b: torch.Tensor, window: int = 11, sigma: float = 1.5) -> torch.Tensor:
+def _filter(stack: torch.Tensor, window: int, sigma: float) -> torch.Tensor:
+    c = stack.shape[1]
+    w = _gaussian_window(window, sigma, 1).to(stack.device, stack.dtype).expand(c, 1, window, window)
+    return F.conv2d(stack, w, padding=window // 2, groups=c)
+
+
+def target_stats(b: torch.Tensor, window: int = 11, sigma: float = 1.5) -> tuple[torch.Tensor, torch.Tensor]:
+    """Filtered mean and second moment of a fixed target image (reused across SSIM calls in training)."""
+    y = _bchw(b)
+    with torch.no_grad():
+        m = _filter(torch.cat([y, y * y], 1), window, sigma)
+    return m.split(y.shape[1], 1)
+
+
+def ssim_map(a: torch.Tensor, b: torch.Tensor, window: int = 11, sigma: float = 1.5,
+             stats: tuple[torch.Tensor, torch.Tensor] | None = None) -> torch.Tensor:
     """Per-pixel SSIM ``[B, C, H, W]`` as in 3DGS (``utils/loss_utils.py``): 11x11 Gaussian window,
-    sigma 1.5, zero padding ("same" size), C1 = 0.01^2, C2 = 0.03^2. Differentiable."""
+    sigma 1.5, zero padding ("same" size), C1 = 0.01^2, C2 = 0.03^2. Differentiable in ``a``.
+    ``stats`` = :func:`target_stats` of ``b`` saves two of the five filterings."""
     x, y = _bchw(a), _bchw(b)
     c = x.shape[1]
-    w = _gaussian_window(window, sigma, c).to(x.device, x.dtype)
-    pad = window // 2
-    # one conv for the five moments
-    stack = torch.cat([x, y, x * x, y * y, x * y], 1)
-    ww = w.repeat(5, 1, 1, 1)
-    mu = F.conv2d(stack, ww, padding=pad, groups=5 * c)
-    mu_x, mu_y, exx, eyy, exy = mu.split(c, 1)
+    if stats is None:
+        mu = _filter(torch.cat([x, y, x * x, y * y, x * y], 1), window, sigma)
+        mu_x, mu_y, exx, eyy, exy = mu.split(c, 1)
+    else:
+        mu_y, eyy = stats
+        mu = _filter(torch.cat([x, x * x, x * y], 1), window, sigma)
+        mu_x, exx, exy = mu.split(c, 1)
     sxx, syy, sxy = exx - mu_x**2, eyy - mu_y**2, exy - mu_x * mu_y
     c1, c2 = 0.01**2, 0.03**2
     return ((2 * mu_x * mu_y + c1) * (2 * sxy + c2)) / ((mu_x**2 + mu_y**2 + c1) * (sxx + syy + c2))
 
 
-def ssim(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+def ssim(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor | None = None, stats=None) -> torch.Tensor:
     """Mean SSIM (a 0-dim tensor, differentiable); with ``mask`` [H,W] the mean over masked pixels."""
-    m = ssim_map(a, b)
+    m = ssim_map(a, b, stats=stats)
     if mask is None:
         return m.mean()
     mm = mask.float()

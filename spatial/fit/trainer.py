@@ -146,11 +146,13 @@ def _masked_l1(pred, gt, mask):
     return (d * m).sum() / m.sum().clamp_min(1e-12)
 
 
-def photometric_loss(pred: torch.Tensor, gt: torch.Tensor, mask: torch.Tensor | None = None, ssim_lambda: float = 0.2) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(1 - lambda) L1 + lambda (1 - SSIM)`` on [H,W,3] images; returns (loss, l1)."""
+def photometric_loss(pred: torch.Tensor, gt: torch.Tensor, mask: torch.Tensor | None = None, ssim_lambda: float = 0.2,
+                     gt_stats=None) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(1 - lambda) L1 + lambda (1 - SSIM)`` on [H,W,3] images; returns (loss, l1).
+    ``gt_stats``: cached :func:`~spatial.fit.metrics.target_stats` of ``gt``."""
     l1 = _masked_l1(pred, gt, mask)
     if ssim_lambda > 0:
-        s = _metrics.ssim(pred, gt, mask)
+        s = _metrics.ssim(pred, gt, mask, stats=gt_stats)
         return (1 - ssim_lambda) * l1 + ssim_lambda * (1 - s), l1
     return l1, l1
 
@@ -197,6 +199,7 @@ class Trainer:
         self.times = {"render_forward": 0.0, "render_backward": 0.0, "other": 0.0, "total": 0.0}
         self.background = torch.tensor(config.background, dtype=torch.float32)
         self.sh_interval = config.sh_interval or max(50, min(1000, config.steps // 12))
+        self._gt_stats: dict[int, tuple] = {}  # filtered target moments for SSIM, per view
 
     # ------------------------------------------------------------------ schedule
     def view_index(self, step: int) -> int:
@@ -230,7 +233,12 @@ class Trainer:
         t1 = time.perf_counter()
         rgb = out.rgb[0]
         img = rgb.detach().requires_grad_(True)
-        loss_img, l1 = photometric_loss(img, gt, mask, cfg.ssim_lambda)
+        stats = None
+        if cfg.ssim_lambda > 0:
+            stats = self._gt_stats.get(i)
+            if stats is None:
+                stats = self._gt_stats[i] = _metrics.target_stats(gt)
+        loss_img, l1 = photometric_loss(img, gt, mask, cfg.ssim_lambda, stats)
         loss = loss_img * w
         loss.backward()
         t2 = time.perf_counter()

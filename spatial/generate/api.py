@@ -12,7 +12,8 @@ from .spec import SceneSpec
 
 def generate(prompt: str = "", seed: int | None = None, quality: str = "draft", splats: int | None = None,
              spec: "SceneSpec | dict | str | os.PathLike | None" = None, preview: bool = True, refine: bool | None = None,
-             use_embedding: "bool | str" = "auto", progress: bool = False, method: str = "procedural", learned=None) -> World:
+             use_embedding: "bool | str" = "auto", progress: bool = False, method: str = "procedural", learned=None,
+             image=None, image_options: dict | None = None) -> World:
     """Generate a walkable splat world offline.
 
     Args:
@@ -31,9 +32,19 @@ def generate(prompt: str = "", seed: int | None = None, quality: str = "draft", 
             local diffusers pipeline (``learned={"model_dir": ...}`` or ``$SPATIAL_TEXT2IMAGE_MODEL``),
             then image -> world (:mod:`spatial.generate.learned`).
 
+        image: a photo (path or uint8 array) or a 2:1 equirectangular panorama: lift it into a world
+            (:func:`spatial.image_world.image_to_world`; the prompt then only steers the world beyond
+            the photo). ``image_options`` passes its other arguments (``method``, ``model``, ``fov``, ...).
+
     Returns the :class:`~spatial.world.World` (call ``.save(folder)`` to write it).
     """
     from .world_builder import build_world
+
+    if image is not None:
+        from ..image_world import image_to_world
+
+        return image_to_world(image, prompt=prompt or None, seed=0 if seed is None else int(seed), quality=quality,
+                              preview=preview, refine=refine, progress=progress, **(image_options or {}))
 
     if method == "learned":
         from .learned import generate_learned

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..core.labels import label_id
 from .assets import plants
-from .assets.furniture import FOOTPRINTS, FURNITURE_BUILDERS
+from .assets.furniture import FURNITURE_BUILDERS
 from .materials import PointLight
 from .mesh import Part, box, quad, rot_y
 from .spec import SceneSpec
@@ -160,6 +160,24 @@ def paintings(room: Room, rng: np.random.Generator) -> list[Part]:
     return out
 
 
+def split_exterior(parts: list[Part], room: Room, density: float = 0.06) -> list[Part]:
+    """Faces of the shell that only the outside sees (outer wall faces, the roof) get a low splat density."""
+    out = []
+    W, D, H = room.width / 2 + 0.01, room.depth / 2 + 0.01, room.height + 0.01
+    for p in parts:
+        c = p.vertices[p.faces].mean(1)
+        ext = (np.abs(c[:, 0]) > W) | (np.abs(c[:, 2]) > D) | (c[:, 1] > H)
+        if not ext.any() or ext.all():
+            if ext.all():
+                p.density = density
+            out.append(p)
+            continue
+        for mask, dens in ((~ext, p.density), (ext, density)):
+            q = Part(p.vertices, p.faces[mask], p.color, p.label, p.material, p.collider, p.ao, dens, p.name)
+            out.append(q)
+    return out
+
+
 def _place(parts, x, z, yaw):
     return [p.transformed(rot_y(yaw), (x, 0.0, z)) for p in parts]
 
@@ -239,8 +257,15 @@ def furnish(kind: str, spec: SceneSpec, room: Room, rng: np.random.Generator, li
 
 def outside(pal: dict, rng: np.random.Generator, room: Room, tree_colors: dict) -> list[Part]:
     """Lawn around the building and a ring of trees seen through the windows."""
-    parts = [quad((-150.0, -0.05, 150.0), (300.0, 0, 0), (0, 0, -300.0), pal["grass"], GROUND, "grass", True, subdiv=10, name="lawn")]
-    parts[0].density = 0.25
+    # four strips around the building (no lawn under the floor: its splats would bleed through)
+    hw, hd, R = room.width / 2 + 0.2, room.depth / 2 + 0.2, 150.0
+    y = -0.05
+    parts = [quad((-R, y, R), (2 * R, 0, 0), (0, 0, -(R - hd)), pal["grass"], GROUND, "grass", True, subdiv=6, name="lawn"),
+             quad((-R, y, -hd), (2 * R, 0, 0), (0, 0, -(R - hd)), pal["grass"], GROUND, "grass", True, subdiv=6, name="lawn"),
+             quad((-R, y, hd), (R - hw, 0, 0), (0, 0, -2 * hd), pal["grass"], GROUND, "grass", True, subdiv=2, name="lawn"),
+             quad((hw, y, hd), (R - hw, 0, 0), (0, 0, -2 * hd), pal["grass"], GROUND, "grass", True, subdiv=2, name="lawn")]
+    for p in parts:
+        p.density = 0.25
     for k in range(16):
         a = 2 * math.pi * k / 16 + rng.uniform(-0.1, 0.1)
         r = max(room.width, room.depth) / 2 + rng.uniform(8, 25)

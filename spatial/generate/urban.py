@@ -104,7 +104,7 @@ def city_street(spec: SceneSpec, rng: np.random.Generator, pal: dict, lit: bool)
         parts += _place(car(rng, car_colors[int(rng.integers(0, len(car_colors)))], lit), sx * (road_w / 2 - 1.2), z, 0.0 if rng.uniform() < 0.5 else math.pi)
         objects.append({"kind": "car", "position": [sx * (road_w / 2 - 1.2), 0.0, float(z)]})
     parts += skyline(rng, 1.6 * L, 3.0 * L, lit)
-    return Layout(parts, (road_w / 2 + walk_w * 0.55, 0.15, 8.0), 0.0, lights, objects)
+    return Layout(parts, (1.6, 0.0, 8.0), 0.0, lights, objects)
 
 
 def skyline(rng: np.random.Generator, r0: float, r1: float, lit: bool, count: int = 70) -> list[Part]:
@@ -140,7 +140,6 @@ def plaza(spec: SceneSpec, rng: np.random.Generator, pal: dict, lit: bool) -> La
     for side in range(4):
         yaw = side * math.pi / 2
         for seg in (-1, 1):
-            z = -S / 2 + 1
             zs = [(-S / 2, -5.0), (5.0, S / 2)][0 if seg < 0 else 1]
             zz = zs[0]
             while zz < zs[1] - 6:
@@ -150,7 +149,6 @@ def plaza(spec: SceneSpec, rng: np.random.Generator, pal: dict, lit: bool) -> La
                 b = city_building(rng, w, d, col, lit, floors=int(rng.integers(3, 6)))
                 # local: front +Z faces the square centre
                 x_loc, z_loc = zz + w / 2, S / 2 + d / 2
-                c, s = math.cos(yaw), math.sin(yaw)
                 # building placed at distance S/2 + d/2 from the centre along -Z rotated by yaw, front facing the centre
                 pos = rot_y(yaw) @ np.array([x_loc, 0.0, -z_loc])
                 parts += _place(b, pos[0], pos[2], yaw)

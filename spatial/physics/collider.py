@@ -35,6 +35,8 @@ from .errors import NoSurfaceError
 __all__ = ["collider_from_splats", "ColliderReport", "simplify_mesh", "surface_samples"]
 
 EXCLUDED_LABELS = (LABEL_IDS["sky"], LABEL_IDS["particles"])
+FOOTPRINT_SIGMA = 1.75  # a splat covers its surface out to this many sigmas (in its two wide axes)
+MC_BLUR = 0.7  # voxels: smooths the voxel staircase before snapping
 
 
 @dataclass
@@ -66,7 +68,7 @@ def _np(t):
 def surface_samples(splats, min_opacity: float = 0.3, max_splat_size: float = 2.0, sample_spacing: float | None = None,
                     report: ColliderReport | None = None):
     """Points (and weights) on the opaque surfaces of ``splats``: one per splat centre plus, for splats
-    wider than ``sample_spacing``, extra samples over their elliptical footprint (within 1.5 sigma).
+    wider than ``sample_spacing``, extra samples over their elliptical footprint (within 1.75 sigma).
     Raises :class:`NoSurfaceError` when nothing usable is left."""
     n = len(splats)
     if n == 0:
@@ -96,24 +98,24 @@ def surface_samples(splats, min_opacity: float = 0.3, max_splat_size: float = 2.
     if sample_spacing:
         sck = sc[keep]
         order = np.argsort(sck, axis=1)
-        wide = 1.5 * np.take_along_axis(sck, order[:, 2:], 1)[:, 0] > sample_spacing  # footprint > half a voxel
+        wide = FOOTPRINT_SIGMA * np.take_along_axis(sck, order[:, 2:], 1)[:, 0] > sample_spacing  # footprint > half a voxel
         if wide.any():
             idx = np.nonzero(wide)[0][:500_000]
             rot = _rotmats(_np(splats.quats)[np.nonzero(keep)[0][idx]].astype(np.float64))
             o = order[idx]
             ax1 = np.take_along_axis(rot, o[:, None, 2:3].repeat(3, 1), 2)[..., 0] * np.take_along_axis(sck[idx], o[:, 2:3], 1)
             ax2 = np.take_along_axis(rot, o[:, None, 1:2].repeat(3, 1), 2)[..., 0] * np.take_along_axis(sck[idx], o[:, 1:2], 1)
-            k = np.clip(np.ceil(3 * sck[idx].max(1) / sample_spacing), 2, 8).astype(int)
+            k = np.clip(np.ceil(2 * FOOTPRINT_SIGMA * sck[idx].max(1) / sample_spacing), 3, 9).astype(int) // 2 * 2 + 1
             extra_p, extra_w = [], []
             for kk in np.unique(k):
                 sel = np.nonzero(k == kk)[0]
-                g = np.linspace(-1.5, 1.5, kk)
+                g = np.linspace(-FOOTPRINT_SIGMA, FOOTPRINT_SIGMA, kk)
                 u, v = [a.ravel() for a in np.meshgrid(g, g)]
-                inside = u * u + v * v <= 2.25
+                inside = u * u + v * v <= FOOTPRINT_SIGMA**2 + 1e-9
                 u, v = u[inside], v[inside]
                 p = pts[idx[sel]][:, None] + u[None, :, None] * ax1[sel][:, None] + v[None, :, None] * ax2[sel][:, None]
                 extra_p.append(p.reshape(-1, 3))
-                extra_w.append((w[idx[sel]][:, None] * np.exp(-0.5 * (u * u + v * v))[None]).reshape(-1))
+                extra_w.append(np.repeat(w[idx[sel]], len(u)))
             pts = np.concatenate([pts] + extra_p)
             w = np.concatenate([w] + extra_w)
     return pts, w
@@ -148,14 +150,15 @@ def collider_from_splats(
     seeds=None,
     fill_from_sky: bool = True,
     snap: bool = True,
-    max_voxels: int = 60_000_000,
+    max_voxels: int = 40_000_000,
     min_component_faces: int = 64,
     method: str = "grid",
     progress: bool = False,
 ):
     """Build a static collider mesh from ``splats`` (see the module docstring for the pipeline).
 
-    ``voxel`` defaults to 0.15 m (coarsened automatically so the grid stays below ``max_voxels``);
+    ``voxel`` defaults to 0.1 m, or 1.5 x the median splat size for sparse splats (and is coarsened
+    so the grid stays below ``max_voxels``);
     ``seeds`` are points known to be in free space (spawn, camera centres) that open closed rooms;
     ``budget`` caps the triangle count (default 200k, Marble's collider size); ``method="heightfield"``
     builds a 2.5D terrain instead (fast, no overhangs). Raises :class:`NoSurfaceError` for empty,
@@ -182,7 +185,14 @@ def collider_from_splats(
         if progress:
             print(f"collider: {name} {rep.seconds[name]:.2f}s", flush=True)
 
-    h = 0.15 if voxel is None else float(voxel)
+    if voxel is None:
+        # 10 cm, or coarser for sparse splats so that their footprints still close the surface
+        sc = _np(splats.scales)
+        op = _np(splats.opacities)
+        ok = np.isfinite(sc).all(1) & (op >= min_opacity) & (sc.max(1) <= 2.0)
+        h = max(0.1, 1.5 * float(np.median(sc[ok].max(1)))) if ok.any() else 0.1
+    else:
+        h = float(voxel)
     if not (h > 0 and math.isfinite(h)):
         raise ValidationError(f"voxel must be a positive number, got {voxel!r}")
     pts, w = surface_samples(splats, min_opacity, sample_spacing=h / 2, report=rep)
@@ -195,7 +205,6 @@ def collider_from_splats(
     shape = tuple(int(s) for s in np.ceil((hi - lo) / h).astype(int) + 1)
     rep.grid_shape = shape
     inb = ((pts >= lo) & (pts < lo + np.array(shape) * h)).all(1)
-    nc_in = int(inb[: rep.splats_used].sum())  # rows [0, nc_in) are splat centres, then footprint samples
     pts, w = pts[inb], w[inb]
     lin = _linear_index(pts, lo, h, shape)
     lap("samples")
@@ -209,7 +218,7 @@ def collider_from_splats(
     if len(faces) == 0:
         raise NoSurfaceError("no surface found (every voxel is solid or every voxel is air)")
     if snap:
-        verts, moved = _snap_to_splats(verts, faces, pts[:nc_in], w[:nc_in], lin[:nc_in], shape, h, lo)
+        verts, moved = _snap_to_splats(verts, faces, pts, w, lin, shape, h, lo)
         rep.vertices_snapped = moved
         lap("snap")
     verts, faces = _drop_small_components(verts, faces, min_component_faces)
@@ -237,8 +246,8 @@ def _solid_grid(lin, w, shape, h, lo, seeds, fill_from_sky, min_opacity):
         if small.any():
             occ &= ~small[lab]
     del lab
-    occ = nd.binary_closing(occ, structure=nd.generate_binary_structure(3, 1), iterations=1) | occ
-    empty = ~occ
+    occ |= _gap_fill(occ)
+    empty = ~occ & ~_ground_barrier(occ, h)
     air_lab, _ = nd.label(empty)  # 6-connected free space
     seed_labels = set()
     if fill_from_sky:
@@ -259,13 +268,56 @@ def _solid_grid(lin, w, shape, h, lo, seeds, fill_from_sky, min_opacity):
     return solid, occ
 
 
+def _gap_fill(occ):
+    """Empty voxels with occupied voxels on both sides along an axis within a gap of up to two voxels:
+    seals pinholes in surface sheets without filling concave corners (as a morphological closing would)."""
+    fill = np.zeros_like(occ)
+    for ax in range(3):
+        n = occ.shape[ax]
+        for a, b in ((1, 1), (1, 2), (2, 1)):  # occupied at -a and +b
+            if n <= a + b:
+                continue
+            sl = [slice(None)] * 3
+            lo_, mid, hi_ = list(sl), list(sl), list(sl)
+            lo_[ax] = slice(0, n - a - b)
+            mid[ax] = slice(a, n - b)
+            hi_[ax] = slice(a + b, n)
+            fill[tuple(mid)] |= occ[tuple(lo_)] & occ[tuple(hi_)]
+    return fill & ~occ
+
+
+def _ground_barrier(occ, h):
+    """Voxels below the ground level of each column (inside the splats' footprint), so that a hole in
+    the ground sheet makes a dent instead of letting the sky's flood fill leak under the ground.
+
+    The ground level of a column is its lowest occupied voxel where that agrees (within 0.5 m) with a
+    3 m median of the neighbours; elsewhere (holes, objects hanging over unobserved ground) the median."""
+    from scipy import ndimage as nd
+
+    has = occ.any(axis=1)
+    if not has.any():
+        return np.zeros_like(occ)
+    low = np.argmax(occ, axis=1).astype(np.float32)
+    _, (ii, kk) = nd.distance_transform_edt(~has, return_indices=True)
+    filled = low[ii, kk]
+    size = max(3, int(round(3.0 / h)) // 2 * 2 + 1)
+    med = nd.median_filter(filled, size=size)
+    level = np.where(has & (np.abs(low - med) <= 0.5 / h), low, np.floor(med))
+    region = nd.binary_fill_holes(has)
+    level = np.where(region, level, 0)
+    return np.arange(occ.shape[1], dtype=np.float32)[None, :, None] < level[:, None, :]
+
+
 def _marching_cubes(solid, h, lo):
     from scipy import ndimage as nd
     from skimage.measure import marching_cubes
 
-    f = nd.gaussian_filter(solid.astype(np.float32), 0.7)
-    pad = np.pad(f, 1, constant_values=0.0)  # close the surface at the grid's faces
-    band = nd.binary_dilation(np.pad(solid, 1) ^ nd.binary_erosion(np.pad(solid, 1)), iterations=2)
+    f = solid.astype(np.float32) if MC_BLUR <= 0 else nd.gaussian_filter(solid.astype(np.float32), MC_BLUR)
+    # edge padding: solid reaching the grid's sides or bottom (the ground below its surface) gets no
+    # artificial wall there; everything else has an air margin, so its surface closes
+    pad = np.pad(f, 1, mode="edge")
+    sp = np.pad(solid, 1, mode="edge")
+    band = nd.binary_dilation(sp ^ nd.binary_erosion(sp, border_value=1), iterations=2)
     try:
         v, faces, _, _ = marching_cubes(pad, 0.5, mask=band, allow_degenerate=False)
     except (ValueError, RuntimeError):
@@ -314,15 +366,18 @@ def _snap_to_splats(verts, faces, pts, w, lin, shape, h, lo):
         row[np.nonzero(need)[0]] = r
     has = row >= 0
     ur, r_inv = np.unique(row[has], return_inverse=True)  # one plane fit per voxel, shared by its vertices
-    m0 = N0[ur]
-    c = N1[ur] / m0[:, None]
-    cov = np.empty((len(ur), 3, 3))
-    for k, (a, b) in enumerate(pairs):
-        cov[:, a, b] = cov[:, b, a] = N2[ur, k] / m0 - c[:, a] * c[:, b]
-    ev, evec = np.linalg.eigh(cov)
-    n = evec[:, :, 0][r_inv]
-    planar = ((ev[:, 0] < 0.25 * ev[:, 1]) & (m0 >= 1.0))[r_inv]
-    c = c[r_inv]
+
+    def fit(A0, A1, A2, min_mass):
+        m0 = np.maximum(A0[ur], 1e-12)
+        c = A1[ur] / m0[:, None]
+        cov = np.empty((len(ur), 3, 3))
+        for k, (a, b) in enumerate(pairs):
+            cov[:, a, b] = cov[:, b, a] = A2[ur, k] / m0 - c[:, a] * c[:, b]
+        ev, evec = np.linalg.eigh(cov)
+        return c, evec[:, :, 0], (ev[:, 0] < 0.25 * ev[:, 1]) & (A0[ur] >= min_mass)
+
+    c, n, planar = fit(N0, N1, N2, 1.0)
+    c, n, planar = c[r_inv], n[r_inv], planar[r_inv]
     v = verts[has]
     dist = ((v - c) * n).sum(1)
     move = planar & (np.abs(dist) <= 1.0 * h)

@@ -72,6 +72,12 @@ def move_vector(move, yaw_deg: float | None = None) -> np.ndarray:
     return v / n if n > 1 else v
 
 
+def _progress(p, p0, delta) -> float:
+    """Horizontal distance moved along the desired direction."""
+    n = math.hypot(delta[0], delta[2])
+    return ((p[0] - p0[0]) * delta[0] + (p[2] - p0[2]) * delta[2]) / n if n > 0 else 0.0
+
+
 class CharacterController:
     """A walking capsule in a static triangle world.
 
@@ -157,11 +163,12 @@ class CharacterController:
                       self._out_d, self._out_n, self._out_i, **self._kw)
         return self._out_d[:k], self._out_n[:k]
 
-    def _sweep(self, p, sign: float, dist: float, ids):
+    def _sweep(self, p, sign: float, dist: float, ids, radius: float | None = None):
         """Travel (<= dist) before the bottom (sign -1) or top (sign +1) sphere touches, the support
-        normal y (most upward triangle among those touched) and the contact normal."""
+        normal y (most upward triangle among those touched) and the contact normal. A small
+        ``radius`` turns it into a ray along the capsule axis."""
         P = self.params
-        R = P.radius + P.offset
+        R = P.radius + P.offset if radius is None else radius
         if len(ids) == 0 or dist <= 0:
             return math.inf, 1.0, None
         cy = p[1] + (P.radius if sign < 0 else P.radius + 2 * P.half_height)
@@ -234,9 +241,18 @@ class CharacterController:
         b = self._batch(p0, reach, P.step_height + P.snap_to_ground + fall + 0.05, P.step_height + rise + 0.05)
 
         if self.grounded:
+            ground_y = self._ground_y
             p, grounded = self._ground_move(p0, delta, b, walk_y)
-            if p is None:  # stepped onto non-walkable ground: redo without the step up
-                p, grounded = self._flat_move(p0, delta, b, walk_y)
+            want = math.hypot(delta[0], delta[2])
+            if p is None or (want > 1e-9 and _progress(p, p0, delta) < want - 1e-4):
+                # stepped onto non-walkable ground, or the raised capsule was blocked (e.g. by a low
+                # lintel): try the move without the step up and keep whichever got further
+                self._ground_y, g_up = ground_y, self._ground_y
+                q, gq = self._flat_move(p0, delta, b, walk_y)
+                if p is None or _progress(q, p0, delta) > _progress(p, p0, delta) + 1e-6:
+                    p, grounded = q, gq
+                else:
+                    self._ground_y = g_up
             self.vy = 0.0 if grounded else min(self.vy, 0.0)
         else:
             p, grounded = self._air_move(p0, delta * P.air_control, b, walk_y, dt)
@@ -264,6 +280,12 @@ class CharacterController:
         # gained height: a step or a slope. Refuse non-walkable ground, and supports higher than
         # step_height above the ground we stood on (a capsule resting on the edge of a too-high
         # block must not use that edge as the base of its next step).
+        if not walkable:
+            # rounded step noses (reconstructed colliders): the sphere rests on a steep chamfer while
+            # the ground under the capsule axis, within a radius below the contact, is walkable
+            c = land + _Y * P.radius
+            tr, nyr, _ = self._sweep(land, -1.0, P.radius + P.offset + P.radius, b, radius=1e-3)
+            walkable = math.isfinite(tr) and nyr >= walk_y - 1e-9 and (c[1] - tr) >= contact_y - P.radius
         if walkable and contact_y <= self._ground_y + P.step_height + 1e-3:
             self._ground_y = contact_y
             return land, True

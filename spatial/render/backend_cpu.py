@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import torch
 
+supports_viewmat_grad = True  # gradients flow to viewmats (camera pose)
+
 try:
     from .. import _C
 except ImportError:  # the package was installed without a compiler

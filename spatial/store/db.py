@@ -66,6 +66,10 @@ CREATE TABLE IF NOT EXISTS events(
     detail TEXT
 );
 CREATE INDEX IF NOT EXISTS events_world ON events(world_id);
+CREATE TABLE IF NOT EXISTS blobs(
+    hash TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+);
 """
 
 

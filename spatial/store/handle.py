@@ -22,7 +22,7 @@ from . import codec, db
 from .errors import ConflictError, StoreError, WorldNotFoundError
 from .paths import check_name
 from .records import Commit, Version
-from .store import Store, now_iso
+from .store import INLINE_MAX, Store, now_iso
 
 MAX_UNDO_RECORDS = 512
 
@@ -71,14 +71,15 @@ class WorldHandle:
     def state(self) -> WorldState:
         """The in-memory arrays at :attr:`version` (treat as read-only)."""
         if self._state is None:
-            self._state = self.store._materialize(self._vid)
+            self._state = self.store._materialize(self._vid, owned=True)
         return self._state
 
-    def world(self):
-        """A :class:`spatial.World` at this handle's version (an independent copy)."""
+    def world(self, render_preview: bool = False):
+        """A :class:`spatial.World` at this handle's version (an independent copy). Its ``preview``
+        is the stored one, None after an edit unless ``render_preview`` (see :meth:`preview_png`)."""
         with self.store._lock:
             row = self.store._version_row(self._vid)
-            return self.state.to_world(preview=self.store._preview_array(row, self.state))
+            return self.state.to_world(preview=self.store._preview_array(row, self.state, render_preview))
 
     def preview_png(self) -> bytes:
         """PNG thumbnail of this handle's version (rendered once after an edit, then cached)."""
@@ -192,7 +193,9 @@ class WorldHandle:
                     d.apply_inplace(scratch, keep_inverse=False)
                     deltas.append(d)
             blobs = [codec.encode_delta(d, o) for d, o in zip(deltas, ops)]
-            hashes = [st.objects.put(b) for b in blobs]
+            # big deltas become object files now (before the commit); small ones go into the
+            # database inside the commit transaction
+            hashes = [st.objects.put(b) if len(b) > INLINE_MAX else None for b in blobs]
             merged_over: list[int] = []
             intervening: list[Delta] = []
             path: list = []
@@ -213,8 +216,9 @@ class WorldHandle:
                         raise ConflictError(w["name"], exp, act, str(e)) from None
                     deltas = [rebased]
                     blobs = [codec.encode_delta(rebased, ops[0])]
-                    hashes = [st.objects.put(blobs[0])]
+                    hashes = [None]
                     merged_over = [int(r["num"]) for r in path]
+                hashes = [h or st._put_blob(b) for h, b in zip(hashes, blobs)]
                 parent_row = st._version_row(head)
                 new_ids = []
                 num = int(w["next_num"])
@@ -358,6 +362,7 @@ class WorldHandle:
         done automatically when a handle opens or closes a world with a long chain."""
         st = self.store
         with st._lock:
+            st._world_row_by_id(self._wid)  # WorldNotFoundError if the world was deleted meanwhile
             row = st._version_row(self._vid)
             if row["snapshot"] is not None or (not force and int(row["chain"]) < st.snapshot_every):
                 return False

@@ -2,9 +2,10 @@
 
 Layout of a store folder::
 
-    store.db             SQLite (WAL): worlds, versions, tags, events
+    store.db             SQLite (WAL): worlds, versions, tags, events, and objects up to 256 KiB
+                         (most deltas, previews) in a ``blobs`` table keyed by their SHA-256
     store.db-wal/-shm    SQLite's write-ahead log
-    objects/ab/abcd...   content-addressed objects (snapshot chunks + manifests, deltas, previews)
+    objects/ab/abcd...   content-addressed object files (snapshot chunks + manifests, big deltas)
 
 A version is its nearest snapshot plus the deltas after it. Every edit stores only its delta;
 snapshots are written by *compaction* (when a handle opens or closes a world whose head is
@@ -12,9 +13,9 @@ snapshots are written by *compaction* (when a handle opens or closes a world who
 edit, so an edit costs O(splats touched). Snapshot chunks are content-addressed, so snapshots share
 unchanged chunks.
 
-Crash safety: objects are written atomically and fsynced *before* the SQLite transaction that
-references them commits; a crash leaves either the committed version or nothing visible (an orphan
-object at most, removed by :meth:`Store.gc`).
+Crash safety: object files are written atomically and fsynced *before* the SQLite transaction that
+references them commits (small objects are inserted by that very transaction); a crash leaves either
+the committed version or nothing visible (an orphan object file at most, removed by :meth:`Store.gc`).
 """
 
 from __future__ import annotations
@@ -31,9 +32,13 @@ from ..edit.delta import Delta
 from ..edit.state import WorldState
 from . import codec, db
 from .errors import ImportTooLargeError, InvalidNameError, StoreCorruptError, StoreError, WorldNotFoundError
-from .objects import ObjectStore, dir_bytes
+from .objects import ObjectStore, check_hash, dir_bytes, sha256
 from .paths import check_name, default_author, resolve_store_dir
 from .records import CheckReport, Event, Version, WorldInfo
+
+#: Objects up to this size are stored in the database (committed with their version); larger ones
+#: are content-addressed files.
+INLINE_MAX = 256 * 1024
 
 
 def now_iso() -> str:
@@ -228,8 +233,33 @@ class Store:
                          (wid, now_iso(), author, action, version_id, json.dumps(detail) if detail else None))
 
     # ------------------------------------------------------------------ objects
+    def _put_blob(self, data: bytes) -> str:
+        """Store an object; returns its hash. Objects up to :data:`INLINE_MAX` bytes (most deltas,
+        previews) go into the database's ``blobs`` table - call this inside the transaction that
+        references them, so they commit together with one fsync; bigger ones become object files."""
+        if len(data) <= INLINE_MAX:
+            h = sha256(data)
+            self.con.execute("INSERT OR IGNORE INTO blobs(hash, data) VALUES(?, ?)", (check_hash(h), bytes(data)))
+            return h
+        return self.objects.put(data)
+
     def _get_object(self, h: str, max_bytes: int | None = None) -> bytes:
-        return self.objects.get(h, verify=True, max_bytes=max_bytes)
+        row = self.con.execute("SELECT data FROM blobs WHERE hash=?", (check_hash(h),)).fetchone()
+        if row is None:
+            return self.objects.get(h, verify=True, max_bytes=max_bytes)
+        data = bytes(row[0])
+        if sha256(data) != h:
+            raise StoreCorruptError(f"object {h[:12]}... in the database does not match its hash")
+        return data
+
+    def _verify_object(self, h: str) -> tuple[str | None, int]:
+        """(problem or None, size) for one referenced object, inline or file."""
+        row = self.con.execute("SELECT data FROM blobs WHERE hash=?", (check_hash(h),)).fetchone()
+        if row is not None:
+            data = bytes(row[0])
+            return (None if sha256(data) == h else "hash mismatch (database blob)"), len(data)
+        err = self.objects.verify(h)
+        return err, (self.objects.size(h) if err is None else 0)
 
     def _load_delta(self, h: str) -> Delta:
         d = self._deltas.get(h)
@@ -263,10 +293,13 @@ class Store:
             raise StoreCorruptError(f"version id {vid} has no snapshot in its ancestry")
         return rows
 
-    def _materialize(self, vid: int) -> WorldState:
+    def _materialize(self, vid: int, owned: bool = False) -> WorldState:
+        """The state of version id ``vid``; ``owned``: with private, roomy columns, ready for editing."""
         with self._lock:
             chain = self._chain(vid)
             state = self._load_snapshot(chain[0]["snapshot"])
+            if owned:
+                state.table.make_owned()
             for r in chain[1:]:
                 if r["delta"] is None:
                     raise StoreCorruptError(f"version id {r['id']} has neither a snapshot nor a delta")
@@ -315,13 +348,14 @@ class Store:
                 h.compact()
             return h
 
-    def world(self, name: str, version=None):
-        """A :class:`spatial.World` of ``name`` at ``version`` (default: head)."""
+    def world(self, name: str, version=None, render_preview: bool = False):
+        """A :class:`spatial.World` of ``name`` at ``version`` (default: head). Its ``preview`` is
+        the stored one (None after an edit unless ``render_preview``; see :meth:`preview_png`)."""
         with self._lock:
             w = self._world_row(name)
             row = self._resolve_version(w, version)
             state = self._materialize(int(row["id"]))
-            return state.to_world(preview=self._preview_array(row, state))
+            return state.to_world(preview=self._preview_array(row, state, render_preview))
 
     def import_world(self, source, name: str | None = None, author: str | None = None):
         """Add a world: ``source`` is a :class:`spatial.World`, a World folder, or a splat file
@@ -355,7 +389,7 @@ class Store:
         if world.preview is not None:
             from .preview import png_bytes
 
-            preview = self.objects.put(png_bytes(world.preview))
+            preview = png_bytes(world.preview)
         return self._create(name, state, author, kind="import", op={"source": str(source) if not isinstance(source, World) else "<World>"},
                             preview=preview)
 
@@ -364,16 +398,18 @@ class Store:
         return self.import_world(world, name=name, author=author)
 
     def _create(self, name: str, state: WorldState, author: str | None, kind: str, op: dict | None,
-                preview: str | None = None, manifest: tuple[str, int] | None = None):
+                preview: bytes | str | None = None):
         from .handle import WorldHandle
 
         author = author or self.author
         state.compact_collider()
-        mh, nbytes = manifest or self._write_snapshot(state)
+        mh, nbytes = self._write_snapshot(state)
         with self._lock, db.transaction(self.con):
             if self.con.execute("SELECT 1 FROM worlds WHERE name=?", (name,)).fetchone():
                 raise InvalidNameError(f"a world named {name!r} already exists in {self.path}")
             t = now_iso()
+            if isinstance(preview, bytes):
+                preview = self._put_blob(preview)
             cur = self.con.execute("INSERT INTO worlds(name, head, redo, next_num, base_bytes, created, updated) "
                                    "VALUES(?, NULL, '[]', 1, ?, ?, ?)", (name, nbytes, t, t))
             wid = cur.lastrowid
@@ -386,12 +422,13 @@ class Store:
             self.con.execute("UPDATE worlds SET head=? WHERE id=?", (vid, wid))
             self._event(wid, kind, author, vid, op)
         h = WorldHandle(self, wid, vid)
+        state.table.make_owned()
         h._state = state
         return h
 
     def export(self, name: str, folder: "str | os.PathLike", version=None, splat_format: str = "ply") -> Path:
         """Write version ``version`` (default head) of ``name`` as a World folder (atomically)."""
-        w = self.world(name, version)
+        w = self.world(name, version, render_preview=True)
         return w.save(folder, splat_format=splat_format)
 
     def rename(self, name: str, new_name: str, author: str | None = None) -> None:
@@ -412,9 +449,8 @@ class Store:
             row = self._resolve_version(w, version)
             state = self._materialize(int(row["id"]))
             state.meta["name"] = new_name
-            manifest = None
             return self._create(new_name, state, author, kind="duplicate",
-                                op={"from": name, "version": int(row["num"])}, preview=row["preview"], manifest=manifest)
+                                op={"from": name, "version": int(row["num"])}, preview=row["preview"])
 
     def delete(self, name: str, author: str | None = None) -> None:
         """Remove a world and its history (objects are reclaimed by :meth:`gc`)."""
@@ -458,9 +494,12 @@ class Store:
                     for r in rows]
 
     # ------------------------------------------------------------------ previews
-    def _preview_array(self, row, state: WorldState | None = None):
+    def _preview_array(self, row, state: WorldState | None = None, render: bool = False):
+        """The version's preview as an array: the stored one, else (``render``) a fresh render, else None."""
         from .preview import png_to_array
 
+        if not row["preview"] and not render:
+            return None
         data = self.preview_png_for_row(row, state)
         return png_to_array(data) if data else None
 
@@ -472,8 +511,8 @@ class Store:
         if state is None:
             state = self._materialize(int(row["id"]))
         data = png_bytes(render_preview(state))
-        h = self.objects.put(data)
-        with self._lock:
+        with self._lock, db.transaction(self.con):
+            h = self._put_blob(data)
             self.con.execute("UPDATE versions SET preview=? WHERE id=? AND preview IS NULL", (h, row["id"]))
         return data
 
@@ -540,14 +579,13 @@ class Store:
             nbytes = 0
             for h, size in refs.items():
                 try:
-                    err = self.objects.verify(h)
+                    err, actual = self._verify_object(h)
                 except StoreCorruptError as e:
                     problems.append(str(e))
                     continue
                 if err:
                     problems.append(f"object {h[:12]}...: {err}")
                     continue
-                actual = self.objects.size(h)
                 nbytes += actual
                 if size is not None and actual != size:
                     problems.append(f"object {h[:12]}...: {actual} bytes, expected {size}")
@@ -562,15 +600,23 @@ class Store:
                     except StoreCorruptError as e:
                         problems.append(f"world {w['name']!r}: {e}")
             stored = {h for h, _ in self.objects.iter_objects()}
+            stored |= {r[0] for r in self.con.execute("SELECT hash FROM blobs")}
             return CheckReport(clean=not problems, problems=problems, worlds=len(worlds), versions=len(versions),
                                objects_checked=len(refs), bytes_checked=nbytes, garbage_objects=len(stored - set(refs)),
                                temp_files=len(self.objects.temp_files()))
 
     def gc(self, grace_s: float = 3600.0) -> dict:
-        """Remove objects no version references and leftover temporary files older than ``grace_s``."""
+        """Remove objects no version references (database blobs at once; files and leftover temporary
+        files once older than ``grace_s``, since another process may be about to commit them)."""
         with self._lock:
-            refs = set(self._referenced())
-        return self.objects.gc(refs, grace_s)
+            with db.transaction(self.con):
+                refs = set(self._referenced())
+                inline = [r[0] for r in self.con.execute("SELECT hash FROM blobs")]
+                dead = [(h,) for h in inline if h not in refs]
+                self.con.executemany("DELETE FROM blobs WHERE hash=?", dead)
+        out = self.objects.gc(refs, grace_s)
+        out["objects_removed"] += len(dead)
+        return out
 
     def size_bytes(self) -> int:
         """Bytes on disk: database (+ WAL) and objects."""

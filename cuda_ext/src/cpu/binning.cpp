@@ -133,7 +133,9 @@ void bin_tiles(CpuState& st) {
   parallel_for(P, 1, [&](int64_t pb, int64_t pe, int) {
     for (int64_t p = pb; p < pe; ++p) {
       int64_t* cnt = counts.data() + p * T_all;
-      for (int64_t i = p * chunk; i < std::min(M, (p + 1) * chunk); ++i) {
+      const int64_t end = std::min(M, (p + 1) * chunk);
+      for (int64_t i = p * chunk; i < end; ++i) {
+        if (i + 16 < end) __builtin_prefetch(&st.splats[order[i + 16]]);  // depth order reads splats at random
         const int64_t f = order[i];
         const int64_t base = (f / N) * TT;
         per_splat[i] = for_each_tile(st.splats[f], cfg, [&](int t) { ++cnt[base + t]; });
@@ -166,7 +168,12 @@ void bin_tiles(CpuState& st) {
   parallel_for(P, 1, [&](int64_t pb, int64_t pe, int) {
     for (int64_t p = pb; p < pe; ++p) {
       int64_t* cur = counts.data() + p * T_all;
-      for (int64_t i = p * chunk; i < std::min(M, (p + 1) * chunk); ++i) {
+      const int64_t end = std::min(M, (p + 1) * chunk);
+      for (int64_t i = p * chunk; i < end; ++i) {
+        if (i + 16 < end) {
+          __builtin_prefetch(&st.splats[order[i + 16]]);
+          __builtin_prefetch(&st.csr_offsets[order[i + 16]]);
+        }
         const int64_t f = order[i];
         const int64_t base = (f / N) * TT;
         int64_t slot = st.csr_offsets[f];

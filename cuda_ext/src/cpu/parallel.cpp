@@ -1,6 +1,11 @@
 #include "parallel.h"
 
 #include <cstdlib>
+#include <new>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <pthread.h>
+#endif
 
 namespace spatial::cpu {
 
@@ -20,6 +25,24 @@ ThreadPool::ThreadPool() {
     if (e > 0) n = e;
   }
   start(n);
+#if defined(__unix__) || defined(__APPLE__)
+  pthread_atfork(nullptr, nullptr, &ThreadPool::after_fork_in_child);
+#endif
+}
+
+// A forked child (e.g. a DataLoader worker) has none of the parent's worker threads: forget them (their
+// std::thread handles are leaked on purpose; joining or destroying them is not possible) and start anew.
+void ThreadPool::after_fork_in_child() {
+  ThreadPool& p = instance();
+  new (&p.m_) std::mutex();
+  new (&p.region_mutex_) std::mutex();
+  new (&p.cv_start_) std::condition_variable();
+  new (&p.cv_done_) std::condition_variable();
+  new std::vector<std::thread>(std::move(p.workers_));
+  p.workers_.clear();
+  p.pending_ = 0;
+  p.job_ = nullptr;
+  p.start(p.num_threads_);
 }
 
 ThreadPool::~ThreadPool() { stop(); }

@@ -27,6 +27,7 @@ class ThreadPool {
   void start(int n);
   void stop();
   void worker(int tid);
+  static void after_fork_in_child();
 
   int num_threads_ = 1;
   std::vector<std::thread> workers_;

@@ -6,26 +6,12 @@
 
 #include "parallel.h"
 #include "raster_cpu.h"
+#include "spatial/tiles.h"
 
 namespace spatial::cpu {
 
 namespace {
 constexpr int64_t kSplatChunk = 2048;
-
-// Pixel box of the tiles gsplat's reference assigns to a splat (floor/ceil of (mean -+ radius) / 16),
-// clipped to the image: pixels outside it are never evaluated by the reference.
-void reference_pixel_box(const ProjectedSplat<double>& p, const RasterConfig& cfg, int* x0, int* x1, int* y0, int* y1) {
-  double tmx = p.mean2d[0] / kTileSize, tmy = p.mean2d[1] / kTileSize;
-  double trx = (double)p.radius[0] / kTileSize, try_ = (double)p.radius[1] / kTileSize;
-  double ftx0 = clamp_t(floor(tmx - trx), 0.0, (double)cfg.tiles_x), ftx1 = clamp_t(ceil(tmx + trx), 0.0, (double)cfg.tiles_x);
-  double fty0 = clamp_t(floor(tmy - try_), 0.0, (double)cfg.tiles_y), fty1 = clamp_t(ceil(tmy + try_), 0.0, (double)cfg.tiles_y);
-  *x0 = (int)ftx0 * kTileSize;
-  *x1 = std::min((int)ftx1 * kTileSize, cfg.width) - 1;
-  *y0 = (int)fty0 * kTileSize;
-  *y1 = std::min((int)fty1 * kTileSize, cfg.height) - 1;
-}
-
-int clamp_pixel(double v) { return (int)clamp_t(v, -1e9, 1e9); }
 }  // namespace
 
 void project_forward(const Inputs& in, CpuState& st, const ForwardOutputs& out) {
@@ -52,28 +38,18 @@ void project_forward(const Inputs& in, CpuState& st, const ForwardOutputs& out) 
 
         RasterSplat& s = st.splats[f];
         s.op = op;
-        s.scut = sigma_cutoff(op);
         s.x0 = s.y0 = 0;
         s.x1 = s.y1 = -1;
         st.cz(f)[cfg.D] = (float)p.depth;
         st.depth64[f] = p.depth;
         SplatForm form;
-        if (p.radius[0] <= 0 || p.radius[1] <= 0 || s.scut < 0.f) continue;
-        if (!splat_form(p.mean2d[0], p.mean2d[1], p.cov_blur, p.det_blur, p.det, form)) continue;
+        int x0, x1, y0, y1;
+        if (!splat_pixel_box(p, op, cfg.width, cfg.height, form, &s.scut, &x0, &x1, &y0, &y1)) continue;
         s.mx = form.mx;
         s.my = form.my;
         s.r = form.r;
         s.iyy = form.iyy;
         s.ha = form.ha;
-        int x0, x1, y0, y1;
-        reference_pixel_box(p, cfg, &x0, &x1, &y0, &y1);
-        double ex, ey;
-        ellipse_extent(form, s.scut, &ex, &ey);
-        x0 = std::max(x0, clamp_pixel(ceil(form.mx - ex - 0.5)));
-        x1 = std::min(x1, clamp_pixel(floor(form.mx + ex - 0.5)));
-        y0 = std::max(y0, clamp_pixel(ceil(form.my - ey - 0.5)));
-        y1 = std::min(y1, clamp_pixel(floor(form.my + ey - 0.5)));
-        if (x0 > x1 || y0 > y1) continue;
         s.x0 = (int16_t)x0;
         s.x1 = (int16_t)x1;
         s.y0 = (int16_t)y0;

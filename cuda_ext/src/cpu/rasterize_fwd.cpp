@@ -27,8 +27,8 @@ struct TileJob {
 // One splat over 8 consecutive pixels of a tile row (8 lanes). Returns how many pixels terminated here.
 // Pointers are offset to the first pixel; channel planes are kTilePixels apart.
 template <int DT>
-SPATIAL_ALWAYS_INLINE int blend_block8(float* T, int32_t* done, int32_t* last, float* acc, const float* cz, int D, float x_first, float ha,
-                                       float srow, float op, int32_t kk) {
+SPATIAL_ALWAYS_INLINE void blend_block8(float* T, int32_t* done, int32_t* last, float* acc, const float* cz, int D, float x_first, float ha,
+                                        float srow, float op, int32_t kk, i32x8& stops) {
   const f32x8 t = broadcast8(x_first) + lane_offsets();
   const f32x8 sigma = pixel_sigma(ha, srow, t);
   const f32x8 alpha = splat_alpha(op, exp_poly(-sigma));
@@ -39,7 +39,6 @@ SPATIAL_ALWAYS_INLINE int blend_block8(float* T, int32_t* done, int32_t* last, f
   const f32x8 nT = Tp * (1.f - alpha);
   const i32x8 stop = valid & (nT <= broadcast8(kTransmittanceMin));
   const i32x8 blend = valid & ~stop;
-  if (count_true(valid) == 0) return 0;
   const f32x8 w = select(blend, alpha * Tp, broadcast8(0.f));
   for (int ch = 0; ch < (DT > 0 ? DT : D); ++ch) store8(acc + ch * kTilePixels, load8(acc + ch * kTilePixels) + w * cz[ch]);
   store8(acc + D * kTilePixels, load8(acc + D * kTilePixels) + w * cz[D]);
@@ -47,7 +46,7 @@ SPATIAL_ALWAYS_INLINE int blend_block8(float* T, int32_t* done, int32_t* last, f
   store8(T, select(blend, nT, Tp));
   store8(done, dn | stop);
   store8(last, select(blend, broadcast8i(kk), load8(last)));
-  return count_true(stop);
+  stops -= stop;  // lanes count the pixels that terminated
 }
 
 template <int DT>
@@ -90,24 +89,22 @@ SPATIAL_ALWAYS_INLINE int64_t tile_forward_impl(const TileJob& job, float* SPATI
     const SplatForm form = s.form();
     const float ha = s.ha, op = s.op;
     const int32_t kk = (int32_t)k;
+    i32x8 stops = broadcast8i(0);
     for (int y = y_lo; y <= y_hi; ++y) {
       SplatRow row;
       splat_row(form, (double)y + 0.5, (double)tx0, row);
-      int j0, j1;
-      row_span(row, ha, s.scut, tx0, &j0, &j1);
-      j0 = std::max(j0, x_lo);
-      j1 = std::min(j1, x_hi);
-      if (j0 > j1) continue;
+      // whole 8-pixel blocks of the splat's box: cheaper than an exact span per row (sqrt) on small splats
+      const int j0 = x_lo, j1 = x_hi;
       const int rowp = (y - ty0) * kTileSize;
       const float xc = row.xc, srow = row.srow;
       for (int blk = (j0 - tx0) >> 3; blk <= (j1 - tx0) >> 3; ++blk) {
         const int pb = rowp + blk * 8;
         // t = px - xc: pixel centres of the block relative to the row minimum (exact px, one rounding)
-        const int stops = blend_block8<DT>(T + pb, done + pb, last + pb, acc + pb, cz, D, ((float)(blk * 8) + 0.5f) - xc, ha, srow, op, kk);
-        n_active -= stops;
+        blend_block8<DT>(T + pb, done + pb, last + pb, acc + pb, cz, D, ((float)(blk * 8) + 0.5f) - xc, ha, srow, op, kk, stops);
         n_eval += 8;
       }
     }
+    n_active -= hsum_i(stops);
   }
 
   // write the tile

@@ -23,6 +23,11 @@ SPATIAL_HD i32x8 load8(const int32_t* p) {
 SPATIAL_HD void store8(float* p, f32x8 v) { std::memcpy(p, &v, sizeof(v)); }
 SPATIAL_HD void store8(int32_t* p, i32x8 v) { std::memcpy(p, &v, sizeof(v)); }
 SPATIAL_HD f32x8 lane_offsets() { return f32x8{0.f, 1.f, 2.f, 3.f, 4.f, 5.f, 6.f, 7.f}; }
+SPATIAL_HD int hsum_i(i32x8 v) {
+  int n = 0;
+  for (int i = 0; i < 8; ++i) n += v[i];
+  return n;
+}
 SPATIAL_HD int count_true(i32x8 m) {
   int n = 0;
   for (int i = 0; i < 8; ++i) n -= m[i];

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ...core.labels import label_id
-from ..mesh import Part, blob, box, cylinder, lathe, merge, quad, rot_y
+from ..mesh import Part, blob, box, cylinder, lathe, quad
 
 BUILDING = label_id("building")
 OBJECT = label_id("object")

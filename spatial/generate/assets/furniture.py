@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...core.labels import label_id
-from ..mesh import Part, blob, box, cylinder, lathe, quad
+from ..mesh import blob, box, cylinder, lathe, quad
 
 FURN = label_id("furniture")
 VEG = label_id("vegetation")
@@ -157,8 +157,7 @@ def monitor(rng, color=None, lit=False):
     return [box((0.22, 0.02, 0.18), BLACK, FURN, "plain", True, center=(0, 0.01, 0)),
             box((0.04, 0.3, 0.04), BLACK, FURN, "plain", True, center=(0, 0.15, -0.04)),
             box((0.62, 0.38, 0.03), BLACK, FURN, "plain", True, center=(0, 0.42, -0.02)),
-            quad((-0.29, 0.25, 0.0), (0.58, 0, 0), (0, 0.34, 0), np.array([0.3, 0.45, 0.7]) if lit else np.array([0.08, 0.1, 0.14]), FURN,
-                 "emissive" if lit else "glass")]
+            quad((-0.29, 0.25, 0.0), (0.58, 0, 0), (0, 0.34, 0), np.array([0.10, 0.13, 0.18]), FURN, "glass")]
 
 
 def cabinet(rng, color=None, lit=False):

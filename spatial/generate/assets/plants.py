@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ...core.labels import label_id
-from ..mesh import Part, align_y_to, blob, cylinder, lathe, merge, rot_y
+from ..mesh import Part, align_y_to, blob, cylinder, lathe, rot_y
 from ..noise import fbm, hash_cells
 
 VEG = label_id("vegetation")

@@ -64,7 +64,9 @@ def guard(kind: str) -> Callable:
         @functools.wraps(fn)
         def wrapper(path, *args, **kwargs):
             try:
-                return fn(path, *args, **kwargs)
+                # hostile values overflow to inf/nan while decoding; the explicit checks then reject them
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                    return fn(path, *args, **kwargs)
             except FormatError:
                 raise
             except MemoryError:
@@ -82,8 +84,10 @@ def guard(kind: str) -> Callable:
     return deco
 
 
-def read_bytes(path: Path) -> bytes:
-    """The whole file, refusing files over the registry's size limit."""
+def read_bytes(path: Path, writable: bool = False) -> "bytes | np.ndarray":
+    """The whole file, refusing files over the registry's size limit.
+
+    ``writable=True`` returns a uint8 numpy array instead (no zero-fill before reading; torch can view it)."""
     from ..registry import MAX_FILE_BYTES
 
     path = Path(path)
@@ -95,7 +99,11 @@ def read_bytes(path: Path) -> bytes:
         raise FormatError(path, f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit (SPATIAL_MAX_FILE_BYTES)")
     try:
         with open(path, "rb") as f:
-            return f.read()
+            if not writable:
+                return f.read()
+            buf = np.empty(size, dtype=np.uint8)
+            got = f.readinto(memoryview(buf))
+            return buf if got == size else buf[:got].copy()
     except OSError as e:
         raise FormatError(path, f"cannot read: {e.strerror or e}") from None
 
@@ -140,8 +148,10 @@ def all_finite(arr: np.ndarray) -> bool:
     """True when ``arr`` holds no NaN/Inf (one float64 reduction, no temporary mask for the common case)."""
     if arr.size == 0:
         return True
-    if np.isfinite(np.add.reduce(arr.reshape(-1), dtype=np.float64)):
-        return True
+    with np.errstate(all="ignore"):  # inf - inf in the sum is the case we are looking for, not an error
+        # a float32 sum is NaN/Inf iff an element is (or, rarely, the sum overflows: then check exactly)
+        if np.isfinite(np.add.reduce(arr.reshape(-1))):
+            return True
     return bool(np.isfinite(arr).all())
 
 
@@ -184,8 +194,11 @@ def build_splats(
     flips: tuple[int, int, int],
     labels: np.ndarray | None = None,
     check: bool = True,
+    sh_flipped: bool = False,
 ) -> Splats:
-    """Validate decoded arrays (file frame) and return :class:`Splats` in spatial's world frame."""
+    """Validate decoded arrays (file frame) and return :class:`Splats` in spatial's world frame.
+
+    ``sh_flipped``: the caller already multiplied ``sh`` by :func:`mirror_signs` (fused into its copy)."""
     n = means.shape[0]
     if check:
         # Saturated values real tools write (splat-transform turns SPZ alpha bytes 0/255 into -/+inf logits):
@@ -198,19 +211,21 @@ def build_splats(
             log_scales = np.where(np.isneginf(log_scales), np.float32(LOG_MIN_LINEAR_SCALE), log_scales)
         for name, arr in (("position", means), ("rotation", quats_wxyz), ("scale", log_scales),
                           ("opacity", logit_opacities), ("SH/colour", sh)):
-            require_finite(path, name, np.asarray(arr))
+            require_finite(path, name, arr.numpy() if isinstance(arr, torch.Tensor) else np.asarray(arr))
     quats_wxyz = normalize_quats_np(quats_wxyz)
     t = lambda a, dt=np.float32: torch.from_numpy(np.require(a, dt, ["C", "W"]))  # noqa: E731
     lab = None if labels is None else t(labels, np.int32)
     if sh.ndim != 3 or sh.shape[0] != n or sh.shape[2] != 3:
         raise ValueError(f"decoded SH has shape {sh.shape}")
-    means, quats, sh = (np.require(a, np.float32, ["C", "W"]) for a in (means.reshape(n, 3), quats_wxyz, sh))
+    means, quats = (np.require(a, np.float32, ["C", "W"]) for a in (means.reshape(n, 3), quats_wxyz))
+    sh_t = sh if isinstance(sh, torch.Tensor) else t(sh)
     if tuple(flips) != (1, 1, 1):  # file frame -> spatial's frame, exactly Splats.mirror(flips), in place
         ps, qs, ss = mirror_signs(tuple(flips), _sh.degree_from_coeffs(sh.shape[1]))
         means *= ps
         quats *= qs
-        sh *= ss[None, :, None]
-    return Splats(t(means), t(quats), t(log_scales.reshape(n, 3)), t(logit_opacities.reshape(n)), t(sh), lab)
+        if not sh_flipped and sh.shape[1] > 1:
+            sh_t[:, 1:].mul_(torch.from_numpy(ss[1:]).view(1, -1, 1))  # DC never changes sign
+    return Splats(t(means), t(quats), t(log_scales.reshape(n, 3)), t(logit_opacities.reshape(n)), sh_t, lab)
 
 
 @dataclass

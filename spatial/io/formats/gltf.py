@@ -187,8 +187,8 @@ def read_accessor(path, doc: Document, bufs: _Buffers, index, expect_type: str |
     ncomp = TYPES[typ]
     csize = np.dtype(dt).itemsize
     elem = csize * ncomp
-    if "bufferView" not in acc:
-        return np.zeros((count, ncomp), dtype=np.float32) if count <= 1 << 24 else _too_big(path, index, count)
+    if "bufferView" not in acc:  # all-zero placeholder (used by compression extensions): no data to read
+        raise fail(path, f"accessor {index} has no bufferView (placeholder data of a compression extension?)")
     views = _list(path, doc.gltf.get("bufferViews", []), "bufferViews")
     vi = _int(path, acc["bufferView"], f"accessors[{index}].bufferView", 0, len(views) - 1)
     view = _obj(path, views[vi], f"bufferViews[{vi}]")
@@ -219,10 +219,6 @@ def read_accessor(path, doc: Document, bufs: _Buffers, index, expect_type: str |
         if dt in ("i1", "<i2"):
             out = np.maximum(out, -1.0)
     return out
-
-
-def _too_big(path, index, count):
-    raise fail(path, f"accessor {index} without data claims {count} elements")
 
 
 # ----------------------------------------------------------------------------------------------- scene

@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from ...core import sh as _sh
 from ..atomic import atomic_write
 from ..registry import SplatFormat, register_format
-from ._common import write_array, FLIPS_RDF, build_splats, fail, file_arrays, file_size, guard, read_bytes, require_finite
+from ._common import (FLIPS_RDF, build_splats, fail, file_arrays, file_size, guard, mirror_signs, read_bytes,
+                      require_finite, write_array)
 
 #: PLY scalar type names -> numpy type codes (without byte order).
 PLY_TYPES = {
@@ -238,81 +240,123 @@ def _vertex_header(path, header: PlyHeader) -> tuple[PlyElement, list[str], int]
     return el, rest, degree
 
 
+#: Rows decoded per chunk: the chunk buffer stays in cache and the whole file is never held in memory.
+CHUNK_BYTES = 4 << 20
+
+
+class _VertexDecoder:
+    """Fills the output arrays from row blocks of the vertex element (binary chunks or ASCII columns)."""
+
+    def __init__(self, el: PlyElement, rest: list[str], degree: int):
+        self.names = el.names()
+        n = el.count
+        k_file = len(rest) // 3
+        self.k = k = _sh.num_coeffs(degree) - 1
+        self.means = np.empty((n, 3), np.float32)
+        self.quats = np.empty((n, 4), np.float32)
+        self.log_scales = np.empty((n, 3), np.float32)
+        self.logit = np.empty(n, np.float32)
+        self.sh = torch.empty((n, k + 1, 3), dtype=torch.float32)
+        self.has_label = "label" in self.names
+        self.labels = np.empty(n, np.float64) if self.has_label else None
+        self.rest_names = [f"f_rest_{c * k_file + j}" for c in range(3) for j in range(k)]
+        # SH sign flip of the RDF -> spatial conversion (Splats.mirror's own signs), fused into the copy
+        self.signs = mirror_signs(FLIPS_RDF, degree)[2][1:].copy()
+        self.sh_np = self.sh.numpy()
+        self.idx = {nm: i for i, nm in enumerate(self.names)}
+
+    def _cols(self, table: np.ndarray, nms: list[str]) -> np.ndarray:
+        """Columns of a [rows, P] table: a strided view when adjacent in the file (usual), else a gather."""
+        ii = [self.idx[m] for m in nms]
+        if ii == list(range(ii[0], ii[0] + len(ii))):
+            return table[:, ii[0]: ii[0] + len(ii)]
+        return table[:, ii]
+
+    def table_rows(self, a: int, table: np.ndarray) -> None:
+        """Rows ``a..a+len(table)`` from a float32 [rows, P] table."""
+        b = a + table.shape[0]
+        c = lambda nms: self._cols(table, nms)  # noqa: E731
+        self.means[a:b] = c(["x", "y", "z"])
+        self.quats[a:b] = c(["rot_0", "rot_1", "rot_2", "rot_3"])
+        self.log_scales[a:b] = c(["scale_0", "scale_1", "scale_2"])
+        self.logit[a:b] = table[:, self.idx["opacity"]]
+        self.sh_np[a:b, 0, :] = c(["f_dc_0", "f_dc_1", "f_dc_2"])
+        if self.k:  # channel-major in the file -> [N, K, 3], with the frame's SH signs, one pass per channel
+            k = self.k
+            for ch in range(3):
+                np.multiply(c(self.rest_names[ch * k: (ch + 1) * k]), self.signs, out=self.sh_np[a:b, 1:, ch])
+        if self.has_label:
+            self.labels[a:b] = table[:, self.idx["label"]]
+
+    def record_rows(self, a: int, rec: np.ndarray) -> None:
+        """Rows from a structured array (any property types or byte order)."""
+        m = rec.shape[0]
+        table = np.empty((m, len(self.names)), np.float32)
+        for i, nm in enumerate(self.names):
+            table[:, i] = rec[nm]
+        if self.has_label:  # keep integer labels exact beyond float32's 2^24
+            self.labels[a: a + m] = rec["label"]
+        lab, self.has_label = self.has_label, False
+        self.table_rows(a, table)
+        self.has_label = lab
+
+
+def _read_binary(path: Path, header: PlyHeader, el: PlyElement, dec: _VertexDecoder) -> None:
+    size = file_size(path)
+    off = element_offsets(path, header, "vertex", size)  # checks the count against the file size first
+    dtype = el.dtype(header.endian)
+    row = dtype.itemsize
+    fast = all(p.type == "f4" for p in el.properties) and header.endian == "<"
+    rows_per = max(1, CHUNK_BYTES // row)
+    buf = np.empty(min(el.count, rows_per) * row, dtype=np.uint8)
+    with open(path, "rb") as f:
+        f.seek(off)
+        for a in range(0, el.count, rows_per):
+            m = min(rows_per, el.count - a)
+            view = memoryview(buf)[: m * row]
+            if f.readinto(view) != m * row:
+                raise fail(path, f"PLY file ends inside vertex row {a} (truncated)")
+            if fast:
+                dec.table_rows(a, buf[: m * row].view("<f4").reshape(m, len(el.properties)))
+            else:
+                dec.record_rows(a, np.frombuffer(buf, dtype=dtype, count=m))
+
+
 @guard("PLY")
 def read(path: Path):
+    from ..registry import MAX_FILE_BYTES
+
     path = Path(path)
-    data = read_bytes(path)
-    header = parse_header(path, data)
+    size = file_size(path)
+    if size > MAX_FILE_BYTES:
+        raise fail(path, f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit (SPATIAL_MAX_FILE_BYTES)")
+    with open(path, "rb") as f:
+        header = parse_header(path, f.read(MAX_HEADER_BYTES + 16))
     el, rest, file_degree = _vertex_header(path, header)
-    n = el.count
-    k_file = len(rest) // 3
-    degree = min(file_degree, 3)
-    k = _sh.num_coeffs(degree) - 1
-    names = el.names()
-    has_label = "label" in names
-
     if header.format == "ascii":
-        cols = read_element_ascii(path, data, header, "vertex")
-        col = lambda nm: cols[nm]  # noqa: E731
-        table = None
+        cols = read_element_ascii(path, read_bytes(path), header, "vertex")  # checks the count first
+        dec = _VertexDecoder(el, rest, min(file_degree, 3))
+        if el.count:
+            names = dec.names
+            table = np.stack([cols[nm] for nm in names], 1).astype(np.float32)
+            if dec.has_label:
+                dec.labels[:] = cols["label"]
+            lab, dec.has_label = dec.has_label, False
+            dec.table_rows(0, table)
+            dec.has_label = lab
     else:
-        rec = read_element_binary(path, data, header, "vertex")
-        all_f4 = all(p.type == "f4" for p in el.properties) and header.endian == "<"
-        if all_f4:
-            table = rec.view(np.float32).reshape(n, len(names)) if n else np.zeros((0, len(names)), np.float32)
-        else:
-            table = None
-        col = lambda nm: rec[nm]  # noqa: E731
-
-    if table is not None:
-        idx = {nm: i for i, nm in enumerate(names)}
-
-        def cols(nms):
-            """Columns as a strided view when they are adjacent in the file (the usual case), else a gather."""
-            ii = [idx[m] for m in nms]
-            if ii == list(range(ii[0], ii[0] + len(ii))):
-                return table[:, ii[0]: ii[0] + len(ii)]
-            return table[:, ii]
-
-        means = np.array(cols(["x", "y", "z"]))
-        quats = np.array(cols(["rot_0", "rot_1", "rot_2", "rot_3"]))
-        log_scales = np.array(cols(["scale_0", "scale_1", "scale_2"]))
-        logit = table[:, idx["opacity"]].copy()
-        sh = np.empty((n, k + 1, 3), dtype=np.float32)
-        sh[:, 0, :] = cols(["f_dc_0", "f_dc_1", "f_dc_2"])
-        if k:  # channel-major in the file -> [N, K, 3]
-            block = cols([f"f_rest_{c * k_file + j}" for c in range(3) for j in range(k)])
-            sh[:, 1:, :] = block.reshape(n, 3, k).transpose(0, 2, 1)
-        labels_raw = table[:, idx["label"]] if has_label else None
-    else:
-        stack = lambda nms: np.stack([np.asarray(col(m), dtype=np.float32) for m in nms], axis=1) if n else np.zeros((0, len(nms)), np.float32)  # noqa: E731,E501
-        means = stack(["x", "y", "z"])
-        quats = stack(["rot_0", "rot_1", "rot_2", "rot_3"])
-        log_scales = stack(["scale_0", "scale_1", "scale_2"])
-        logit = np.asarray(col("opacity"), dtype=np.float32)
-        sh = np.empty((n, k + 1, 3), dtype=np.float32)
-        for c in range(3):
-            sh[:, 0, c] = col(f"f_dc_{c}")
-            for j in range(k):
-                sh[:, 1 + j, c] = col(f"f_rest_{c * k_file + j}")
-        labels_raw = col("label") if has_label else None
-
+        element_offsets(path, header, "vertex", size)  # refuses counts the file cannot hold, before allocating
+        dec = _VertexDecoder(el, rest, min(file_degree, 3))
+        _read_binary(path, header, el, dec)
     labels = None
-    if has_label:
-        lab_type = el.properties[names.index("label")].type
-        if table is not None and lab_type == "f4":
-            labels_f = np.asarray(labels_raw, dtype=np.float64)
-        else:
-            labels_f = np.asarray(labels_raw)
-        if lab_type.startswith("f") or header.format == "ascii":
-            labels_f = np.asarray(labels_f, dtype=np.float64)
-            require_finite(path, "label", labels_f)
-            if labels_f.size and (np.any(labels_f != np.round(labels_f)) or np.abs(labels_f).max() > 2**31 - 1):
-                raise fail(path, "label property holds values that are not 32-bit integers")
-        elif lab_type == "u4" and labels_f.size and labels_f.max() > 2**31 - 1:
-            raise fail(path, "label property holds values above 2^31-1")
-        labels = np.asarray(labels_f).astype(np.int32)
-    return build_splats(path, means, quats, log_scales, logit, sh, FLIPS_RDF, labels)
+    if dec.has_label:
+        lab = dec.labels
+        require_finite(path, "label", lab)
+        if lab.size and (np.any(lab != np.round(lab)) or np.abs(lab).max() > 2**31 - 1):
+            raise fail(path, "label property holds values that are not 32-bit integers")
+        labels = lab.astype(np.int32)
+    return build_splats(path, dec.means, dec.quats, dec.log_scales, dec.logit, dec.sh, FLIPS_RDF, labels,
+                        sh_flipped=True)
 
 
 def write(splats, path, ascii: bool = False, **options) -> None:

@@ -80,8 +80,9 @@ def _check_header(path, version: int, count: int, degree: int, fb: int, legacy: 
         raise fail(path, f"SPZ fractionalBits {fb} is out of range (0..23)")
 
 
-def _parse_adobe(path, buf: bytes, start: int, end: int, hdr: SpzHeader, strict: bool) -> int:
-    """Parse Adobe-style extension records (type tag then fixed payload); returns the end offset."""
+def _parse_adobe(path, buf: bytes, start: int, end: int, hdr: SpzHeader) -> int:
+    """Parse Adobe-style extension records (type tag then fixed payload) until an unknown tag; returns the
+    offset after the last record parsed."""
     off = start
     while off + 4 <= end:
         (typ,) = struct.unpack_from("<I", buf, off)
@@ -96,8 +97,6 @@ def _parse_adobe(path, buf: bytes, start: int, end: int, hdr: SpzHeader, strict:
             hdr.extensions.append("ADOBE_safe_orbit_camera")
             off += 16
         else:
-            if strict:
-                break
             break
     return off
 
@@ -159,7 +158,7 @@ def _legacy_arrays(path, data: bytes) -> tuple[SpzHeader, list[bytes]]:
     start = 0
     if hdr.flags & FLAG_EXTENSIONS and len(body) > payload:
         # Adobe's library writes extension records right after the header; others append them.
-        end = _parse_adobe(path, body, 0, len(body) - payload, hdr, strict=True)
+        end = _parse_adobe(path, body, 0, len(body) - payload, hdr)
         if end == len(body) - payload:
             start = end
         else:
@@ -336,10 +335,24 @@ def _u8(x: np.ndarray) -> np.ndarray:
     return np.clip(_round(x), 0, 255).astype(np.uint8)
 
 
+_F32_BELOW_HALF = np.nextafter(np.float32(0.5), np.float32(0))
+
+
+def _round_f32(y: np.ndarray) -> np.ndarray:
+    """std::round for float32 arrays in float32 (fast path for the big SH array).
+
+    floor(|y| + 0.5) is exact for float32 except at |y| = 0.49999997, where the float32 sum ties to 1.0."""
+    a = np.abs(y)
+    r = a + np.float32(0.5)
+    np.floor(r, out=r)
+    r[a == _F32_BELOW_HALF] = 0
+    return np.copysign(r, y, out=r)
+
+
 def _quantize_sh(x: np.ndarray, bits: int) -> np.ndarray:
     """``round(x*128)+128`` snapped to a bucket of ``2^(8-bits)`` (as load-spz.cc), clamped to 0..255."""
     bucket = 1 << (8 - bits)
-    q = _round(x * np.float32(128.0)).astype(np.float32)
+    q = _round_f32(np.asarray(x, dtype=np.float32) * np.float32(128.0))
     q += np.float32(128 + bucket // 2)
     np.clip(q, 0, 511, out=q)  # below 0 snaps to 0 either way
     qi = q.astype(np.uint16)

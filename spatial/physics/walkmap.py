@@ -111,7 +111,7 @@ def walkable(collider, params: ControllerParams | None = None, cell: float | Non
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    from .raycast import raycast
+    from .rays import raycast
 
     P = params or ControllerParams()
     if collider is None or len(getattr(collider, "faces", [])) == 0:
@@ -186,7 +186,7 @@ def walkable(collider, params: ControllerParams | None = None, cell: float | Non
 def _capsule_fits(collider, feet, P: ControllerParams) -> np.ndarray:
     """True where the capsule standing at ``feet`` has room: no wall within ``radius`` of its axis
     above step height (ray fans) and head room up to its full height."""
-    from .raycast import raycast
+    from .rays import raycast
 
     n = len(feet)
     ok = np.ones(n, bool)

@@ -1,0 +1,78 @@
+"""Extend the photo beyond its frame (colour + depth), so a turned camera still sees a consistent scene.
+
+The canvas grows by a margin on each side (a wider camera with the same focal length).
+
+* **depth** continues per row: the ground plane's depth depends only on the row for a level
+  camera, so replicating a row's edge value continues the floor/road exactly; walls continue
+  fronto-parallel; the sky mask is replicated the same way;
+* **colour** is a mirror of the photo at its border (texture statistics stay those of the photo),
+  blended with distance into a pyramid "push-pull" fill of the border colours (low-frequency
+  continuation), so it fades to the local average instead of repeating recognisable content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Canvas:
+    rgb: np.ndarray  # uint8 [H',W',3]
+    depth: np.ndarray  # float32 [H',W'] camera z (inf = sky)
+    sky: np.ndarray  # bool [H',W']
+    inside: np.ndarray  # bool [H',W'] True on the original photo
+    offset: tuple[int, int]  # (left, top) of the photo in the canvas
+
+
+def push_pull(img: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Fill invalid pixels of ``img`` ([H,W,C] float) from a mip pyramid of the valid ones."""
+    import cv2
+
+    levels = []
+    cur, w = img * valid[..., None], valid.astype(np.float32)
+    while min(cur.shape[:2]) > 2:
+        levels.append((cur, w))
+        cur = cv2.resize(cur, (max(1, cur.shape[1] // 2), max(1, cur.shape[0] // 2)), interpolation=cv2.INTER_AREA)
+        w = cv2.resize(w, (max(1, w.shape[1] // 2), max(1, w.shape[0] // 2)), interpolation=cv2.INTER_AREA)
+        if cur.ndim == 2:
+            cur = cur[..., None]
+    filled = cur / np.maximum(w, 1e-6)[..., None]
+    for c, wt in reversed(levels):
+        up = cv2.resize(filled, (c.shape[1], c.shape[0]), interpolation=cv2.INTER_LINEAR)
+        if up.ndim == 2:
+            up = up[..., None]
+        a = np.clip(wt, 0, 1)[..., None]
+        filled = c / np.maximum(wt, 1e-6)[..., None] * a + up * (1 - a)
+    return filled
+
+
+def extend(rgb: np.ndarray, depth: np.ndarray, sky: np.ndarray, left: int, right: int, top: int, bottom: int) -> Canvas:
+    """The photo on a canvas grown by the given margins (pixels)."""
+    import cv2
+
+    H, W = depth.shape
+    border = dict(top=top, bottom=bottom, left=left, right=right)
+    # mirror up to the photo's own size, then replicate (margins wider than the photo)
+    mirrored = cv2.copyMakeBorder(rgb, borderType=cv2.BORDER_REFLECT_101, **{k: min(v, s - 1) for (k, v), s in
+                                  zip(border.items(), (H, H, W, W))})
+    mirrored = cv2.copyMakeBorder(mirrored, top - min(top, H - 1), bottom - min(bottom, H - 1), left - min(left, W - 1),
+                                  right - min(right, W - 1), cv2.BORDER_REPLICATE)
+    Hc, Wc = mirrored.shape[:2]
+    inside = np.zeros((Hc, Wc), bool)
+    inside[top:top + H, left:left + W] = True
+    canvas_f = np.zeros((Hc, Wc, 3), np.float32)
+    canvas_f[inside] = rgb.reshape(-1, 3).astype(np.float32)
+    smooth = push_pull(canvas_f, inside)
+    from scipy.ndimage import distance_transform_edt
+
+    dist = distance_transform_edt(~inside)
+    blend = np.clip(dist / max(8.0, 0.15 * max(H, W)), 0, 1)[..., None]
+    col = mirrored.astype(np.float32) * (1 - blend) + smooth * blend
+    col[inside] = rgb.reshape(-1, 3)
+    d = np.where(sky, 0.0, depth).astype(np.float32)
+    d = cv2.copyMakeBorder(d, top, bottom, left, right, cv2.BORDER_REPLICATE)
+    s = cv2.copyMakeBorder(sky.astype(np.uint8), top, bottom, left, right, cv2.BORDER_REPLICATE).astype(bool)
+    d = np.where(s, np.inf, d).astype(np.float32)
+    return Canvas(np.clip(col + 0.5, 0, 255).astype(np.uint8), d, s, inside, (left, top))
