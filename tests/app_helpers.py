@@ -43,7 +43,7 @@ def make_test_world(splats: int = 2500):
     from spatial.world import Spawn, World
 
     app = import_app()  # noqa: F841 - makes spatial_app importable
-    from spatial_app.builders import mesh_to_splats
+    from spatial_app.builders import colored_mesh_splats
 
     parts = []
 
@@ -57,7 +57,8 @@ def make_test_world(splats: int = 2500):
     box((8, 0.4, 14), (9.0, LOWER_Y - 0.2, 0), (0.45, 0.45, 0.7), "ground")
     box((1.0, 1.0, 1.0), RED_BOX_CENTER, (0.95, 0.08, 0.08), "object")
     area = sum(m.area for m, _, _ in parts)
-    s = [mesh_to_splats(m, max(150, int(splats * m.area / area)), color=c, label=lb, seed=i) for i, (m, c, lb) in enumerate(parts)]
+    s = [colored_mesh_splats(m, max(150, int(splats * m.area / area)), c, label=lb, seed=i)
+         for i, (m, c, lb) in enumerate(parts)]
     return World(splats=Splats.concat(s), collider=trimesh.util.concatenate([m for m, _, _ in parts]),
                  spawn=Spawn(position=(0.0, 0.0, 3.0), yaw_deg=0.0), name="Test yard")
 

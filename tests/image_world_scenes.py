@@ -273,3 +273,32 @@ def abs_rel(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray | None = None, me
     if median_scale:
         p = p * np.median(g) / np.median(p)
     return float(np.mean(np.abs(p - g) / g))
+
+
+def panorama(name: str, width: int = 256, supersample: int = 2) -> np.ndarray:
+    """An equirectangular 360-degree photo (2:1, level, centre column looking -Z) of a scene."""
+    from spatial.image_world.panorama import directions
+
+    scene = SCENES[name]()
+    mesh, ids = _combined(scene)
+    H, W = width // 2, width
+    dn = directions(H * supersample, W * supersample).reshape(-1, 3)
+    hits = raycast(mesh, np.broadcast_to(scene.eye, dn.shape), dn)
+    col = sky_color(dn) if scene.outdoor else np.zeros_like(dn)
+    h = hits.hit
+    p, nrm = hits.points[h], hits.normals[h]
+    fid = ids[hits.faces[h]]
+    alb = np.zeros((h.sum(), 3))
+    for k, mat in enumerate(scene.materials):
+        sel = fid == k
+        if sel.any():
+            alb[sel] = _texture(mat, p[sel], nrm[sel])
+    lam = np.clip(nrm @ scene.sun, 0, 1)
+    shade = (0.62 * lam + 0.45 + 0.15 * np.clip(nrm[:, 1], -1, 1))[:, None] if scene.outdoor else (0.35 * lam + 0.62 + 0.05 * nrm[:, 1])[:, None]
+    c = alb * shade
+    if scene.haze > 0:
+        t = np.exp(-scene.haze * hits.distance[h])[:, None]
+        c = c * t + sky_color(dn[h] * np.array([1, 0, 1]) + np.array([0, 0.05, 0])) * (1 - t)
+    col[h] = c
+    img = col.reshape(H, supersample, W, supersample, 3).mean((1, 3))
+    return (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)

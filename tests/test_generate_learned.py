@@ -72,12 +72,15 @@ def test_missing_model_is_a_clear_error(tmp_path, monkeypatch):
         text_to_image("x", config={"model_dir": str(tmp_path)})
 
 
-def test_generate_learned_reports_missing_image_to_world(tiny_sd):
+def test_generate_learned_end_to_end(tiny_sd):
+    """text -> image (tiny random diffusion model) -> world (spatial.image_to_world), selected by configuration."""
     import spatial
 
-    cfg = {"model_dir": str(tiny_sd), "steps": 1, "width": 32, "height": 32, "guidance_scale": 1.0}
-    if hasattr(spatial, "image_to_world"):
-        pytest.skip("image -> world exists; covered by its own tests")
-    with pytest.raises(LearnedPathUnavailable) as e:
-        generate_learned("a lake", seed=0, config=cfg)
-    assert e.value.image.shape == (32, 32, 3)
+    cfg = {"model_dir": str(tiny_sd), "steps": 1, "width": 64, "height": 64, "guidance_scale": 1.0}
+    if not hasattr(spatial, "image_to_world"):
+        with pytest.raises(LearnedPathUnavailable) as e:
+            generate_learned("a lake", seed=0, config=cfg)
+        assert e.value.image.shape == (64, 64, 3)
+        return
+    w = spatial.generate("a lake", seed=0, method="learned", learned=cfg, quality="draft", refine=False, preview=False)
+    assert len(w.splats) > 1000 and w.collider is not None

@@ -88,8 +88,8 @@ def test_walker_uses_reconstructed_collider(course_collider):
 
 
 def test_hills_from_splats():
-    sc = hills(size=40.0, resolution=81)
-    col = collider_from_splats(splats_from_mesh(sc.mesh, 120_000, seed=3), budget=50_000)
+    sc = hills(size=24.0, resolution=49)
+    col = collider_from_splats(splats_from_mesh(sc.mesh, 50_000, seed=3), budget=50_000)
     assert len(col.faces) <= 50_000
     a, b = surface_distances(sc.mesh, col)
     assert a <= 0.10 and b <= 0.10, (a, b)

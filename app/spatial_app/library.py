@@ -1,244 +1,282 @@
-"""The app's view of the world store: list, open, version, undo/redo, rename, duplicate, delete.
+"""The app's view of the world store: one :class:`spatial.Store`, one open handle per world.
 
-:class:`Library` is the one interface the server and the UI use. It is backed by ``spatial.Store``
-(the persistent, versioned world store) when that is installed (:class:`StoreLibrary`), and by a small
-folder store of its own otherwise (:class:`FolderLibrary`: one World folder per version, a JSON index
-per world). Both keep every version; undo/redo move the world's current version along its history.
+Every world, version, edit, undo, redo, rename, duplicate and delete goes through ``spatial.Store``
+and its :class:`~spatial.store.WorldHandle` (docs/store.md), so the app, ``spatial worlds`` and
+``spatial edit`` see the same worlds and the same history. A world's id in the app (URLs, the
+viewer) is its store name.
 
-Every path handed to the web server comes from :meth:`Library.version_folder`, which only returns
-folders inside the store; world ids are checked against :data:`WORLD_ID`.
+Handles stay open while the app runs: each keeps its world's arrays in memory, so an edit costs
+O(splats touched) and undo/redo are cheap. Every change names the version the browser showed
+(``parent``); the store merges it over other edits when they touch other splats, else raises
+:class:`~spatial.store.ConflictError`, which the server turns into HTTP 409.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import threading
-import uuid
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from spatial.errors import SpatialError, ValidationError
-from spatial.world import World
+from spatial.store import ConflictError, Store, Version, WorldHandle, WorldNotFoundError
 
-WORLD_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-MAX_NAME = 120
-
-
-class NotFound(SpatialError):
-    """No such world or version in the store."""
+MAX_NAME = 60
+_NOT_NAME_CHARS = re.compile(r"[^A-Za-z0-9 ._\-]+")
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def check_id(world_id: str) -> str:
-    if not isinstance(world_id, str) or not WORLD_ID.match(world_id):
-        raise NotFound(f"no world {world_id!r}")
-    return world_id
+class NotFound(WorldNotFoundError):
+    """No such world or version in the store (HTTP 404)."""
 
 
 def clean_name(name: str) -> str:
-    name = " ".join(str(name or "").split())[:MAX_NAME]
-    if not name:
-        raise ValidationError("a world needs a non-empty name")
-    return name
-
-
-def _slug(name: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "world"
-    return f"{s}-{uuid.uuid4().hex[:6]}"
-
-
-@dataclass
-class VersionInfo:
-    version: int
-    message: str
-    created: str
-    parent: int | None = None
-
-    def to_dict(self) -> dict:
-        return {"version": self.version, "message": self.message, "created": self.created, "parent": self.parent}
+    """A store-valid world name made from free text (a prompt, a typed name)."""
+    s = " ".join(_NOT_NAME_CHARS.sub(" ", str(name or "")).split())
+    s = s.replace("..", ".").lstrip(" ._-")[:MAX_NAME].rstrip(" .")
+    if not s:
+        raise ValidationError("a world needs a name made of letters, digits, spaces, '.', '_' or '-'")
+    return s
 
 
 @dataclass
 class WorldSummary:
+    """What the gallery and the viewer need about one world (``id`` is the store name)."""
+
     id: str
     name: str
-    version: int  # current version
-    versions: list[VersionInfo] = field(default_factory=list)
-    created: str = ""
-    updated: str = ""
-    can_undo: bool = False
-    can_redo: bool = False
+    version: int  # head version number
+    versions: int
+    n_splats: int
+    created: str
+    updated: str
+    can_undo: bool
+    can_redo: bool
 
     def to_dict(self) -> dict:
-        return {
-            "id": self.id, "name": self.name, "version": self.version, "created": self.created, "updated": self.updated,
-            "versions": [v.to_dict() for v in self.versions], "can_undo": self.can_undo, "can_redo": self.can_redo,
-        }
+        return dict(self.__dict__)
 
 
-class FolderLibrary:
-    """Folder store: ``<root>/worlds/<id>/index.json`` + ``<root>/worlds/<id>/v0001/`` (a World folder)."""
+def history_row(v: Version, head_line: set[int]) -> dict:
+    """One history entry for the UI: number, what, who, when, and where it stands."""
+    return {
+        "version": v.num, "parent": v.parent, "what": v.describe() if v.kind == "edit" else _origin(v),
+        "author": v.author, "created": v.created, "splats": v.n_splats, "tags": v.tags,
+        "current": v.is_head, "undone": v.num not in head_line,
+    }
 
-    backend = "spatial_app folder store"
 
-    def __init__(self, root: "str | Path", splat_format: str = "ply"):
-        self.root = Path(root).resolve()
-        self.worlds_dir = self.root / "worlds"
-        self.worlds_dir.mkdir(parents=True, exist_ok=True)
-        self.splat_format = splat_format
+def _origin(v: Version) -> str:
+    op = v.op or {}
+    if v.kind == "duplicate":
+        return f"duplicated from {op.get('from', '?')} v{op.get('version', '?')}"
+    if v.kind == "import":
+        return op.get("note") or "created"
+    return v.kind
+
+
+class Library:
+    """The app's worlds: a :class:`spatial.Store` plus an open handle per world."""
+
+    backend = "spatial.Store"
+
+    def __init__(self, root: "str | Path", asset_roots: list[Path] | None = None, author: str | None = None):
+        self.store = Store(root, asset_roots=asset_roots, author=author)
+        self.root = self.store.path
+        self._handles: dict[str, WorldHandle] = {}
         self._lock = threading.RLock()
-
-    # ------------------------------------------------------------------ index
-    def _index_path(self, world_id: str) -> Path:
-        return self.worlds_dir / check_id(world_id) / "index.json"
-
-    def _read(self, world_id: str) -> dict:
-        p = self._index_path(world_id)
-        if not p.is_file():
-            raise NotFound(f"no world {world_id!r}")
-        return json.loads(p.read_text())
-
-    def _write(self, world_id: str, idx: dict) -> None:
-        from spatial.io.atomic import atomic_write
-
-        with atomic_write(self._index_path(world_id), "w") as f:
-            f.write(json.dumps(idx, indent=2, sort_keys=True))
-
-    def _summary(self, world_id: str, idx: dict) -> WorldSummary:
-        versions = [VersionInfo(**v) for v in idx["versions"]]
-        return WorldSummary(
-            id=world_id, name=idx["name"], version=idx["head"], versions=versions, created=idx["created"],
-            updated=idx["updated"], can_undo=_parent(idx, idx["head"]) is not None, can_redo=bool(idx.get("redo")),
-        )
+        self.last_change = time.monotonic()
 
     # ------------------------------------------------------------------ reading
+    def _summary(self, info) -> WorldSummary:
+        return WorldSummary(id=info.name, name=info.name, version=info.head, versions=info.versions,
+                            n_splats=info.n_splats, created=info.created, updated=info.updated,
+                            can_undo=info.can_undo, can_redo=info.can_redo)
+
     def list(self) -> list[WorldSummary]:
-        out = []
-        for d in sorted(self.worlds_dir.iterdir()):
-            if d.is_dir() and WORLD_ID.match(d.name) and (d / "index.json").is_file():
-                try:
-                    out.append(self._summary(d.name, self._read(d.name)))
-                except (OSError, ValueError, KeyError, TypeError):
-                    continue  # a half-written or foreign folder: not a world
-        out.sort(key=lambda s: s.updated, reverse=True)
-        return out
+        """Every world, most recently changed first."""
+        return [self._summary(i) for i in self.store.list()]
 
     def summary(self, world_id: str) -> WorldSummary:
-        return self._summary(world_id, self._read(world_id))
+        return self._summary(self.info(world_id))
 
-    def version_folder(self, world_id: str, version: int | None = None) -> Path:
-        idx = self._read(world_id)
-        v = idx["head"] if version is None else int(version)
-        if not any(x["version"] == v for x in idx["versions"]):
-            raise NotFound(f"world {world_id!r} has no version {v}")
-        p = (self.worlds_dir / world_id / f"v{v:04d}").resolve()
-        if not p.is_relative_to(self.worlds_dir):
-            raise NotFound(f"no world {world_id!r}")
-        return p
+    def info(self, world_id: str):
+        try:
+            return self.store.info(world_id)
+        except WorldNotFoundError:
+            raise NotFound(f"no world {world_id!r}") from None
 
-    def load(self, world_id: str, version: int | None = None) -> World:
-        return World.load(self.version_folder(world_id, version))
+    def handle(self, world_id: str) -> WorldHandle:
+        """The open handle of ``world_id``, moved to the head (another process may have edited it)."""
+        with self._lock:
+            h = self._handles.get(world_id)
+            if h is None:
+                try:
+                    h = self.store.open(world_id)
+                except WorldNotFoundError:
+                    raise NotFound(f"no world {world_id!r}") from None
+                self._handles[world_id] = h
+            else:
+                try:
+                    h.refresh()
+                except WorldNotFoundError:
+                    self._handles.pop(world_id, None)
+                    raise NotFound(f"no world {world_id!r}") from None
+            return h
+
+    def has_version(self, world_id: str, version: int) -> bool:
+        return any(v.num == version for v in self.history(world_id))
+
+    def load(self, world_id: str, version: int | None = None):
+        """A :class:`spatial.World` of ``world_id`` at ``version`` (default: head)."""
+        with self._lock:
+            if version is None or version == self.info(world_id).head:
+                return self.handle(world_id).world()
+            if not self.has_version(world_id, int(version)):
+                raise NotFound(f"world {world_id!r} has no version {version}")
+            return self.store.world(world_id, int(version))
+
+    def history(self, world_id: str) -> list[Version]:
+        """Every version (branches left behind by undo + edit too), newest first."""
+        try:
+            return self.store.history(world_id, all_versions=True)
+        except WorldNotFoundError:
+            raise NotFound(f"no world {world_id!r}") from None
+
+    def history_rows(self, world_id: str) -> list[dict]:
+        head_line = {v.num for v in self.store.history(world_id)}
+        return [history_row(v, head_line) for v in self.history(world_id)]
+
+    def preview_png(self, world_id: str, version: int | None = None) -> bytes:
+        """The version's thumbnail (the store renders it once after an edit and keeps it)."""
+        try:
+            return self.store.preview_png(world_id, version)
+        except WorldNotFoundError:
+            raise NotFound(f"no world {world_id!r} version {version}") from None
 
     # ------------------------------------------------------------------ writing
-    def add(self, world: World, name: str | None = None, message: str = "created") -> WorldSummary:
+    def _touch(self) -> None:
+        self.last_change = time.monotonic()
+
+    def unique_name(self, wanted: str) -> str:
+        base = clean_name(wanted)
+        name, i = base, 2
+        while name in self.store:
+            suffix = f" {i}"
+            name = base[:MAX_NAME - len(suffix)].rstrip(" .") + suffix
+            i += 1
+        return name
+
+    def add(self, world, name: str | None = None, message: str = "created", author: str | None = None) -> WorldSummary:
+        """Import a :class:`spatial.World` as a new world (its name made unique)."""
         with self._lock:
-            name = clean_name(name or world.name)
-            world_id = _slug(name)
+            name = self.unique_name(name or world.name)
             world.name = name
-            d = self.worlds_dir / world_id
-            d.mkdir(parents=True)
-            world.save(d / "v0001", splat_format=self.splat_format)
-            now = _now()
-            idx = {"name": name, "head": 1, "created": now, "updated": now, "redo": [],
-                   "versions": [VersionInfo(1, message, now, None).to_dict()]}
-            self._write(world_id, idx)
-            return self._summary(world_id, idx)
+            world.metadata = {**(world.metadata or {}), "made_with": message}
+            h = self.store.import_world(world, name=name, author=author)
+            self._handles[name] = h
+            self._touch()
+            return self.summary(name)
 
-    def commit(self, world_id: str, world: World, message: str, base_version: int | None = None) -> WorldSummary:
-        with self._lock:
-            idx = self._read(world_id)
-            if base_version is not None and int(base_version) != idx["head"]:
-                raise ValidationError(f"world changed meanwhile (now at version {idx['head']}, edit was based on {base_version}); reload")
-            v = max(x["version"] for x in idx["versions"]) + 1
-            world.name = idx["name"]
-            world.save(self.worlds_dir / world_id / f"v{v:04d}", splat_format=self.splat_format)
-            now = _now()
-            idx["versions"].append(VersionInfo(v, message, now, idx["head"]).to_dict())
-            idx["head"] = v
-            idx["redo"] = []
-            idx["updated"] = now
-            self._write(world_id, idx)
-            return self._summary(world_id, idx)
+    def _check_parent(self, world_id: str, h: WorldHandle, parent: int | None, action: str) -> None:
+        head = h.head.num
+        if parent is not None and int(parent) != head:
+            raise ConflictError(world_id, int(parent), head, f"cannot {action}: the world changed meanwhile")
 
-    def undo(self, world_id: str) -> WorldSummary:
+    def apply(self, world_id: str, op, parent: int | None = None, author: str | None = None):
+        """Apply one edit op (JSON, docs/edits.md) based on version ``parent``; returns the Commit."""
         with self._lock:
-            idx = self._read(world_id)
-            parent = _parent(idx, idx["head"])
-            if parent is None:
-                raise ValidationError("nothing to undo")
-            idx["redo"] = [idx["head"]] + list(idx.get("redo", []))
-            idx["head"] = parent
-            idx["updated"] = _now()
-            self._write(world_id, idx)
-            return self._summary(world_id, idx)
+            h = self.handle(world_id)
+            c = h.apply(op, author=author, parent=parent)
+            self._touch()
+            return c
 
-    def redo(self, world_id: str) -> WorldSummary:
+    def undo(self, world_id: str, parent: int | None = None, author: str | None = None) -> Version:
         with self._lock:
-            idx = self._read(world_id)
-            if not idx.get("redo"):
+            h = self.handle(world_id)
+            self._check_parent(world_id, h, parent, "undo")
+            if not h.can_undo():
+                raise ValidationError("nothing to undo: this is the world's first version")
+            v = h.undo(author=author)
+            self._touch()
+            return v
+
+    def redo(self, world_id: str, parent: int | None = None, author: str | None = None) -> Version:
+        with self._lock:
+            h = self.handle(world_id)
+            self._check_parent(world_id, h, parent, "redo")
+            if not h.can_redo():
                 raise ValidationError("nothing to redo")
-            idx["head"] = idx["redo"].pop(0)
-            idx["updated"] = _now()
-            self._write(world_id, idx)
-            return self._summary(world_id, idx)
+            v = h.redo(author=author)
+            self._touch()
+            return v
 
-    def checkout(self, world_id: str, version: int) -> WorldSummary:
-        """Make an older version current again (recorded as a new version, so nothing is lost)."""
-        world = self.load(world_id, version)
-        return self.commit(world_id, world, f"restored version {int(version)}")
-
-    def rename(self, world_id: str, name: str) -> WorldSummary:
+    def checkout(self, world_id: str, version: int, author: str | None = None) -> Version:
+        """Make ``version`` the head again (the later versions stay in the history)."""
         with self._lock:
-            idx = self._read(world_id)
-            idx["name"] = clean_name(name)
-            idx["updated"] = _now()
-            self._write(world_id, idx)
-            return self._summary(world_id, idx)
+            h = self.handle(world_id)
+            try:
+                v = h.checkout(int(version), author=author)
+            except WorldNotFoundError:
+                raise NotFound(f"world {world_id!r} has no version {version}") from None
+            self._touch()
+            return v
 
-    def duplicate(self, world_id: str, name: str | None = None) -> WorldSummary:
-        src = self.summary(world_id)
-        world = self.load(world_id)
-        return self.add(world, name or f"{src.name} (copy)", message=f"duplicated from {src.name} v{src.version}")
-
-    def delete(self, world_id: str) -> None:
+    def rename(self, world_id: str, name: str, author: str | None = None) -> WorldSummary:
         with self._lock:
-            d = self.worlds_dir / check_id(world_id)
-            if not d.is_dir():
-                raise NotFound(f"no world {world_id!r}")
-            trash = self.root / ".trash" / f"{world_id}-{uuid.uuid4().hex[:6]}"
-            trash.parent.mkdir(exist_ok=True)
-            d.rename(trash)  # atomic: the world disappears at once, then the files go
-            shutil.rmtree(trash, ignore_errors=True)
+            new = clean_name(name)
+            if new != world_id:
+                self.info(world_id)
+                if new in self.store:
+                    raise ValidationError(f"a world named {new!r} already exists")
+                self.store.rename(world_id, new, author=author)
+                h = self._handles.pop(world_id, None)
+                if h is not None:
+                    self._handles[new] = h  # handles follow the world, not the name
+            self._touch()
+            return self.summary(new)
+
+    def duplicate(self, world_id: str, name: str | None = None, author: str | None = None) -> WorldSummary:
+        with self._lock:
+            self.info(world_id)
+            new = self.unique_name(name or f"{world_id} copy")
+            self.store.duplicate(world_id, new, author=author)
+            self._touch()
+            return self.summary(new)
+
+    def delete(self, world_id: str, author: str | None = None) -> None:
+        with self._lock:
+            self.info(world_id)
+            self._handles.pop(world_id, None)  # no close(): compacting a world about to vanish is waste
+            self.store.delete(world_id, author=author)
+            self._touch()
+
+    # ------------------------------------------------------------------ housekeeping
+    def compact_idle(self, idle_s: float = 20.0) -> int:
+        """Compact open handles whose delta chains are long, if nothing changed for ``idle_s``
+        seconds (docs/store.md: a long-running app should call ``compact()`` when idle)."""
+        if time.monotonic() - self.last_change < idle_s:
+            return 0
+        done = 0
+        with self._lock:
+            for name, h in list(self._handles.items()):
+                try:
+                    done += bool(h.compact())
+                except SpatialError:
+                    self._handles.pop(name, None)
+        return done
+
+    def close(self) -> None:
+        with self._lock:
+            for h in self._handles.values():
+                try:
+                    h.close()
+                except SpatialError:
+                    pass
+            self._handles.clear()
+            self.store.close()
 
 
-def _parent(idx: dict, version: int) -> int | None:
-    for v in idx["versions"]:
-        if v["version"] == version:
-            return v.get("parent")
-    return None
-
-
-def open_library(root: "str | Path") -> "FolderLibrary":
-    """The library for store folder ``root``: spatial.Store's when installed, else the folder store."""
-    try:
-        from .store_adapter import StoreLibrary  # noqa: PLC0415
-
-        return StoreLibrary(root)
-    except ImportError:
-        return FolderLibrary(root)
+def open_library(root: "str | Path", asset_roots: list[Path] | None = None, author: str | None = None) -> Library:
+    """The library for store folder ``root``."""
+    return Library(root, asset_roots=asset_roots, author=author)

@@ -66,8 +66,9 @@ def spec_for_prompt(prompt: str, seed: int | None = None) -> dict | None:
     return None
 
 
-def from_prompt(prompt: str, seed: int = 0, quality: str = "draft", spec: dict | None = None) -> World:
-    """Text -> world with spatial.generate."""
+def from_prompt(prompt: str, seed: int = 0, quality: str = "draft", spec: dict | None = None,
+                splats: int | None = None) -> World:
+    """Text -> world with spatial.generate (``splats``: a splat budget overriding the tier's)."""
     if quality not in QUALITIES:
         raise ValidationError(f"quality must be one of {QUALITIES}, got {quality!r}")
     if not (prompt or "").strip() and not spec:
@@ -75,7 +76,8 @@ def from_prompt(prompt: str, seed: int = 0, quality: str = "draft", spec: dict |
     fn = _generate_fn()
     if fn is None:
         raise Unavailable("text -> world needs spatial.generate, which is not installed in this build")
-    world = _call_with_supported(fn, prompt=prompt, seed=int(seed), quality=quality, spec=spec or None)
+    world = _call_with_supported(fn, prompt=prompt, seed=int(seed), quality=quality, spec=spec or None,
+                                 splats=int(splats) if splats else None, progress=True)
     if not isinstance(world, World):
         raise SpatialError(f"spatial.generate returned {type(world).__name__}, not a World")
     return world

@@ -1,18 +1,25 @@
 """The spatial app's web server: FastAPI serving the viewer bundle, world files and a small REST API,
 with the Gradio UI mounted at ``/``.
 
-Routes (all same-origin; nothing is fetched from anywhere else):
+Routes (all same-origin; nothing is fetched from anywhere else). ``{world}`` is the world's store
+name (URL-encoded), ``parent`` the version the browser shows (optimistic concurrency):
 
 * ``/viewer/viewer.esm.js``: the viewer bundle (``app/viewer/dist``, built by ``npm run build``)
-* ``/files/{world}/{version}/{name}``: a world version's files (splats, collider GLB, preview,
-  thumbnail); names are whitelisted and resolved inside the store
-* ``GET /api/controller``: walker parameters (spatial.physics' ControllerParams)
-* ``GET /api/worlds``, ``GET /api/worlds/{world}``: world list and one world's info for the viewer
-* ``POST /api/worlds/{world}/edit | undo | redo | insert-mesh``: edits, each saved as a new version
-* ``GET /api/worlds/{world}/export/{fmt}``: downloads (ply, spz, splat, glb splats; collider GLB)
+* ``/files/{world}/{version}/{name}``: a version's splats.ply, collider.glb, preview.png, written
+  from the store into the app's cache (:mod:`.worldfiles`)
+* ``GET /api/controller``: walker parameters, ``{**ControllerParams().to_dict(), "jump_speed": ...}``
+* ``GET /api/worlds``, ``GET /api/worlds/{world}[?version=]``, ``GET /api/worlds/{world}/history``
+* ``POST /api/worlds/{world}/edit`` ``{"op": <spatial edit op>, "parent": v}``
+* ``POST /api/worlds/{world}/insert`` ``{"primitive", "size", "color", "position", "drop", "parent"}``
+* ``POST /api/worlds/{world}/drop`` ``{"select": <selection>, "parent": v}``
+* ``POST /api/worlds/{world}/insert-mesh`` (multipart: file, position, size, drop, parent)
+* ``POST /api/worlds/{world}/undo | redo`` ``{"parent": v}``
+* ``GET /api/worlds/{world}/export/{fmt}[?version=]``: downloads (ply, spz, splat, glb, collider)
 
+Errors: bad input 400, unknown world/version/file 404, a conflicting concurrent change 409.
 Security: binds 127.0.0.1 unless told otherwise; optional HTTP Basic auth over everything (constant
-time compare); a Host-header check against DNS rebinding on loopback; uploads limited by size and type.
+time compare); a Host-header check against DNS rebinding on loopback; uploads limited by size and type;
+edit ops may only read files from the app's asset folder.
 """
 
 from __future__ import annotations
@@ -32,21 +39,16 @@ from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
 from spatial.errors import SpatialError, ValidationError
+from spatial.store import ConflictError, WorldNotFoundError
 
-from .library import NotFound, open_library
+from .library import Library, open_library
+from .worldfiles import VIEWER_FILES, WorldFiles
 
 log = logging.getLogger("spatial.app")
 
 APP_DIR = Path(__file__).resolve().parents[1]  # app/
 DEFAULT_VIEWER_DIST = APP_DIR / "viewer" / "dist"
-SERVED_NAMES = {"splats.ply", "splats.spz", "splats.glb", "collider.glb", "preview.png", "world.json"}
-EXPORTS = {  # fmt -> (registry format or None, file extension, what it is)
-    "ply": ("ply", ".ply", "3DGS PLY (Inria layout; every 3DGS tool reads it)"),
-    "spz": ("spz", ".spz", "SPZ (Niantic's compressed splats, ~10x smaller)"),
-    "splat": ("splat", ".splat", ".splat (antimatter15; colour only)"),
-    "glb": ("glb", ".glb", "glTF KHR_gaussian_splatting"),
-    "collider": (None, ".collider.glb", "collider mesh (GLB triangles)"),
-}
+COMPACT_EVERY_S = 15.0
 
 
 @dataclass
@@ -59,6 +61,7 @@ class AppConfig:
     viewer_dist: Path = field(default_factory=lambda: Path(os.environ.get("SPATIAL_VIEWER_DIST", DEFAULT_VIEWER_DIST)))
     make_default_world: bool = True
     viewer_height: int = 620
+    author: str | None = None  # recorded on every change; default: the --auth user, else the store's
 
 
 def parse_auth(text: str | None) -> tuple[str, str] | None:
@@ -71,175 +74,98 @@ def parse_auth(text: str | None) -> tuple[str, str] | None:
 
 
 def controller_params() -> dict:
-    """Walker parameters for the browser, from spatial.physics.ControllerParams when installed."""
-    from .controller_params import browser_params
+    """Walker parameters for the browser: exactly ``spatial.physics.ControllerParams`` plus the derived
+    take-off speed (the viewer's ``DEFAULT_PARAMS`` use the same names)."""
+    from spatial.physics import ControllerParams
 
-    return browser_params()
+    p = ControllerParams()
+    return {**p.to_dict(), "jump_speed": p.jump_speed}
 
 
 class AppState:
-    """Everything the routes and the UI share: config, library, per-world locks, info cache."""
+    """Everything the routes and the UI share: config, library (the store), version files, edit locks."""
 
     def __init__(self, config: AppConfig):
         self.config = config
-        self.library = open_library(config.store)
-        self.cache_dir = Path(config.store).resolve() / ".cache"
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
-        self._info_cache: dict[tuple[str, int], dict] = {}
+        root = Path(config.store).expanduser().resolve()
+        self.assets_dir = root / "app-assets"  # the only folder edit ops may read meshes from
+        self.assets_dir.mkdir(parents=True, exist_ok=True)
+        author = config.author or (config.auth[0] if config.auth else None)
+        self.library: Library = open_library(root, asset_roots=[self.assets_dir], author=author)
+        self.files = WorldFiles(self.library, root / "app-cache")
+        self._stop = threading.Event()
+        self._compactor: threading.Thread | None = None
 
-    def lock(self, world_id: str) -> threading.Lock:
-        with self._locks_guard:
-            return self._locks.setdefault(world_id, threading.Lock())
-
-    # ------------------------------------------------------------------ world info for the viewer
+    # ------------------------------------------------------------------ viewer info
     def world_info(self, world_id: str, version: int | None = None) -> dict:
-        s = self.library.summary(world_id)
-        v = s.version if version is None else int(version)
-        key = (world_id, v)
-        base = self._info_cache.get(key)
-        if base is None:
-            base = self._version_info(world_id, v)
-            self._info_cache[key] = base
-        out = dict(base)
-        out.update(s.to_dict())
-        out["version"] = v
-        return out
+        return self.files.info(world_id, version)
 
-    def _version_info(self, world_id: str, v: int) -> dict:
-        folder = self.library.version_folder(world_id, v)
-        meta = json.loads((folder / "world.json").read_text())
-        files = meta.get("files") or {}
-        splat_name = files.get("splats") or "splats.ply"
-        fmt = splat_name.rsplit(".", 1)[-1]
-        url = f"/files/{world_id}/{v}/"
-        if fmt not in ("ply", "spz"):
-            splat_url, fmt = url + "viewer.ply", "ply"  # converted on first request (Spark reads PLY/SPZ)
-        else:
-            splat_url = url + splat_name
-        bounds = None
-        if files.get("collider"):
-            from spatial.world import load_mesh
-
-            m = load_mesh(folder / files["collider"])
-            lo, hi = m.bounds
-            bounds = {"min": [float(x) for x in lo], "max": [float(x) for x in hi]}
-        else:
-            from spatial.io.registry import load
-
-            s = load(folder / splat_name)
-            if len(s):
-                lo, hi = s.bounds()
-                bounds = {"min": [float(x) for x in lo], "max": [float(x) for x in hi]}
-        return {
-            "spawn": meta.get("spawn") or {"position": [0, 0, 0], "yaw_deg": 0},
-            "counts": meta.get("counts") or {},
-            "prompt": meta.get("prompt", ""),
-            "generator": meta.get("generator") or {},
-            "bounds": bounds,
-            "files": {
-                "splats": splat_url,
-                "splats_format": fmt,
-                "collider": url + files["collider"] if files.get("collider") else None,
-                "thumbnail": url + "thumb.png",
-            },
-        }
-
-    def file_path(self, world_id: str, version: int, name: str) -> Path:
-        folder = self.library.version_folder(world_id, version)
-        if name == "thumb.png":
-            from .thumbnails import thumbnail_path
-
-            return thumbnail_path(self.cache_dir / "thumbs", world_id, int(version), folder,
-                                  lambda: self.library.load(world_id, version))
-        if name == "viewer.ply":
-            return self._converted(world_id, int(version), folder)
-        if name not in SERVED_NAMES:
-            raise NotFound(f"no file {name!r}")
-        p = (folder / name).resolve()
-        if not p.is_relative_to(folder) or not p.is_file():
-            raise NotFound(f"no file {name!r}")
-        return p
-
-    def _converted(self, world_id: str, version: int, folder: Path) -> Path:
-        from spatial.io.registry import load, save
-
-        out = self.cache_dir / "viewer" / f"{world_id}-v{version:04d}.ply"
-        if not out.is_file():
-            out.parent.mkdir(parents=True, exist_ok=True)
-            meta = json.loads((folder / "world.json").read_text())
-            save(load(folder / (meta.get("files") or {}).get("splats", "splats.ply")), out)
-        return out
+    def history(self, world_id: str) -> list[dict]:
+        return self.library.history_rows(world_id)
 
     # ------------------------------------------------------------------ edits
-    def edit(self, world_id: str, op: str, selection: dict, params: dict, base_version: int | None, mesh=None) -> dict:
-        from .editing import apply_edit
+    def _ctx(self):
+        from spatial.edit import EditContext
 
-        with self.lock(world_id):
-            s = self.library.summary(world_id)
-            if base_version is not None and int(base_version) != s.version:
-                raise ValidationError(f"the world changed meanwhile (now version {s.version}); reload and try again")
-            world = self.library.load(world_id)
-            new = apply_edit(world, op, selection, params, mesh=mesh)
-            what = op.replace("_", " ")
-            if op == "insert_primitive":
-                what = f"insert {params.get('primitive', 'box')}"
-            c = selection.get("center", [0, 0, 0]) if isinstance(selection, dict) else [0, 0, 0]
-            msg = f"{what} at ({c[0]:.1f}, {c[1]:.1f}, {c[2]:.1f})"
-            self.library.commit(world_id, new, msg, base_version=s.version)
+        return EditContext(asset_roots=[self.assets_dir])
+
+    def edit(self, world_id: str, op, parent: int | None) -> dict:
+        """Apply an op from the browser (JSON, docs/edits.md) as a new version."""
+        if not isinstance(op, dict):
+            raise ValidationError("'op' must be an edit op object (docs/edits.md)")
+        c = self.library.apply(world_id, op, parent=parent)
+        return {**self.world_info(world_id), "commit": c.to_dict()}
+
+    def _head_state(self, world_id: str, parent: int | None):
+        h = self.library.handle(world_id)
+        head = h.head.num
+        if parent is not None and int(parent) != head:
+            raise ConflictError(world_id, int(parent), head, "the world changed meanwhile")
+        return h.state, head
+
+    def insert(self, world_id: str, mesh_path: Path, position, size, drop: bool, parent: int | None, note: str) -> dict:
+        from .editing import drop_insert_op, insert_op
+
+        with self.library._lock:  # the op is computed on the head and applied on it
+            state, head = self._head_state(world_id, parent)
+            op = insert_op(self.assets_dir, mesh_path, position, size, note, seed=state.n)
+            if drop:
+                op = drop_insert_op(state, self._ctx(), op)
+            return self.edit(world_id, op, head)
+
+    def insert_primitive(self, world_id: str, body: dict) -> dict:
+        from .editing import primitive_asset
+
+        kind = str(body.get("primitive", "box"))
+        path = primitive_asset(self.assets_dir, kind, body.get("color", [0.8, 0.3, 0.3]))
+        drop = bool(body.get("drop", False))
+        return self.insert(world_id, path, body.get("position"), body.get("size", 0.5), drop, body.get("parent"),
+                           f"{'drop' if drop else 'insert'} {kind}")
+
+    def drop_selection(self, world_id: str, select, parent: int | None) -> dict:
+        from .editing import drop_selection_op
+
+        with self.library._lock:
+            state, head = self._head_state(world_id, parent)
+            op = drop_selection_op(state, select)
+            return self.edit(world_id, op, head)
+
+    def undo(self, world_id: str, parent: int | None = None) -> dict:
+        self.library.undo(world_id, parent)
         return self.world_info(world_id)
 
-    def undo(self, world_id: str) -> dict:
-        with self.lock(world_id):
-            self.library.undo(world_id)
-        return self.world_info(world_id)
-
-    def redo(self, world_id: str) -> dict:
-        with self.lock(world_id):
-            self.library.redo(world_id)
+    def redo(self, world_id: str, parent: int | None = None) -> dict:
+        self.library.redo(world_id, parent)
         return self.world_info(world_id)
 
     # ------------------------------------------------------------------ exports
     def available_exports(self) -> dict[str, str]:
-        from spatial.io.registry import FORMATS, _ensure_loaded
-
-        _ensure_loaded()
-        out = {}
-        for k, (fmt, _, desc) in EXPORTS.items():
-            if fmt is None or (fmt in FORMATS and FORMATS[fmt].write is not None):
-                out[k] = desc
-        return out
+        return self.files.available_exports()
 
     def export(self, world_id: str, fmt: str, version: int | None = None) -> tuple[Path, str]:
-        """(file path, download name) of a world version in format ``fmt``."""
-        if fmt not in self.available_exports():
-            raise ValidationError(f"export format {fmt!r} is not available; available: {', '.join(self.available_exports())}")
-        s = self.library.summary(world_id)
-        v = s.version if version is None else int(version)
-        ext = EXPORTS[fmt][1]
-        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in s.name.lower()).strip("-") or "world"
-        name = f"{safe}-v{v}{ext}"
-        out = self.cache_dir / "exports" / f"{world_id}-v{v:04d}{ext}"
-        if out.is_file():
-            return out, name
-        out.parent.mkdir(parents=True, exist_ok=True)
-        folder = self.library.version_folder(world_id, v)
-        if fmt == "collider":
-            src = folder / "collider.glb"
-            if not src.is_file():
-                raise ValidationError("this world has no collider")
-            from spatial.io.atomic import atomic_write
+        return self.files.export(world_id, fmt, version)
 
-            with atomic_write(out) as f:
-                f.write(src.read_bytes())
-        else:
-            from spatial.io.registry import load, save
-
-            meta = json.loads((folder / "world.json").read_text())
-            save(load(folder / (meta.get("files") or {}).get("splats", "splats.ply")), out, format=EXPORTS[fmt][0])
-        return out, name
-
-    # ------------------------------------------------------------------ first run
+    # ------------------------------------------------------------------ first run, housekeeping
     def ensure_default_world(self) -> None:
         if self.library.list():
             return
@@ -249,21 +175,51 @@ class AppState:
         w = default_world()
         self.library.add(w, w.name, message="default world")
 
+    def start_compactor(self) -> None:
+        """Compact long delta chains while nobody is editing (docs/store.md)."""
+        if self._compactor is not None:
+            return
+
+        def loop():
+            while not self._stop.wait(COMPACT_EVERY_S):
+                try:
+                    self.library.compact_idle()
+                except Exception as e:  # noqa: BLE001 - housekeeping must never take the app down
+                    log.warning("compaction failed: %s", e)
+
+        self._compactor = threading.Thread(target=loop, name="spatial-compact", daemon=True)
+        self._compactor.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        self.library.close()
+
 
 # ---------------------------------------------------------------------- FastAPI app
 def _loopback(host: str) -> bool:
     return host in ("127.0.0.1", "localhost", "::1")
 
 
+def _parent(v) -> int | None:
+    if v is None or v == "":
+        return None
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        raise ValidationError("parent must be a version number") from None
+
+
 def create_app(config: AppConfig, state: AppState | None = None):
     """Build the FastAPI app (REST + files + viewer bundle) with the Gradio UI mounted at ``/``."""
     import gradio as gr
+    from starlette.concurrency import run_in_threadpool
 
     from .ui import CSS, build_ui
 
     state = state or AppState(config)
     if config.make_default_world:
         state.ensure_default_world()
+    state.start_compactor()
     app = FastAPI(title="spatial", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.spatial = state
 
@@ -294,9 +250,13 @@ def create_app(config: AppConfig, state: AppState | None = None):
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
-    @app.exception_handler(NotFound)
+    @app.exception_handler(WorldNotFoundError)
     async def _nf(request, exc):
         return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(ConflictError)
+    async def _conflict(request, exc):
+        return JSONResponse({"detail": str(exc), "expected": exc.expected, "actual": exc.actual}, status_code=409)
 
     @app.exception_handler(SpatialError)
     async def _bad(request, exc):
@@ -326,12 +286,15 @@ def create_app(config: AppConfig, state: AppState | None = None):
     def get_world(world_id: str, version: int | None = None):
         return state.world_info(world_id, version)
 
+    @app.get("/api/worlds/{world_id}/history")
+    def get_history(world_id: str):
+        return state.history(world_id)
+
     @app.get("/files/{world_id}/{version}/{name}")
     def get_file(world_id: str, version: int, name: str):
-        p = state.file_path(world_id, version, name)
-        media = {"png": "image/png", "json": "application/json", "glb": "model/gltf-binary"}.get(name.rsplit(".", 1)[-1],
-                                                                                                 "application/octet-stream")
-        return FileResponse(p, media_type=media, headers={"Cache-Control": "private, max-age=31536000, immutable"})
+        p = state.files.file(world_id, version, name)
+        return FileResponse(p, media_type=VIEWER_FILES[name],
+                            headers={"Cache-Control": "private, max-age=31536000, immutable"})
 
     async def _json(request: Request) -> dict:
         try:
@@ -345,24 +308,33 @@ def create_app(config: AppConfig, state: AppState | None = None):
     @app.post("/api/worlds/{world_id}/edit")
     async def post_edit(world_id: str, request: Request):
         body = await _json(request)
-        from starlette.concurrency import run_in_threadpool
+        return await run_in_threadpool(state.edit, world_id, body.get("op"), _parent(body.get("parent")))
 
-        return await run_in_threadpool(state.edit, world_id, str(body.get("op", "")), body.get("selection") or {},
-                                       body.get("params") or {}, body.get("base_version"))
+    @app.post("/api/worlds/{world_id}/insert")
+    async def post_insert(world_id: str, request: Request):
+        body = await _json(request)
+        body["parent"] = _parent(body.get("parent"))
+        return await run_in_threadpool(state.insert_primitive, world_id, body)
+
+    @app.post("/api/worlds/{world_id}/drop")
+    async def post_drop(world_id: str, request: Request):
+        body = await _json(request)
+        return await run_in_threadpool(state.drop_selection, world_id, body.get("select"), _parent(body.get("parent")))
 
     @app.post("/api/worlds/{world_id}/undo")
-    def post_undo(world_id: str):
-        return state.undo(world_id)
+    async def post_undo(world_id: str, request: Request):
+        body = await _json(request) if await request.body() else {}
+        return await run_in_threadpool(state.undo, world_id, _parent(body.get("parent")))
 
     @app.post("/api/worlds/{world_id}/redo")
-    def post_redo(world_id: str):
-        return state.redo(world_id)
+    async def post_redo(world_id: str, request: Request):
+        body = await _json(request) if await request.body() else {}
+        return await run_in_threadpool(state.redo, world_id, _parent(body.get("parent")))
 
     @app.post("/api/worlds/{world_id}/insert-mesh")
     def post_insert_mesh(world_id: str, file: UploadFile = File(...), position: str = Form("[0,0,0]"),
-                         size: float = Form(1.0), base_version: int | None = Form(None)):
-        from spatial.world import load_mesh
-
+                         size: float = Form(1.0), drop: bool = Form(False), parent: str = Form("")):
+        from .editing import store_upload
         from .uploads import MESH, UploadRefused, check_upload
 
         suffix = Path(file.filename or "upload").suffix.lower()[:8]
@@ -377,13 +349,13 @@ def create_app(config: AppConfig, state: AppState | None = None):
                         raise UploadRefused(f"refused {file.filename!r}: over the {config.max_upload_mb:g} MB upload limit")
                     f.write(chunk)
             check_upload(dst, MESH, config.max_upload_mb, name=file.filename)
-            mesh = load_mesh(dst)
+            asset = store_upload(state.assets_dir, dst, suffix)
         try:
-            pos = [float(v) for v in json.loads(position)]
-        except (ValueError, TypeError):
+            pos = json.loads(position)
+        except ValueError:
             raise ValidationError("position must be a JSON list of 3 numbers") from None
-        sel = {"shape": "sphere", "center": pos, "size": size}
-        return state.edit(world_id, "insert_mesh", sel, {}, base_version, mesh=mesh)
+        name = Path(file.filename or "mesh").name[:60]
+        return state.insert(world_id, asset, pos, size, drop, _parent(parent), f"{'drop' if drop else 'insert'} mesh {name}")
 
     @app.get("/api/worlds/{world_id}/export/{fmt}")
     def get_export(world_id: str, fmt: str, version: int | None = None):
@@ -403,11 +375,15 @@ def serve(config: AppConfig, open_browser: bool = False) -> None:
     import uvicorn
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    app = create_app(config)
+    state = AppState(config)
+    app = create_app(config, state)
     url = f"http://{'127.0.0.1' if config.host in ('0.0.0.0', '::') else config.host}:{config.port}/"
-    print(f"spatial app: {url}  (store: {config.store}; Ctrl+C to stop)", flush=True)
+    print(f"spatial app: {url}  (store: {state.library.root}; Ctrl+C to stop)", flush=True)
     if open_browser:
         import webbrowser
 
         threading.Timer(1.5, lambda: webbrowser.open(url)).start()
-    uvicorn.run(app, host=config.host, port=config.port, log_level="warning")
+    try:
+        uvicorn.run(app, host=config.host, port=config.port, log_level="warning")
+    finally:
+        state.close()

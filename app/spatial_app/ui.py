@@ -3,7 +3,10 @@
 Python -> viewer: the HTML component's value is a JSON command ``{"open": world_id, "nonce": n}``
 that the viewer's ``watch('value')`` acts on. Viewer -> Python: after an edit the viewer calls
 ``trigger('change')`` and the Worlds panel refreshes. Edits themselves go straight to the REST API
-(``server.py``), which saves each as a new version in the store.
+(``server.py``), which applies them through the store (each one a new version).
+
+Every world operation here (list, thumbnails, history, rename, duplicate, delete, checkout) is a
+call on the app's :class:`~spatial_app.library.Library`, i.e. on ``spatial.Store``.
 """
 
 from __future__ import annotations
@@ -50,9 +53,11 @@ HELP_MD = """
 **Walk**: click the viewer, then W A S D; drag (or click to capture the mouse) to look; **Shift** runs,
 **Space** jumps, **F** toggles fly mode (Space up, C down), **R** goes back to the spawn point, **H** hides the help.
 
-**Edit**: press **E** (or the Edit button), click the world to select a sphere or box around the point,
-then Delete / Move / Rotate / Scale / Recolour, insert a primitive or a mesh, or drop an object.
-Every change is saved as a new version; **Ctrl+Z / Ctrl+Y** (or Undo / Redo) step through them.
+**Edit**: press **E** (or the Edit button), click the world to select a sphere or box around the point
+(or "ray": the splat under the cursor and its neighbours), then Delete / Move / Rotate / Scale / Recolour,
+insert a primitive or a mesh, drop an object (it falls with rigid-body physics and comes to rest), or
+drop the selection. Every change is a new version of the world in the store; **Ctrl+Z / Ctrl+Y** (or
+Undo / Redo) step through them, and the Worlds tab lists who changed what when.
 Keys typed into text boxes never reach the viewer.
 """
 
@@ -65,6 +70,13 @@ def _refused(msg: str) -> str:
     return f"<span class='refused'>⚠ {msg}</span>"
 
 
+HISTORY_HEADERS = ["version", "what", "who", "when", ""]
+
+
+def _when(iso: str) -> str:
+    return iso.replace("T", " ")[:19] + " UTC" if iso else ""
+
+
 def build_ui(state) -> gr.Blocks:
     lib = state.library
     cfg = state.config
@@ -72,28 +84,24 @@ def build_ui(state) -> gr.Blocks:
     def gallery_items():
         items, ids = [], []
         for s in lib.list():
-            thumb = None
             try:
-                thumb = str(state.file_path(s.id, s.version, "thumb.png"))
+                thumb = str(state.files.thumbnail(s.id, s.version))
             except Exception as e:  # noqa: BLE001 - a broken world must not hide the others
                 log.warning("thumbnail for %s failed: %s", s.id, e)
-            if thumb:
-                items.append((thumb, f"{s.name} · v{s.version}"))
-                ids.append(s.id)
+                continue
+            items.append((thumb, f"{s.name} · v{s.version}"))
+            ids.append(s.id)
         return items, ids
 
     def history_rows(world_id):
         if not world_id:
             return []
         try:
-            s = lib.summary(world_id)
-        except Exception:  # noqa: BLE001
+            rows = lib.history_rows(world_id)
+        except Exception:  # noqa: BLE001 - deleted meanwhile
             return []
-        rows = []
-        for v in reversed(s.versions):
-            mark = " ← current" if v.version == s.version else ""
-            rows.append([v.version, v.message + mark, v.created.replace("T", " ").replace("+00:00", " UTC")])
-        return rows
+        return [[r["version"], r["what"], r["author"], _when(r["created"]),
+                 "current" if r["current"] else ("undone" if r["undone"] else "")] for r in rows]
 
     def details(world_id):
         if not world_id:
@@ -102,17 +110,26 @@ def build_ui(state) -> gr.Blocks:
             s = lib.summary(world_id)
         except Exception:  # noqa: BLE001
             return "", [], "That world no longer exists."
-        return s.name, history_rows(world_id), f"**{s.name}**: version {s.version} of {len(s.versions)}"
+        return (s.name, history_rows(world_id),
+                f"**{s.name}**: version {s.version} ({s.versions} versions, {s.n_splats:,} splats)")
 
     def first_world():
         ws = lib.list()
         return ws[0].id if ws else None
 
-    def exports_available():
+    def export_choices():
+        out = []
         try:
-            return list(state.available_exports().items())
+            out += [(f"{k.upper()}: {d}", k) for k, d in state.available_exports().items()]
         except Exception:  # noqa: BLE001
-            return []
+            pass
+        try:
+            from spatial.export import ENGINES
+
+            out += [(f"{p.title} (zip)", f"engine:{k}") for k, p in ENGINES.items()]
+        except ImportError:
+            pass
+        return out
 
     with gr.Blocks(title="spatial: world builder", fill_width=True) as demo:
         current = gr.State(None)  # world id shown in the viewer
@@ -137,9 +154,11 @@ def build_ui(state) -> gr.Blocks:
                         with gr.Row():
                             quality = gr.Radio(list(QUALITIES), value="draft", label="Quality", elem_id="create-quality")
                             seed = gr.Number(value=0, precision=0, label="Seed", minimum=0, maximum=2**31 - 1, elem_id="create-seed")
-                        with gr.Accordion("Scene spec (JSON, editable)", open=False):
-                            spec_btn = gr.Button("Fill from prompt", size="sm")
-                            spec = gr.Code(language="json", label="Scene spec", lines=8, elem_id="create-spec")
+                        with gr.Accordion("Advanced: splat budget, scene spec", open=False, elem_id="create-advanced"):
+                            splats = gr.Number(value=0, precision=0, minimum=0, maximum=5_000_000, elem_id="create-splats",
+                                               label="Splat budget (0 = the quality tier's)")
+                            spec_btn = gr.Button("Fill scene spec from prompt", size="sm")
+                            spec = gr.Code(language="json", label="Scene spec (JSON, editable)", lines=8, elem_id="create-spec")
                         with gr.Accordion("From an image, photos or a video", open=False):
                             image = gr.File(label="Image (png, jpg, webp)", file_count="single", elem_id="create-image")
                             photos = gr.File(label="Photos or a video", file_count="multiple", elem_id="create-photos")
@@ -155,22 +174,24 @@ def build_ui(state) -> gr.Blocks:
                             rename_btn = gr.Button("Rename", size="sm", elem_id="worlds-rename")
                             dup_btn = gr.Button("Duplicate", size="sm", elem_id="worlds-duplicate")
                             del_btn = gr.Button("Delete…", size="sm", variant="stop", elem_id="worlds-delete")
-                        with gr.Row(visible=False) as confirm_row:
+                        with gr.Row(visible=False, elem_id="worlds-confirm") as confirm_row:
                             confirm_md = gr.Markdown()
                             confirm_btn = gr.Button("Yes, delete it", variant="stop", size="sm", elem_id="worlds-confirm-delete")
-                            cancel_btn = gr.Button("Cancel", size="sm")
-                        history = gr.Dataframe(headers=["version", "change", "when"], datatype=["number", "str", "str"],
-                                               interactive=False, label="Version history", elem_id="worlds-history")
+                            cancel_btn = gr.Button("Cancel", size="sm", elem_id="worlds-cancel-delete")
+                        history = gr.Dataframe(headers=HISTORY_HEADERS, datatype=["number", "str", "str", "str", "str"],
+                                               interactive=False, label="Version history (newest first)",
+                                               elem_id="worlds-history", wrap=True)
                         with gr.Row():
-                            restore_v = gr.Number(label="Version", precision=0, minimum=1, scale=1)
-                            restore_btn = gr.Button("Restore this version", size="sm", scale=1)
+                            restore_v = gr.Number(label="Version", precision=0, minimum=0, scale=1, elem_id="worlds-version")
+                            restore_btn = gr.Button("Make this version current", size="sm", scale=1, elem_id="worlds-checkout")
                     with gr.Tab("Export", id="export", elem_id="tab-export"):
                         gr.Markdown("Download the world shown in the viewer (its current version).")
-                        choices = [(f"{k}: {d}", k) for k, d in exports_available()]
-                        fmt = gr.Radio(choices, value=choices[0][1] if choices else None, label="Format", elem_id="export-format")
+                        choices = export_choices()
+                        fmt = gr.Radio(choices, value=choices[0][1] if choices else None, label="Format or engine preset",
+                                       elem_id="export-format")
                         export_btn = gr.Button("Prepare download", elem_id="export-button")
                         download = gr.File(label="Download", interactive=False, elem_id="export-file")
-                        export_status = gr.Markdown()
+                        export_status = gr.Markdown(elem_id="export-status")
                     with gr.Tab("Help", id="help"):
                         gr.Markdown(HELP_MD)
 
@@ -217,7 +238,7 @@ def build_ui(state) -> gr.Blocks:
         image.upload(check_image, image, [image, create_status])
         photos.upload(check_photos, photos, [photos, create_status])
 
-        def create(p, q, sd, spec_text, img, phs, cur, progress=gr.Progress(track_tqdm=True)):
+        def create(p, q, sd, budget, spec_text, img, phs, cur, progress=gr.Progress(track_tqdm=True)):
             progress(0.02, desc="Reading the request")
             try:
                 spec_obj = json.loads(spec_text) if spec_text and spec_text.strip() else None
@@ -235,21 +256,22 @@ def build_ui(state) -> gr.Blocks:
                     world, how = from_image(img, seed=int(sd or 0), quality=q, prompt=p or ""), "image"
                 else:
                     progress(0.1, desc=f"Generating ({q})")
-                    world, how = from_prompt(p or "", seed=int(sd or 0), quality=q, spec=spec_obj), "prompt"
+                    world, how = from_prompt(p or "", seed=int(sd or 0), quality=q, spec=spec_obj,
+                                             splats=int(budget) if budget else None), "prompt"
             except (UploadRefused, Unavailable) as e:
                 return (gr.update(), cur, _refused(str(e))) + (gr.update(),) * 3
             except Exception as e:  # noqa: BLE001
                 raise gr.Error(f"could not make the world: {e}") from None
             progress(0.85, desc="Saving to the store")
             title = (p or "").strip() or (world.name if world.name != "world" else "") or f"{how} world"
-            s = lib.add(world, title[:60], message=f"created from {how}" + (f": {p.strip()[:80]}" if p else ""))
+            s = lib.add(world, title, message=f"created from {how}" + (f": {p.strip()[:80]}" if p else ""))
             progress(0.95, desc="Opening in the viewer")
             items, ids = gallery_items()
             msg = f"Created **{s.name}** ({len(world.splats):,} splats). It is open in the viewer."
             return _cmd(s.id), s.id, msg, items, ids, s.id
 
         create_btn.click(
-            create, [prompt, quality, seed, spec, image, photos, current],
+            create, [prompt, quality, seed, splats, spec, image, photos, current],
             [viewer, current, create_status, gallery, gallery_ids, picked],
         )
 
@@ -259,12 +281,12 @@ def build_ui(state) -> gr.Blocks:
             n, hist, st = details(wid)
             return items, ids, n, hist, st
 
-        def on_viewer_change(cur):
-            # the viewer saved an edit (or opened a world): refresh the gallery and that world's history
+        def on_viewer_change(cur, wid):
+            # the viewer saved an edit: refresh the gallery and the picked world's history
             items, ids = gallery_items()
-            return items, ids, history_rows(cur)
+            return items, ids, history_rows(wid or cur)
 
-        viewer.change(on_viewer_change, [current], [gallery, gallery_ids, history])
+        viewer.change(on_viewer_change, [current, picked], [gallery, gallery_ids, history])
         worlds_tab.select(refresh, [picked], [gallery, gallery_ids, name, history, worlds_status])
 
         def pick(ids, evt: gr.SelectData):
@@ -277,79 +299,100 @@ def build_ui(state) -> gr.Blocks:
         def do_open(wid):
             if not wid:
                 return gr.update(), gr.update(), "Pick a world in the gallery first."
-            return _cmd(wid), wid, f"Opened **{lib.summary(wid).name}** in the viewer."
+            return _cmd(wid), wid, f"Opened **{wid}** in the viewer."
 
         open_btn.click(do_open, [picked], [viewer, current, worlds_status])
 
-        def do_rename(wid, new_name):
+        def do_rename(wid, new_name, cur):
             if not wid:
-                return (gr.update(),) * 4 + ("Pick a world first.",)
+                return (gr.update(),) * 7 + ("Pick a world first.",)
             try:
                 s = lib.rename(wid, new_name)
             except Exception as e:  # noqa: BLE001
-                return (gr.update(),) * 4 + (_refused(str(e)),)
+                return (gr.update(),) * 7 + (_refused(str(e)),)
             items, ids = gallery_items()
-            return items, ids, s.name, history_rows(wid), f"Renamed to **{s.name}**."
+            view = _cmd(s.id) if cur == wid else gr.update()
+            return (items, ids, s.id, s.name, history_rows(s.id), view, s.id if cur == wid else cur,
+                    f"Renamed to **{s.name}**.")
 
-        rename_btn.click(do_rename, [picked, name], [gallery, gallery_ids, name, history, worlds_status])
+        rename_btn.click(do_rename, [picked, name, current],
+                         [gallery, gallery_ids, picked, name, history, viewer, current, worlds_status])
 
         def do_dup(wid):
             if not wid:
-                return (gr.update(),) * 4 + ("Pick a world first.",)
-            s = lib.duplicate(wid)
+                return (gr.update(),) * 5 + ("Pick a world first.",)
+            try:
+                s = lib.duplicate(wid)
+            except Exception as e:  # noqa: BLE001
+                return (gr.update(),) * 5 + (_refused(str(e)),)
             items, ids = gallery_items()
-            return items, ids, s.id, s.name, f"Duplicated as **{s.name}**."
+            return items, ids, s.id, s.name, history_rows(s.id), f"Duplicated as **{s.name}**."
 
-        dup_btn.click(do_dup, [picked], [gallery, gallery_ids, picked, name, worlds_status])
+        dup_btn.click(do_dup, [picked], [gallery, gallery_ids, picked, name, history, worlds_status])
 
         def ask_delete(wid):
             if not wid:
                 return gr.update(visible=False), "", "Pick a world first."
-            return gr.update(visible=True), f"Delete **{lib.summary(wid).name}** and all its versions?", ""
+            return gr.update(visible=True), f"Delete **{wid}** and all its versions?", ""
 
         del_btn.click(ask_delete, [picked], [confirm_row, confirm_md, worlds_status])
-        cancel_btn.click(lambda: gr.update(visible=False), None, [confirm_row])
+        cancel_btn.click(lambda: (gr.update(visible=False), "Kept."), None, [confirm_row, worlds_status])
 
         def do_delete(wid, cur):
             if not wid:
-                return (gr.update(visible=False),) + (gr.update(),) * 7
-            nm = lib.summary(wid).name
-            lib.delete(wid)
+                return (gr.update(visible=False),) + (gr.update(),) * 8
+            try:
+                lib.delete(wid)
+            except Exception as e:  # noqa: BLE001
+                return (gr.update(visible=False),) + (gr.update(),) * 5 + (_refused(str(e)), gr.update(), gr.update())
             items, ids = gallery_items()
             new_cur = cur if cur != wid else first_world()
             view = _cmd(new_cur) if cur == wid else gr.update()
-            return gr.update(visible=False), items, ids, None, "", [], f"Deleted **{nm}**.", view, new_cur
+            return gr.update(visible=False), items, ids, None, "", [], f"Deleted **{wid}**.", view, new_cur
 
         confirm_btn.click(do_delete, [picked, current],
                           [confirm_row, gallery, gallery_ids, picked, name, history, worlds_status, viewer, current])
 
-        def do_restore(wid, v, cur):
-            if not wid or not v:
-                return gr.update(), gr.update(), "Pick a world and a version."
+        def do_checkout(wid, v, cur):
+            if not wid or v is None:
+                return gr.update(), gr.update(), gr.update(), "Pick a world and a version."
             try:
                 lib.checkout(wid, int(v))
             except Exception as e:  # noqa: BLE001
-                return gr.update(), gr.update(), _refused(str(e))
-            return history_rows(wid), _cmd(wid), f"Restored version {int(v)} as a new version."
+                return gr.update(), gr.update(), gr.update(), _refused(str(e))
+            return (history_rows(wid), _cmd(wid), wid,
+                    f"Version {int(v)} is current again (the later versions stay in the history).")
 
-        restore_btn.click(do_restore, [picked, restore_v, current], [history, viewer, worlds_status])
+        restore_btn.click(do_checkout, [picked, restore_v, current], [history, viewer, current, worlds_status])
+
+        def pick_version(evt: gr.SelectData):
+            try:
+                row = evt.row_value if evt is not None else None
+                return int(row[0]) if row else gr.update()
+            except (TypeError, ValueError, AttributeError):
+                return gr.update()
+
+        history.select(pick_version, None, [restore_v])
 
         # -------------------------------------------------------------- export
         def do_export(wid, f):
             if not wid:
                 return None, "Open a world first."
             try:
-                path, fname = state.export(wid, f)
+                if f and f.startswith("engine:"):
+                    path, fname = state.files.engine_export(wid, f.split(":", 1)[1])
+                else:
+                    path, fname = state.export(wid, f)
             except Exception as e:  # noqa: BLE001
                 return None, _refused(str(e))
-            # Gradio serves files from its cache: copy under the download name.
+            # Gradio serves files from its cache under their file name: copy under the download name.
             import shutil
             import tempfile
             from pathlib import Path
 
             d = Path(tempfile.mkdtemp(prefix="spatial-export-"))
             shutil.copyfile(path, d / fname)
-            return str(d / fname), f"Ready: {fname} ({path.stat().st_size / 1e6:.2f} MB)"
+            return str(d / fname), f"Ready: **{fname}** ({path.stat().st_size / 1e6:.2f} MB)"
 
         export_btn.click(do_export, [current, fmt], [download, export_status])
 

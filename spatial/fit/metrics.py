@@ -41,19 +41,41 @@ def psnr(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor | None = None) -> 
     return float("inf") if m <= 0 else -10.0 * math.log10(m)
 
 
+C1, C2 = 0.01**2, 0.03**2  #: SSIM stabilisers (dynamic range 1)
+
+
 @lru_cache(maxsize=8)
-def _gaussian_window(size: int, sigma: float, channels: int) -> torch.Tensor:
-    x = torch.arange(size, dtype=torch.float32) - (size - 1) / 2
+def gaussian_taps(size: int = 11, sigma: float = 1.5) -> tuple[float, ...]:
+    """Normalised 1-D Gaussian window (the 2-D SSIM window is its outer product)."""
+    x = torch.arange(size, dtype=torch.float64) - (size - 1) / 2
     g = torch.exp(-(x**2) / (2 * sigma**2))
-    g = g / g.sum()
-    w2 = g[:, None] @ g[None, :]
-    return w2.expand(channels, 1, size, size).contiguous()
+    return tuple(float(v) for v in g / g.sum())
+
+
+def gaussian_blur(x: torch.Tensor, window: int = 11, sigma: float = 1.5) -> torch.Tensor:
+    """Gaussian filter over the last two dimensions, zero padding, same size (``[..., H, W]``).
+
+    Separable: a horizontal and a vertical ``window``-tap pass of shifted multiply-adds over all
+    leading dimensions at once (channels and maps stacked), which is exact (the 2-D window is the
+    outer product of the 1-D one) and several times faster on the CPU than a grouped 2-D convolution.
+    Differentiable.
+    """
+    g = gaussian_taps(window, sigma)
+    r = window // 2
+    h, w = x.shape[-2:]
+    p = F.pad(x, (r, r))
+    out = p[..., :, 0:w] * g[0]
+    for k in range(1, window):
+        out = out.add_(p[..., :, k:k + w], alpha=g[k])
+    p = F.pad(out, (0, 0, r, r))
+    out = p[..., 0:h, :] * g[0]
+    for k in range(1, window):
+        out = out.add_(p[..., k:k + h, :], alpha=g[k])
+    return out
 
 
 def _filter(stack: torch.Tensor, window: int, sigma: float) -> torch.Tensor:
-    c = stack.shape[1]
-    w = _gaussian_window(window, sigma, 1).to(stack.device, stack.dtype).expand(c, 1, window, window)
-    return F.conv2d(stack, w, padding=window // 2, groups=c)
+    return gaussian_blur(stack, window, sigma)
 
 
 def target_stats(b: torch.Tensor, window: int = 11, sigma: float = 1.5) -> tuple[torch.Tensor, torch.Tensor]:
@@ -79,8 +101,7 @@ def ssim_map(a: torch.Tensor, b: torch.Tensor, window: int = 11, sigma: float = 
         mu = _filter(torch.cat([x, x * x, x * y], 1), window, sigma)
         mu_x, exx, exy = mu.split(c, 1)
     sxx, syy, sxy = exx - mu_x**2, eyy - mu_y**2, exy - mu_x * mu_y
-    c1, c2 = 0.01**2, 0.03**2
-    return ((2 * mu_x * mu_y + c1) * (2 * sxy + c2)) / ((mu_x**2 + mu_y**2 + c1) * (sxx + syy + c2))
+    return ((2 * mu_x * mu_y + C1) * (2 * sxy + C2)) / ((mu_x**2 + mu_y**2 + C1) * (sxx + syy + C2))
 
 
 def ssim(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor | None = None, stats=None) -> torch.Tensor:

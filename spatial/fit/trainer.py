@@ -26,6 +26,7 @@ from ..core.splats import Splats
 from ..errors import ValidationError
 from . import metrics as _metrics
 from .checkpoint import load_checkpoint, save_checkpoint
+from .loss import photometric_loss
 from .params import SplatParams
 from .strategy_default import DefaultStrategy, NoDensification
 from .strategy_mcmc import MCMCStrategy
@@ -55,6 +56,9 @@ class FitConfig:
     stop_at: int | None = None  # pause after this step (the checkpoint lets a later call resume)
     progress: bool = True
     strategy_options: dict = field(default_factory=dict)
+    # torch intra-op threads during the loop; None = 1 with the C++ ``cpu`` rasterizer (it runs its own
+    # thread pool on every core; torch's OpenMP workers spinning beside it slowed steps ~5x), else unchanged
+    torch_threads: int | None = None
 
 
 @dataclass
@@ -136,25 +140,6 @@ def as_views(views, masks=None, weights=None) -> list:
         if not (math.isfinite(v.weight) and v.weight >= 0):
             raise ValidationError(f"view {v.name or i}: weight must be finite and >= 0")
     return vs
-
-
-def _masked_l1(pred, gt, mask):
-    d = (pred - gt).abs()
-    if mask is None:
-        return d.mean()
-    m = mask[..., None].expand_as(d)
-    return (d * m).sum() / m.sum().clamp_min(1e-12)
-
-
-def photometric_loss(pred: torch.Tensor, gt: torch.Tensor, mask: torch.Tensor | None = None, ssim_lambda: float = 0.2,
-                     gt_stats=None) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(1 - lambda) L1 + lambda (1 - SSIM)`` on [H,W,3] images; returns (loss, l1).
-    ``gt_stats``: cached :func:`~spatial.fit.metrics.target_stats` of ``gt``."""
-    l1 = _masked_l1(pred, gt, mask)
-    if ssim_lambda > 0:
-        s = _metrics.ssim(pred, gt, mask, stats=gt_stats)
-        return (1 - ssim_lambda) * l1 + ssim_lambda * (1 - s), l1
-    return l1, l1
 
 
 def make_strategy(name: str, steps: int, budget: int | None, n_init: int, options: dict | None = None):
@@ -317,7 +302,26 @@ class Trainer:
         self.times.update(meta.get("times", {}))
 
     # ------------------------------------------------------------------ loop
+    def loop_threads(self) -> int | None:
+        """torch intra-op threads for the loop (None: leave torch's setting alone)."""
+        if self.cfg.torch_threads is not None:
+            return int(self.cfg.torch_threads)
+        from ..render.backends import resolve
+
+        return 1 if resolve(self.cfg.backend, torch.device("cpu"), torch.float32) == "cpu" else None
+
     def run(self, out_dir: "str | os.PathLike | None" = None) -> None:
+        threads = self.loop_threads()
+        old = torch.get_num_threads()
+        if threads is not None and threads != old:
+            torch.set_num_threads(max(1, threads))
+        try:
+            self._run(out_dir)
+        finally:
+            if torch.get_num_threads() != old:
+                torch.set_num_threads(old)
+
+    def _run(self, out_dir: "str | os.PathLike | None" = None) -> None:
         cfg = self.cfg
         from tqdm.auto import tqdm
 

@@ -49,7 +49,8 @@ def generate(prompt: str = "", seed: int | None = None, quality: str = "draft", 
     if method == "learned":
         from .learned import generate_learned
 
-        return generate_learned(prompt, seed=0 if seed is None else int(seed), config=learned)
+        return generate_learned(prompt, seed=0 if seed is None else int(seed), config=learned, quality=quality, refine=refine,
+                                preview=preview, progress=progress)
     if method != "procedural":
         raise ValidationError(f"method must be 'procedural' or 'learned', got {method!r}")
     analysis = None

@@ -10,8 +10,8 @@ Weights are never downloaded: the pipeline is loaded with ``local_files_only=Tru
 ``HF_HUB_OFFLINE=1``. The tests build a tiny randomly initialised Stable Diffusion pipeline in a
 temporary folder and run this exact loading code on it.
 
-The image -> world stage is provided by ``spatial.image_to_world`` (a separate issue); until it
-exists, :func:`generate_learned` returns the generated image and says so with a clear error.
+The image -> world stage is ``spatial.image_to_world``; where it is missing, :func:`generate_learned`
+raises :class:`LearnedPathUnavailable` with the generated image attached.
 """
 
 from __future__ import annotations
@@ -86,8 +86,6 @@ def load_pipeline(cfg: LearnedConfig):
     pipe = pipe.to(cfg.device)
     if hasattr(pipe, "set_progress_bar_config"):
         pipe.set_progress_bar_config(disable=True)
-    if getattr(pipe, "safety_checker", None) is not None:
-        pass  # keep the model's own checker when it ships one
     _PIPELINES[key] = pipe
     return pipe
 

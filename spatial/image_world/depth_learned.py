@@ -18,6 +18,7 @@ The sky keeps the classical sky mask.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -46,8 +47,9 @@ def load_model(model: str, device: str = "cpu"):
     if not local and Path(model).exists():
         raise LearnedDepthUnavailable(f"{model}: not a model folder (expected config.json and weights from save_pretrained)")
     try:
-        net = AutoModelForDepthEstimation.from_pretrained(model, local_files_only=local)
-        proc = AutoImageProcessor.from_pretrained(model, local_files_only=local)
+        offline = local or os.environ.get("HF_HUB_OFFLINE") == "1"
+        net = AutoModelForDepthEstimation.from_pretrained(model, local_files_only=offline)
+        proc = AutoImageProcessor.from_pretrained(model, local_files_only=offline)
     except (OSError, ValueError) as e:
         raise LearnedDepthUnavailable(f"cannot load depth model {model!r}: {str(e).splitlines()[0]}") from None
     net = net.to(device).eval()

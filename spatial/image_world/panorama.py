@@ -133,4 +133,5 @@ def lift_panorama(pano: np.ndarray, dist: np.ndarray, sky: np.ndarray, ground: n
     ang = np.pi / H  # angular pixel size
     cosl = np.cos(np.arcsin(np.clip(dirs[..., 1], -1, 1)))
     min_sigma = r * ang * np.maximum(cosl, 0.05)
-    return surface_splats(P, pano, np.ones((H, W), bool), labels, min_sigma=min_sigma, max_stretch=6.0)
+    # views of a panorama usually sample it more finely than its pixels: overlap the splats more
+    return surface_splats(P, pano, np.ones((H, W), bool), labels, footprint=0.75, min_sigma=min_sigma, max_stretch=6.0)

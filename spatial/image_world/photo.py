@@ -97,6 +97,8 @@ def load_photo(image, max_side: int | None = 768) -> Photo:
                 rgb = None
     except FormatError:
         raise
+    except Image.DecompressionBombError as e:  # PIL's own guard fires at open for the largest headers
+        raise FormatError(path, f"image is too large to decode safely (limit {MAX_PIXELS / 1e6:.0f} MP): {e}") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
         raise FormatError(path, f"cannot read image: {e}") from None
     if rgb is None:

@@ -47,7 +47,7 @@ class Tier:
 
 
 TIERS = {
-    "draft": Tier(512, 6, 60_000, 3),
+    "draft": Tier(512, 15, 60_000, 3),
     "standard": Tier(640, 10, 120_000, 3),
     "high": Tier(1280, 100, 400_000, 2),
 }
@@ -110,7 +110,7 @@ def _refine(splats: Splats, cam: Camera, rgb: np.ndarray, steps: int, seed: int,
     if steps <= 0 or int(vis.sum()) == 0:
         return splats, {"status": "skipped"}
     sub = splats[vis]
-    lrs = {"means": 0.0, "quats": 0.0, "log_scales": 2e-3, "logit_opacities": 2e-2, "sh0": 1e-2}
+    lrs = {"means": 0.0, "quats": 0.0, "log_scales": 2e-3, "logit_opacities": 3e-2, "sh0": 2.5e-2}
     res = fit(sub.with_sh_degree(0), [(cam, rgb)], steps=int(steps), strategy="none", seed=int(seed) & 0x7FFFFFFF,
               sh_degree=0, lrs=lrs, progress=False, ssim_lambda=0.0)
     fitted = res.splats.to(dtype=torch.float32)
@@ -282,7 +282,7 @@ def _panorama_world(pano, photo, prompt, seed, quality, tier, method, model, cam
         t0 = time.perf_counter()
         from ..fit import fit
 
-        lrs = {"means": 0.0, "quats": 0.0, "log_scales": 2e-3, "logit_opacities": 2e-2, "sh0": 1e-2}
+        lrs = {"means": 0.0, "quats": 0.0, "log_scales": 2e-3, "logit_opacities": 3e-2, "sh0": 2.5e-2}
         res = fit(splats, views, steps=max(8, tier.fit_steps), strategy="none", seed=int(seed) & 0x7FFFFFFF, sh_degree=0,
                   lrs=lrs, progress=False, ssim_lambda=0.0)
         splats = res.splats.to(dtype=torch.float32)

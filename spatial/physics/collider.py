@@ -221,6 +221,7 @@ def collider_from_splats(
         verts, moved = _snap_to_splats(verts, faces, pts, w, lin, shape, h, lo)
         rep.vertices_snapped = moved
         lap("snap")
+    verts, faces = _drop_unsupported(verts, faces, occ, h, lo)
     verts, faces = _drop_small_components(verts, faces, min_component_faces)
     lap("components")
     mesh = simplify_mesh(trimesh.Trimesh(verts, faces, process=False), budget)
@@ -392,6 +393,30 @@ def _vertex_normals(verts, faces):
     fn = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
     vn = np.stack([np.bincount(faces.ravel(), weights=np.repeat(fn[:, a], 3), minlength=len(verts)) for a in range(3)], 1)
     return vn / np.maximum(np.linalg.norm(vn, axis=1, keepdims=True), 1e-12)
+
+
+def _drop_unsupported(verts, faces, occ, h, lo):
+    """Remove faces that no splat supports: farther than two voxels from any occupied voxel and not
+    facing up. These are the flood fill's artificial sides (e.g. the skirt of solid ground at the
+    edge of the splats); upward faces stay, they are the floors of patched ground holes."""
+    from scipy import ndimage as nd
+
+    near = nd.binary_dilation(occ, iterations=2)
+    cen = verts[faces].mean(1)
+    q = np.floor((cen - lo) / h).astype(np.int64)
+    q = np.clip(q, 0, np.array(occ.shape) - 1)
+    supported = near[q[:, 0], q[:, 1], q[:, 2]]
+    tri = verts[faces]
+    fn = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
+    up = fn[:, 1] > 0.5 * np.linalg.norm(fn, axis=1)
+    keep = supported | up
+    if keep.all():
+        return verts, faces
+    faces = faces[keep]
+    used = np.flatnonzero(np.bincount(faces.ravel(), minlength=len(verts)))
+    remap = np.full(len(verts), -1, np.int64)
+    remap[used] = np.arange(len(used))
+    return verts[used], remap[faces]
 
 
 def _drop_small_components(verts, faces, min_faces: int):

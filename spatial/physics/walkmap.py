@@ -204,10 +204,10 @@ def _capsule_fits(collider, feet, P: ControllerParams) -> np.ndarray:
 
 
 def find_spawn(collider, params: ControllerParams | None = None, near=None, walk_map: WalkableMap | None = None,
-               clearance: float = 1.0, **walkable_kw):
+               clearance: float = 1.0, min_area: float = 2.0, **walkable_kw):
     """A spawn point (:class:`spatial.world.Spawn`, feet on walkable ground) in the largest walkable
     area, at least ``clearance`` metres from its edges where possible, nearest to ``near`` (default:
-    that area's centre). Raises :class:`NoWalkableGroundError` if nothing is walkable."""
+    that area's centre). Raises :class:`NoWalkableGroundError` if no walkable area reaches ``min_area``."""
     from scipy import ndimage as nd
 
     from ..world import Spawn
@@ -215,7 +215,11 @@ def find_spawn(collider, params: ControllerParams | None = None, near=None, walk
     m = walk_map if walk_map is not None else walkable(collider, params, **walkable_kw)
     if len(m) == 0:
         raise NoWalkableGroundError("no walkable ground: no surface is flat enough with room for the walker")
-    big = int(np.argmax(m.component_areas()))
+    areas = m.component_areas()
+    big = int(np.argmax(areas))
+    if areas[big] < min_area:
+        raise NoWalkableGroundError(f"no walkable ground: the largest walkable area is {areas[big]:.2f} m^2 "
+                                    f"(< min_area {min_area} m^2), e.g. only the top of a wall")
     sel = np.nonzero(m.component == big)[0]
     grid = np.zeros(m.shape, bool)
     grid[m.cells[sel, 0], m.cells[sel, 1]] = True

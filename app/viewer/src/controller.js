@@ -6,23 +6,33 @@
 // the collider, the state and the input, which is what the deterministic test hook relies on.
 import RAPIER from "@dimforge/rapier3d-compat";
 
-/** Defaults used only when the server sends nothing (same numbers as spatial.physics' defaults). */
+/**
+ * Walker parameters: exactly the fields of spatial.physics' ControllerParams (`to_dict()`) plus the
+ * derived take-off speed `jump_speed` = sqrt(2 g jump_height), with the same default values. The
+ * app sends `GET /api/controller`, static pages pass `opts.controller`; these are used only when
+ * neither is available. tests/test_app_server.py checks that names and values match the Python side.
+ */
 export const DEFAULT_PARAMS = {
   radius: 0.3, // capsule radius, m
   half_height: 0.6, // half length of the capsule's cylinder, m (total height 2*(half_height+radius))
   offset: 0.02, // skin kept between the capsule and the world, m
   step_height: 0.3, // highest step climbed automatically, m
-  min_step_width: 0.2, // narrowest step top accepted, m
+  step_min_width: 0.2, // free floor needed on top of a step, m
   max_slope_deg: 45, // steepest slope climbed
-  min_slide_deg: 30, // slopes steeper than this make a standing walker slide
+  min_slope_slide_deg: 45, // ground steeper than this makes the walker slide down
   snap_to_ground: 0.3, // how far down the walker sticks to the ground when walking down, m
   gravity: 9.81, // m/s^2, along -Y
-  jump_speed: 4.5, // m/s upward at take-off
+  jump_height: 1.0, // m
   walk_speed: 3.0, // m/s
   run_speed: 6.0, // m/s
-  fly_speed: 8.0, // m/s
+  air_control: 1.0, // fraction of the move input applied while airborne
+  max_fall_speed: 50.0, // m/s
   eye_height: 1.6, // feet to eye, m
+  jump_speed: Math.sqrt(2 * 9.81 * 1.0), // m/s upward at take-off (derived: sqrt(2 g jump_height))
 };
+
+/** Fly mode speed (m/s; the viewer's own, not a walker parameter). Shift doubles it. */
+export const FLY_SPEED = 8.0;
 
 let rapierReady = null;
 /** Initialise Rapier's WASM once (it is inlined in the bundle: no extra request). */
@@ -62,8 +72,8 @@ export class Walker {
     c.setUp({ x: 0, y: 1, z: 0 });
     c.setSlideEnabled(true);
     c.setMaxSlopeClimbAngle((p.max_slope_deg * Math.PI) / 180);
-    c.setMinSlopeSlideAngle((p.min_slide_deg * Math.PI) / 180);
-    if (p.step_height > 0) c.enableAutostep(p.step_height, p.min_step_width, false);
+    c.setMinSlopeSlideAngle((p.min_slope_slide_deg * Math.PI) / 180);
+    if (p.step_height > 0) c.enableAutostep(p.step_height, p.step_min_width, false);
     if (p.snap_to_ground > 0) c.enableSnapToGround(p.snap_to_ground);
     this.controller = c;
     this._place();
@@ -119,7 +129,7 @@ export class Walker {
       mz /= len;
     }
     if (this.fly) {
-      const speed = p.fly_speed * (input.run ? 2 : 1);
+      const speed = FLY_SPEED * (input.run ? 2 : 1);
       // In fly mode forward follows the view pitch too.
       const cp = Math.cos(this.pitch);
       const spch = Math.sin(this.pitch);
@@ -138,8 +148,11 @@ export class Walker {
       this.vy = p.jump_speed;
       this.grounded = false;
     }
-    this.vy -= p.gravity * dt;
-    const desired = { x: mx * speed * dt, y: this.vy * dt, z: mz * speed * dt };
+    // as spatial.physics.CharacterController: gravity up to max_fall_speed; air_control scales the
+    // horizontal move while airborne
+    this.vy = Math.max(this.vy - p.gravity * dt, -p.max_fall_speed);
+    const h = this.grounded ? speed * dt : speed * dt * p.air_control;
+    const desired = { x: mx * h, y: this.vy * dt, z: mz * h };
     if (!this.controller) {
       this.feet.x += desired.x;
       this.feet.y += desired.y;

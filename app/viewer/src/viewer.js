@@ -1,15 +1,17 @@
 // spatial viewer: walk through and edit a spatial world in the browser.
 //
 // three.js + Spark render the splats, Rapier's KinematicCharacterController walks against the world's
-// collider GLB with the parameters of spatial.physics' ControllerParams (fetched from the server).
-// Edits go to the server's REST API, which saves each change as a new version in the store; the viewer
-// then reloads the new version. Everything is served by the spatial app: no outside request.
+// collider GLB with the parameters of spatial.physics' ControllerParams (fetched from the server, or
+// passed in as `opts.controller` by static pages). Edits are spatial edit ops as JSON (docs/edits.md),
+// sent to the server's REST API with the version they are based on; the server applies them through
+// the world store (each one a new version) and the viewer reloads the new version. Everything is
+// served by the spatial app: no outside request.
 //
 // Test hook: `window.spatialViewer` (see `Viewer.step`, `getCamera`, `setRealtime`, `waitFrames`).
 import * as THREE from "three";
 import { SparkRenderer, SplatMesh } from "@sparkjsdev/spark";
 import { GLTFLoader } from "three/examples/jsm/loaders/GLTFLoader.js";
-import { Walker, DEFAULT_PARAMS, initRapier } from "./controller.js";
+import { Walker, DEFAULT_PARAMS, FLY_SPEED, initRapier } from "./controller.js";
 import { Minimap } from "./minimap.js";
 
 export { THREE, DEFAULT_PARAMS };
@@ -18,10 +20,19 @@ const DT = 1 / 60; // fixed simulation step, s
 const MAX_STEPS_PER_FRAME = 6;
 const BACKGROUND = 0x0c0f16;
 
-const HELP = `
-<b>Walk</b> W A S D · <b>look</b> drag or click to capture the mouse (Esc releases)<br>
-<b>Shift</b> run · <b>Space</b> jump · <b>F</b> fly (Space up, C down) · <b>R</b> reset to spawn<br>
-<b>E</b> edit mode: click to select, then use the toolbar · <b>Ctrl+Z / Ctrl+Y</b> undo / redo · <b>H</b> help`;
+const HELP_WALK = `<b>Walk</b> W A S D · <b>look</b> drag or click to capture the mouse (Esc releases)<br>
+<b>Shift</b> run · <b>Space</b> jump · <b>F</b> fly (Space up, C down) · <b>R</b> reset to spawn · <b>H</b> help`;
+const HELP_EDIT = `<br><b>E</b> edit mode: click to select, then use the toolbar · <b>Ctrl+Z / Ctrl+Y</b> undo / redo`;
+
+/** Edit-toolbar actions -> spatial edit op JSON (docs/edits.md), given the selection as op JSON. */
+const OP_BUILDERS = {
+  delete: (select) => ({ op: "delete", select }),
+  move: (select, p) => ({ op: "transform", select, translate: p.offset }),
+  rotate: (select, p) => ({ op: "transform", select, rotate: { axis: p.axis || [0, 1, 0], degrees: p.angle_deg } }),
+  scale: (select, p) => ({ op: "transform", select, scale: p.factor }),
+  recolor: (select, p) => ({ op: "recolor", select, rgb: p.color }),
+  duplicate: (select, p) => ({ op: "duplicate", select, translate: p.offset || [1, 0, 0] }),
+};
 
 const CSS = `
 .sv-root{position:relative;width:100%;height:100%;min-height:320px;background:#0c0f16;overflow:hidden;border-radius:8px;font:13px/1.35 system-ui,sans-serif;color:#e8ecf3}
@@ -100,7 +111,7 @@ export class Viewer {
     this.mode = "walk";
     this.realtime = this.opts.realtime;
     this.info = null; // current world info from the server
-    this.selection = null; // {shape, center:[x,y,z], size}
+    this.selection = null; // {shape: sphere|box|ray, center:[x,y,z], size, origin?, direction?}
     this.ready = false;
     this.loading = null;
     this.error = null;
@@ -180,7 +191,7 @@ export class Viewer {
     root.appendChild(this.hud);
     this.cross = el("div", { class: "sv-cross" });
     root.appendChild(this.cross);
-    this.helpBox = el("div", { class: "sv-help" }, HELP);
+    this.helpBox = el("div", { class: "sv-help" }, HELP_WALK + (this.opts.edit ? HELP_EDIT : ""));
     root.appendChild(this.helpBox);
     this.msg = el("div", { class: "sv-msg", role: "status" });
     root.appendChild(this.msg);
@@ -188,7 +199,9 @@ export class Viewer {
     root.appendChild(mm);
     this.minimap = new Minimap(mm);
     this.modebar = el("div", { class: "sv-modebar" });
-    for (const [m, label] of [["walk", "Walk"], ["fly", "Fly"], ["edit", "Edit"]]) {
+    const modes = [["walk", "Walk"], ["fly", "Fly"]];
+    if (this.opts.edit) modes.push(["edit", "Edit"]);
+    for (const [m, label] of modes) {
       const b = el("button", { "data-mode": m, type: "button" }, label);
       b.addEventListener("click", () => this.setMode(m));
       this.modebar.appendChild(b);
@@ -206,7 +219,7 @@ export class Viewer {
     const t = el("div", { class: "sv-tools" });
     t.innerHTML = `
       <div class="sv-row"><b>Select</b>
-        <select data-k="shape"><option value="sphere">sphere</option><option value="box">box</option></select>
+        <select data-k="shape" title="sphere / box around the clicked point, or ray: the splat under the cursor and its neighbours"><option value="sphere">sphere</option><option value="box">box</option><option value="ray">ray</option></select>
         size <input data-k="size" type="number" value="1.0" min="0.05" max="50" step="0.1">
         <button data-op="clear" type="button">Clear</button></div>
       <div class="sv-row"><button data-op="delete" type="button">Delete</button>
@@ -216,8 +229,9 @@ export class Viewer {
         <button data-op="recolor" type="button">Recolour</button><input data-k="color" type="color" value="#e04040"></div>
       <div class="sv-row"><button data-op="insert_primitive" type="button">Insert</button>
         <select data-k="primitive"><option>box</option><option>sphere</option><option>cylinder</option></select>
-        <button data-op="drop_object" type="button">Drop object</button>
-        <label><button data-op="mesh" type="button">Insert mesh…</button><input data-k="mesh" type="file" accept=".glb,.gltf,.obj,.ply,.stl" style="display:none"></label></div>
+        <button data-op="drop_object" type="button" title="insert it above the point and let it fall (rigid-body physics)">Drop object</button>
+        <button data-op="drop_selection" type="button" title="the selection falls as one rigid body and comes to rest">Drop selection</button>
+        <label><button data-op="mesh" type="button">Insert mesh…</button><input data-k="mesh" type="file" accept=".glb,.obj,.ply,.stl" style="display:none"></label></div>
       <div class="sv-row"><button data-op="undo" type="button">Undo</button><button data-op="redo" type="button">Redo</button>
         <span class="sv-selinfo">click the world to select</span></div>`;
     this.tools = t;
@@ -267,7 +281,7 @@ export class Viewer {
     }
     if (op === "insert_primitive" || op === "drop_object") {
       const c = new THREE.Color(this._tool("color").value);
-      return { primitive: this._tool("primitive").value, size: this._selShape().size, color: [c.r, c.g, c.b] };
+      return { primitive: this._tool("primitive").value, size: Math.min(2, this._selShape().size / 2), color: [c.r, c.g, c.b] };
     }
     return {};
   }
@@ -305,17 +319,19 @@ export class Viewer {
   _onKey(ev, down) {
     const code = ev.code;
     if (down && !ev.repeat) {
-      if ((ev.ctrlKey || ev.metaKey) && code === "KeyZ") {
+      if (!this.opts.edit) {
+        if (code === "KeyF") this.setMode(this.mode === "fly" ? "walk" : "fly");
+        else if (code === "KeyR") this.resetToSpawn();
+        else if (code === "KeyH") this.helpBox.style.display = this.helpBox.style.display === "none" ? "" : "none";
+      } else if ((ev.ctrlKey || ev.metaKey) && code === "KeyZ") {
         ev.preventDefault();
         this.undo().catch(() => {});
         return;
-      }
-      if ((ev.ctrlKey || ev.metaKey) && code === "KeyY") {
+      } else if ((ev.ctrlKey || ev.metaKey) && code === "KeyY") {
         ev.preventDefault();
         this.redo().catch(() => {});
         return;
-      }
-      if (code === "KeyF") this.setMode(this.mode === "fly" ? "walk" : "fly");
+      } else if (code === "KeyF") this.setMode(this.mode === "fly" ? "walk" : "fly");
       else if (code === "KeyE") this.setMode(this.mode === "edit" ? "walk" : "edit");
       else if (code === "KeyR") this.resetToSpawn();
       else if (code === "KeyH") this.helpBox.style.display = this.helpBox.style.display === "none" ? "" : "none";
@@ -334,8 +350,10 @@ export class Viewer {
       const x = ((ev.clientX - r.left) / r.width) * 2 - 1;
       const y = -((ev.clientY - r.top) / r.height) * 2 + 1;
       const hit = this.pickAt(x, y);
-      if (hit) this.setSelection({ ...this._selShape(), center: hit });
-      else this.toast("nothing under the cursor");
+      if (!hit) return this.toast("nothing under the cursor");
+      const o = this.camera.position;
+      const d = [hit[0] - o.x, hit[1] - o.y, hit[2] - o.z];
+      this.setSelection({ ...this._selShape(), center: hit, origin: [o.x, o.y, o.z], direction: d });
     } else if (this.canvas.requestPointerLock) {
       try {
         const p = this.canvas.requestPointerLock();
@@ -348,7 +366,7 @@ export class Viewer {
 
   // ------------------------------------------------------------------ modes, camera
   setMode(mode) {
-    if (!["walk", "fly", "edit"].includes(mode)) throw new Error(`unknown mode ${mode}`);
+    if (!["walk", "fly", "edit"].includes(mode) || (mode === "edit" && !this.opts.edit)) throw new Error(`unknown mode ${mode}`);
     const wasFly = this.walker.fly;
     this.mode = mode;
     this.walker.fly = mode === "fly" || (mode === "edit" && wasFly);
@@ -606,10 +624,15 @@ export class Viewer {
       this.selectionHelper = null;
     }
     this.selection = sel ? { shape: sel.shape || "sphere", center: [...sel.center], size: +sel.size || 1 } : null;
+    if (this.selection && sel.origin && sel.direction) {
+      this.selection.origin = [...sel.origin];
+      this.selection.direction = [...sel.direction];
+    }
     const info = this.tools && this.tools.querySelector(".sv-selinfo");
     if (this.selection) {
       const s = this.selection;
-      const geom = s.shape === "box" ? new THREE.BoxGeometry(2 * s.size, 2 * s.size, 2 * s.size) : new THREE.SphereGeometry(s.size, 20, 12);
+      const r = s.shape === "ray" ? Math.max(s.size, 0.05) : s.size;
+      const geom = s.shape === "box" ? new THREE.BoxGeometry(2 * r, 2 * r, 2 * r) : new THREE.SphereGeometry(r, 20, 12);
       const helper = new THREE.LineSegments(new THREE.WireframeGeometry(geom), new THREE.LineBasicMaterial({ color: 0x4fd1ff }));
       geom.dispose();
       helper.position.set(...s.center);
@@ -652,50 +675,88 @@ export class Viewer {
     return info;
   }
 
-  /** Apply edit `op` to the selection on the server; resolves with the new version's info. */
-  async runEdit(op, params = {}) {
+  _worldPath(suffix) {
+    return `/api/worlds/${encodeURIComponent(this.info.id)}/${suffix}`;
+  }
+
+  /** The current selection as a spatial selection (docs/edits.md), or null. */
+  selectionJSON(sel = this.selection) {
+    if (!sel) return null;
+    if (sel.shape === "box") return { type: "box", center: sel.center, size: [2 * sel.size, 2 * sel.size, 2 * sel.size] };
+    if (sel.shape === "ray" && sel.origin && sel.direction) {
+      return { type: "ray", origin: sel.origin, direction: sel.direction, radius: sel.size };
+    }
+    return { type: "sphere", center: sel.center, radius: sel.size };
+  }
+
+  /** Where an insert goes without a selection: on the ground 2.5 m in front of the walker. */
+  _spotAhead(d = 2.5) {
+    const f = this.walker.feet;
+    const x = f.x - Math.sin(this.walker.yaw) * d;
+    const z = f.z - Math.cos(this.walker.yaw) * d;
+    const g = this.walker.groundAt(x, z, f.y + 1.5);
+    return [x, g ? g.y : f.y, z];
+  }
+
+  /** Send a spatial edit op (JSON, docs/edits.md) based on the version shown; resolves with the new version's info. */
+  async applyOp(op) {
     if (!this.info) throw new Error("no world open");
-    const needsSel = !["insert_primitive", "drop_object"].includes(op);
-    let sel = this.selection;
-    if (!sel && !needsSel) {
-      // Insert in front of the walker.
-      const e = this.walker.eye();
-      const d = 2.5;
-      sel = { shape: "sphere", size: params.size || 0.5, center: [e.x - Math.sin(this.walker.yaw) * d, this.walker.feet.y + 0.5, e.z - Math.cos(this.walker.yaw) * d] };
-    }
-    if (!sel) {
-      this.toast("select something first (edit mode: click the world)", true);
-      throw new Error("no selection");
-    }
-    const info = await this._post(`/api/worlds/${encodeURIComponent(this.info.id)}/edit`, { op, selection: sel, params, base_version: this.info.version });
-    this.toast(`${op.replace("_", " ")}: saved as version ${info.version}`);
+    const info = await this._post(this._worldPath("edit"), { op, parent: this.info.version });
+    this.toast(`${op.op}: saved as version ${info.version}`);
     return info;
   }
 
-  async insertMesh(file) {
+  /**
+   * Run a toolbar action: delete, move, rotate, scale, recolor, duplicate (on the selection),
+   * insert_primitive, drop_object (at the selection or ahead of the walker), drop_selection.
+   */
+  async runEdit(action, params = {}) {
+    if (!this.info) throw new Error("no world open");
+    if (action === "insert_primitive" || action === "drop_object") {
+      const position = this.selection ? this.selection.center : this._spotAhead();
+      const body = { ...params, position, drop: action === "drop_object", parent: this.info.version };
+      const info = await this._post(this._worldPath("insert"), body);
+      this.toast(`${action === "drop_object" ? "dropped" : "inserted"} ${params.primitive || "box"}: version ${info.version}`);
+      return info;
+    }
+    const select = this.selectionJSON();
+    if (!select) {
+      this.toast("select something first (edit mode: click the world)", true);
+      throw new Error("no selection");
+    }
+    if (action === "drop_selection") {
+      const info = await this._post(this._worldPath("drop"), { select, parent: this.info.version });
+      this.toast(`selection dropped: version ${info.version}`);
+      return info;
+    }
+    const build = OP_BUILDERS[action];
+    if (!build) throw new Error(`unknown edit ${action}`);
+    return this.applyOp(build(select, params));
+  }
+
+  async insertMesh(file, { drop = false } = {}) {
     if (!this.info) throw new Error("no world open");
     const form = new FormData();
     form.append("file", file, file.name);
-    const e = this.walker.eye();
-    const center = this.selection ? this.selection.center : [e.x - Math.sin(this.walker.yaw) * 3, this.walker.feet.y, e.z - Math.cos(this.walker.yaw) * 3];
-    form.append("position", JSON.stringify(center));
+    form.append("position", JSON.stringify(this.selection ? this.selection.center : this._spotAhead(3)));
     form.append("size", String(this.selection ? this.selection.size : 1));
-    form.append("base_version", String(this.info.version));
-    const info = await this._post(`/api/worlds/${encodeURIComponent(this.info.id)}/insert-mesh`, form, true);
+    form.append("drop", drop ? "true" : "false");
+    form.append("parent", String(this.info.version));
+    const info = await this._post(this._worldPath("insert-mesh"), form, true);
     this.toast(`mesh inserted: version ${info.version}`);
     return info;
   }
 
   async undo() {
     if (!this.info) return null;
-    const info = await this._post(`/api/worlds/${encodeURIComponent(this.info.id)}/undo`, {});
+    const info = await this._post(this._worldPath("undo"), { parent: this.info.version });
     this.toast(`undo: now at version ${info.version}`);
     return info;
   }
 
   async redo() {
     if (!this.info) return null;
-    const info = await this._post(`/api/worlds/${encodeURIComponent(this.info.id)}/redo`, {});
+    const info = await this._post(this._worldPath("redo"), { parent: this.info.version });
     this.toast(`redo: now at version ${info.version}`);
     return info;
   }

@@ -23,7 +23,8 @@ import numpy as np
 from ...core import sh as _sh
 from ..atomic import atomic_write
 from ..registry import SplatFormat, register_format
-from ._common import write_array, FLIPS_RDF, build_splats, fail, file_arrays, file_size, guard, logit_np, read_bytes, require_finite
+from ._common import (FLIPS_RDF, build_splats, fail, file_arrays, file_size, guard, logit_np, mirror_signs, read_bytes,
+                      require_finite, write_array)
 from .ply import MAX_HEADER_BYTES, parse_header, read_element_binary, sniff_ply
 
 CHUNK = 256
@@ -32,6 +33,10 @@ CHUNK_PROPS = ["min_x", "min_y", "min_z", "max_x", "max_y", "max_z",
 COLOR_PROPS = ["min_r", "min_g", "min_b", "max_r", "max_g", "max_b"]
 VERTEX_PROPS = ["packed_position", "packed_rotation", "packed_scale", "packed_color"]
 SQRT1_2 = np.float32(np.sqrt(0.5))
+#: SH byte -> value, as splat-transform decodes it: ((q + 0.5) / 256 - 0.5) * 8, with 0 -> -4 and 255 -> +4.
+SH_LUT = ((np.arange(256, dtype=np.float64) + 0.5) / 256.0 - 0.5) * 8.0
+SH_LUT[0], SH_LUT[255] = -4.0, 4.0
+SH_LUT = SH_LUT.astype(np.float32)
 
 
 def _layout(path, header):
@@ -133,12 +138,11 @@ def read(path: Path):
     if sh_el is not None and degree:
         raw = read_element_binary(path, data, header, "sh")
         k = _sh.num_coeffs(degree) - 1
-        qv = raw.view(np.uint8).reshape(n, 3 * k).astype(np.float32) if n else np.zeros((0, 3 * k), np.float32)
-        val = ((qv + 0.5) / 256.0 - 0.5) * 8.0
-        val[qv == 0] = -4.0
-        val[qv == 255] = 4.0
-        sh[:, 1:, :] = val.reshape(n, 3, k).transpose(0, 2, 1)
-    return build_splats(path, means, q, log_scales, logit, sh, FLIPS_RDF)
+        qv = raw.view(np.uint8).reshape(n, 3 * k) if n else np.zeros((0, 3 * k), np.uint8)
+        signs = mirror_signs(FLIPS_RDF, degree)[2][1:]  # RDF -> spatial SH signs, fused into the copy
+        for c in range(3):  # channel-major bytes -> [N, K, 3] through the byte -> value table
+            np.multiply(SH_LUT[qv[:, c * k: (c + 1) * k]], signs, out=sh[:, 1:, c])
+    return build_splats(path, means, q, log_scales, logit, sh, FLIPS_RDF, sh_flipped=True)
 
 
 # ----------------------------------------------------------------------------------------------- writer

@@ -34,9 +34,9 @@ import numpy as np
 from ...core import sh as _sh
 from ..atomic import atomic_write
 from ..registry import SplatFormat, register_format
-from ._common import (write_array, FLIPS_NONE, LOG_MIN_LINEAR_SCALE, MAX_LOG_SCALE_F32, build_splats, fail, file_arrays, guard,
+from ._common import (FLIPS_NONE, LOG_MIN_LINEAR_SCALE, MAX_LOG_SCALE_F32, build_splats, fail, file_arrays, guard,
                       linear_to_srgb, log_linear_scale_np, logit_np, read_bytes, require_finite, sigmoid_np,
-                      srgb_to_linear)
+                      srgb_to_linear, write_array)
 
 EXT = "KHR_gaussian_splatting"
 PREFIX = EXT + ":"
@@ -536,7 +536,6 @@ def inspect(path: Path) -> dict:
     doc = load_document(path, data)
     bufs = _Buffers(path, doc)
     count, degrees, draft, gen = 0, [], False, doc.gltf["asset"].get("generator")
-    accessors = doc.gltf.get("accessors", [])
     nprim = 0
     for mesh_index, _ in _mesh_instances(path, doc.gltf):
         for prim in _splat_primitives(path, doc.gltf, mesh_index):

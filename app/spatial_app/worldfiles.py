@@ -1,0 +1,203 @@
+"""Files of a world version for the browser: splats (PLY), collider (GLB), thumbnail, downloads.
+
+The store keeps worlds as snapshots and deltas, not files. A version the browser asks for is
+written once into ``<cache>/<key>/`` (``key`` = a hash of the world's name, creation time and
+version number; never a name someone typed) and served from there. Versions never change, so the
+cache never goes stale; a rename only makes the next request write a new folder.
+
+Only the names in :data:`VIEWER_FILES` (and the export formats) are ever served, from a folder this
+module built inside the cache: nothing outside the cache can be reached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import threading
+from pathlib import Path
+
+from spatial.errors import ValidationError
+
+from .library import Library, NotFound
+
+VIEWER_FILES = {"splats.ply": "application/octet-stream", "collider.glb": "model/gltf-binary",
+                "preview.png": "image/png"}
+#: download format -> (spatial.io format or None, file suffix, what it is)
+EXPORTS = {
+    "ply": ("ply", ".ply", "3DGS PLY (Inria layout; every 3DGS tool reads it)"),
+    "spz": ("spz", ".spz", "SPZ (Niantic's compressed splats, ~10x smaller)"),
+    "splat": ("splat", ".splat", ".splat (antimatter15; colour only)"),
+    "glb": ("glb", ".glb", "glTF KHR_gaussian_splatting"),
+    "collider": (None, ".collider.glb", "collider mesh (GLB triangles)"),
+}
+
+
+def _safe_file_stem(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name.lower()).strip("-") or "world"
+
+
+class WorldFiles:
+    """Writes and finds the files of world versions under ``cache_dir``."""
+
+    def __init__(self, library: Library, cache_dir: Path):
+        self.library = library
+        self.cache_dir = Path(cache_dir).resolve()
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def _key(self, world_id: str, version: int) -> str:
+        info = self.library.info(world_id)
+        return hashlib.sha256(f"{info.name}\0{info.created}\0{int(version)}".encode()).hexdigest()[:32]
+
+    def _lock_for(self, key: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+    def folder(self, world_id: str, version: int) -> Path:
+        """The cache folder of ``world_id`` at ``version`` with splats.ply, collider.glb, info.json."""
+        version = int(version)
+        key = self._key(world_id, version)
+        out = self.cache_dir / key
+        if (out / "info.json").is_file():
+            return out
+        with self._lock_for(key):
+            if (out / "info.json").is_file():
+                return out
+            world = self.library.load(world_id, version)  # NotFound for a version that does not exist
+            self._write(world, out)
+        return out
+
+    def _write(self, world, out: Path) -> None:
+        from spatial.io.atomic import atomic_folder
+        from spatial.io.registry import save
+
+        with atomic_folder(out) as tmp:
+            save(world.splats, tmp / "splats.ply")
+            has_collider = world.collider is not None and len(world.collider.faces) > 0
+            if has_collider:
+                world.collider.export(tmp / "collider.glb")
+                lo, hi = world.collider.bounds
+            elif len(world.splats):
+                lo, hi = world.splats.bounds()
+            else:
+                lo = hi = None
+            info = {
+                "spawn": world.spawn.to_dict(),
+                "counts": {"splats": len(world.splats),
+                           "collider_faces": int(len(world.collider.faces)) if has_collider else 0},
+                "prompt": world.prompt,
+                "generator": world.generator or {},
+                "made_with": (world.metadata or {}).get("made_with", ""),
+                "bounds": None if lo is None else {"min": [float(x) for x in lo], "max": [float(x) for x in hi]},
+                "has_collider": has_collider,
+            }
+            (tmp / "info.json").write_text(json.dumps(info))
+
+    # ------------------------------------------------------------------ for the viewer
+    def info(self, world_id: str, version: int | None = None) -> dict:
+        """What the viewer needs to show ``world_id`` at ``version`` (default: head)."""
+        s = self.library.summary(world_id)
+        v = s.version if version is None else int(version)
+        folder = self.folder(world_id, v)
+        base = json.loads((folder / "info.json").read_text())
+        from urllib.parse import quote
+
+        url = f"/files/{quote(world_id, safe='')}/{v}/"
+        out = {**base, **s.to_dict(), "version": v, "head": s.version}
+        out["files"] = {
+            "splats": url + "splats.ply",
+            "splats_format": "ply",
+            "collider": url + "collider.glb" if base.get("has_collider") else None,
+            "thumbnail": url + "preview.png",
+        }
+        return out
+
+    def file(self, world_id: str, version: int, name: str) -> Path:
+        """Path of a served file (whitelisted names only)."""
+        if name not in VIEWER_FILES:
+            raise NotFound(f"no file {name!r}")
+        if name == "preview.png":
+            return self.thumbnail(world_id, version)
+        p = self.folder(world_id, version) / name
+        if not p.is_file():
+            raise NotFound(f"no file {name!r}")
+        return p
+
+    def thumbnail(self, world_id: str, version: int | None = None) -> Path:
+        """PNG thumbnail of a version (the store's preview) as a file, for the gallery."""
+        s = self.library.summary(world_id)
+        v = s.version if version is None else int(version)
+        if not self.library.has_version(world_id, v):
+            raise NotFound(f"world {world_id!r} has no version {v}")
+        out = self.cache_dir / "thumbs" / f"{self._key(world_id, v)}.png"
+        if not out.is_file():
+            from spatial.io.atomic import atomic_write
+
+            data = self.library.preview_png(world_id, v)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_write(out) as f:
+                f.write(data)
+        return out
+
+    # ------------------------------------------------------------------ downloads
+    @staticmethod
+    def available_exports() -> dict[str, str]:
+        from spatial.io.registry import FORMATS, _ensure_loaded
+
+        _ensure_loaded()
+        return {k: desc for k, (fmt, _, desc) in EXPORTS.items()
+                if fmt is None or (fmt in FORMATS and FORMATS[fmt].write is not None)}
+
+    def export(self, world_id: str, fmt: str, version: int | None = None) -> tuple[Path, str]:
+        """(file path, download name) of a world version in format ``fmt``."""
+        avail = self.available_exports()
+        if fmt not in avail:
+            raise ValidationError(f"export format {fmt!r} is not available; available: {', '.join(avail)}")
+        s = self.library.summary(world_id)
+        v = s.version if version is None else int(version)
+        folder = self.folder(world_id, v)
+        suffix = EXPORTS[fmt][1]
+        name = f"{_safe_file_stem(world_id)}-v{v}{suffix}"
+        if fmt == "ply":
+            return folder / "splats.ply", name
+        if fmt == "collider":
+            if not (folder / "collider.glb").is_file():
+                raise ValidationError("this world has no collider")
+            return folder / "collider.glb", name
+        out = folder / f"export{suffix}"
+        if not out.is_file():
+            from spatial.io.registry import load, save
+
+            with self._lock_for(f"{folder.name}{suffix}"):
+                if not out.is_file():
+                    tmp = folder / f".export{suffix}.part"
+                    save(load(folder / "splats.ply"), tmp, format=EXPORTS[fmt][0])
+                    tmp.replace(out)
+        return out, name
+
+    def engine_export(self, world_id: str, engine: str, version: int | None = None) -> tuple[Path, str]:
+        """A zip of ``spatial.export(world, engine)`` (splats, named colliders, visual mesh, guide)."""
+        from spatial.export import ENGINES
+
+        if engine not in ENGINES:
+            raise ValidationError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+        s = self.library.summary(world_id)
+        v = s.version if version is None else int(version)
+        folder = self.folder(world_id, v)
+        out = folder / f"engine-{engine}.zip"
+        name = f"{_safe_file_stem(world_id)}-v{v}-{engine}.zip"
+        if out.is_file():
+            return out, name
+        with self._lock_for(f"{folder.name}-{engine}"):
+            if not out.is_file():
+                import tempfile
+
+                from spatial.export import export
+
+                with tempfile.TemporaryDirectory(prefix="spatial-engine-", dir=self.cache_dir) as tmp:
+                    export(self.library.load(world_id, v), engine, Path(tmp) / "out", name=world_id, progress=False)
+                    base = shutil.make_archive(str(Path(tmp) / "bundle"), "zip", Path(tmp) / "out")
+                    Path(base).replace(out)
+        return out, name
