@@ -72,13 +72,13 @@ def free_port() -> int:
 class ServerThread:
     """uvicorn serving the app on 127.0.0.1 in a daemon thread."""
 
-    def __init__(self, config):
+    def __init__(self, config, state=None):
         import uvicorn
 
         from spatial_app.server import create_app
 
         self.config = config
-        self.app = create_app(config)
+        self.app = create_app(config, state)
         self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=config.port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -2,8 +2,9 @@
 
 One server (a tiny test world in a temporary store) and one page for the module. The order of the
 tests is the order a user would go: look, walk, hit a wall, fall off an edge, edit (delete, reload,
-undo), refused uploads, create a world from a prompt. Every request the page makes is checked to stay
-on 127.0.0.1. Screenshots go to test-artifacts/app/.
+undo, drop an object), refused uploads, create a world from a prompt, manage worlds in the Worlds tab
+(thumbnails, history, rename, duplicate, delete with confirmation), download exports. Every request
+the page makes is checked to stay on 127.0.0.1. Screenshots go to test-artifacts/app/.
 """
 
 from __future__ import annotations
@@ -40,16 +41,17 @@ def server(tmp_path_factory):
     cfg = app.AppConfig(store=store, port=free_port(), make_default_world=False, max_upload_mb=1.0, viewer_height=480)
     state = app.AppState(cfg)
     state.library.add(make_test_world(), "Test yard")
-    cfg.make_default_world = False
-    with ServerThread(cfg) as srv:
+    with ServerThread(cfg, state) as srv:
+        srv.state = state
         yield srv
+    state.close()
 
 
 @pytest.fixture(scope="module")
 def page(server):
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 760})
+        context = browser.new_context(viewport={"width": 1280, "height": 760}, accept_downloads=True)
 
         def guard(route):
             host = urlparse(route.request.url).hostname
@@ -127,6 +129,12 @@ def test_page_loads_and_shows_the_world(page):
     renderer = page.evaluate("""(() => { const gl = document.querySelector('canvas.sv-canvas').getContext('webgl2');
                                   return gl ? gl.getParameter(gl.RENDERER) : null })()""")
     assert renderer is not None
+    # the walker runs on exactly the Python controller's parameters
+    from spatial.physics import ControllerParams
+
+    p = ControllerParams()
+    params = page.evaluate("window.spatialViewer.params")
+    assert params == pytest.approx({**p.to_dict(), "jump_speed": p.jump_speed})
     assert not CONSOLE_ERRORS, CONSOLE_ERRORS
 
 
@@ -212,6 +220,29 @@ def test_delete_selection_persists_and_undo_restores(page, server):
     assert info["version"] == v0
     restored = poll_red(page, lambda n: n > before * 0.8, "08_after_undo.png")
     assert restored > before * 0.8, f"undo did not bring the crate back ({restored} vs {before})"
+    # the store has both versions; the deletion is kept as an undone branch
+    hist = {h.num: h for h in server.state.library.store.history("Test yard", all_versions=True)}
+    assert hist[v0 + 1].op["op"] == "delete" and server.state.library.summary("Test yard").version == v0
+    page.evaluate("window.spatialViewer.setMode('walk')")
+
+
+def test_drop_object_from_the_toolbar(page, server):
+    """Edit mode, select a spot on the floor, click Drop object: a box falls and rests on the floor."""
+    place(page, (2.0, 1.6, 3.0), 0.0, -0.5)
+    page.evaluate("window.spatialViewer.setMode('edit')")
+    page.evaluate("window.spatialViewer.setSelection({shape: 'sphere', center: [2.0, 0.0, 1.0], size: 0.6})")
+    v0 = page.evaluate("window.spatialViewer.info.version")
+    page.locator(".sv-tools button[data-op=drop_object]").click()
+    page.wait_for_function(f"window.spatialViewer.info.version > {v0}", timeout=60_000)
+    page.evaluate("window.spatialViewer.showSelection(false)")
+    canvas_png(page, "08b_dropped_box.png")
+    w = server.state.library.load("Test yard")
+    h = server.state.library.store.history("Test yard")[0]
+    assert h.op["op"] == "insert_mesh" and "physics" in h.op["note"]
+    lo = float(w.splats.means[-h.summary["added"]:, 1].min())  # the box's splats were appended
+    assert abs(lo) < 0.05, f"the dropped box should rest on the floor (lowest splat at y={lo:.3f})"
+    # undo it so the next tests see the plain test world
+    page.evaluate("window.spatialViewer.undo()")
     page.evaluate("window.spatialViewer.setMode('walk')")
 
 
@@ -247,6 +278,8 @@ def test_create_world_from_prompt(page):
             if (e.textContent.trim()) window.__progressSeen.push(e.textContent.trim());
         }).observe(document.body, {subtree: true, childList: true, characterData: true});""")
     page.locator("#create-prompt textarea").fill("a small snowy clearing with pine trees")
+    page.locator("#create-advanced").get_by_text("Advanced").click()
+    page.locator("#create-splats input").fill("6000")  # a small world: SwiftShader draws ~25k splats/s
     page.locator("#create-button").click()
     page.locator("#create-status").get_by_text("Created").wait_for(state="visible", timeout=240_000)
     seen = page.evaluate("window.__progressSeen")
@@ -256,9 +289,124 @@ def test_create_world_from_prompt(page):
     frac = non_background_fraction(canvas_png(page, "11_created_canvas.png"))
     assert frac >= 0.30
     page.screenshot(path=str(ART / "11_created.png"))
+    assert page.evaluate("window.spatialViewer.info.counts.splats") <= 6000
     page.locator("#tab-worlds-button, button[role=tab]:has-text('Worlds')").first.click()
     page.locator("#worlds-gallery").get_by_text("snowy clearing").first.wait_for(timeout=60_000)
     page.screenshot(path=str(ART / "12_gallery.png"))
+
+
+def _open_tab(pg, name):
+    pg.locator(f"button[role=tab]:has-text('{name}')").first.click()
+
+
+def _gallery_captions(pg) -> list[str]:
+    return pg.evaluate("""[...document.querySelectorAll('#worlds-gallery .caption-label, #worlds-gallery figcaption')]
+                          .map(e => e.textContent.trim())""")
+
+
+def _pick_in_gallery(pg, name):
+    pg.locator("#worlds-gallery").get_by_text(name).first.click()
+    pg.locator("#worlds-name textarea, #worlds-name input").first.wait_for()
+    pg.wait_for_function(f"""(document.querySelector('#worlds-name textarea') || document.querySelector('#worlds-name input'))
+                             .value === {name!r}""", timeout=30_000)
+
+
+def test_worlds_tab_gallery_history_rename_duplicate_delete(page, server):
+    _open_tab(page, "Worlds")
+    gal = page.locator("#worlds-gallery")
+    gal.get_by_text("Test yard").first.wait_for(timeout=30_000)
+    # every world has a thumbnail that loaded (the store's rendered preview)
+    page.wait_for_function("""[...document.querySelectorAll('#worlds-gallery img')].length >= 2 &&
+        [...document.querySelectorAll('#worlds-gallery img')].every(i => i.complete && i.naturalWidth > 0)""", timeout=30_000)
+    # history of the test world: who, when, what; the undone delete is marked
+    _pick_in_gallery(page, "Test yard")
+    hist = page.locator("#worlds-history")
+    hist.get_by_text("delete").first.wait_for(timeout=30_000)
+    text = hist.inner_text()
+    assert "undone" in text and "current" in text and "created" in text
+    assert server.state.library.store.author in text
+    page.screenshot(path=str(ART / "13_worlds_history.png"))
+    # duplicate, then rename the copy
+    n_before = len(server.state.library.list())
+    page.locator("#worlds-duplicate").click()
+    page.locator("#worlds-status").get_by_text("Duplicated as").wait_for(timeout=30_000)
+    assert len(server.state.library.list()) == n_before + 1
+    gal.get_by_text("Test yard copy").first.wait_for(timeout=30_000)
+    name_box = page.locator("#worlds-name textarea, #worlds-name input").first
+    name_box.fill("Yard two")
+    page.locator("#worlds-rename").click()
+    page.locator("#worlds-status").get_by_text("Renamed to").wait_for(timeout=30_000)
+    gal.get_by_text("Yard two").first.wait_for(timeout=30_000)
+    assert "Yard two" in server.state.library.store and "Test yard copy" not in server.state.library.store
+    page.screenshot(path=str(ART / "14_worlds_renamed.png"))
+    # delete asks first; Cancel keeps the world, Yes deletes it
+    page.locator("#worlds-delete").click()
+    confirm = page.locator("#worlds-confirm-delete")
+    confirm.wait_for(state="visible", timeout=30_000)
+    assert "Yard two" in page.locator("#worlds-confirm").inner_text()
+    page.screenshot(path=str(ART / "15_worlds_confirm_delete.png"))
+    page.locator("#worlds-cancel-delete").click()
+    confirm.wait_for(state="hidden", timeout=30_000)
+    assert "Yard two" in server.state.library.store
+    page.locator("#worlds-delete").click()
+    confirm.wait_for(state="visible", timeout=30_000)
+    confirm.click()
+    page.locator("#worlds-status").get_by_text("Deleted").wait_for(timeout=30_000)
+    assert "Yard two" not in server.state.library.store
+    page.wait_for_function("![...document.querySelectorAll('#worlds-gallery')].some(g => g.textContent.includes('Yard two'))",
+                           timeout=30_000)
+    page.screenshot(path=str(ART / "16_worlds_deleted.png"))
+
+
+def test_export_tab_downloads(page, server, tmp_path):
+    # open the test world in the viewer, then download its files from the Export tab
+    _open_tab(page, "Worlds")
+    _pick_in_gallery(page, "Test yard")
+    page.locator("#worlds-open").click()
+    page.wait_for_function("window.spatialViewer.info && window.spatialViewer.info.name === 'Test yard'", timeout=60_000)
+    n = page.evaluate("window.spatialViewer.info.counts.splats")
+    _open_tab(page, "Export")
+    from spatial.io.registry import load
+
+    for label, suffix, check in [("PLY", ".ply", b"ply"), ("SPZ", ".spz", None), ("COLLIDER", ".collider.glb", b"glTF")]:
+        page.locator("#export-format").get_by_text(label, exact=False).first.click()
+        page.locator("#export-button").click()
+        page.locator("#export-status").get_by_text("Ready").wait_for(timeout=60_000)
+        page.wait_for_function(f"""[...document.querySelectorAll('#export-file a')].some(a => a.textContent.includes({suffix!r}))""",
+                               timeout=30_000)
+        link = page.locator("#export-file a", has_text=suffix).first
+        with page.expect_download(timeout=30_000) as dl:
+            link.click()
+        path = tmp_path / dl.value.suggested_filename
+        dl.value.save_as(path)
+        assert path.name.startswith("test-yard-v") and path.name.endswith(suffix)
+        data = path.read_bytes()
+        if check:
+            assert data.startswith(check)
+        if suffix in (".ply", ".spz"):
+            assert len(load(path)) == n
+    page.screenshot(path=str(ART / "17_export.png"))
+
+
+def test_viewer_without_editing_hides_edit_controls(page):
+    """``createViewer(el, {edit: false})`` (the static export page): no Edit button, no edit help, E does nothing."""
+    out = page.evaluate("""async () => {
+        const m = await import('/viewer/viewer.esm.js');
+        const div = document.createElement('div');
+        div.style.cssText = 'width:200px;height:150px;position:fixed;left:-400px;top:0';
+        document.body.appendChild(div);
+        const v = await m.createViewer(div, {edit: false, exposeGlobal: false, controller: {walk_speed: 2.5}});
+        const res = {modes: [...div.querySelectorAll('.sv-modebar button[data-mode]')].map(b => b.dataset.mode),
+                     help: div.querySelector('.sv-help').textContent, tools: !!div.querySelector('.sv-tools'),
+                     walk: v.params.walk_speed, radius: v.params.radius};
+        v.canvas.dispatchEvent(new KeyboardEvent('keydown', {code: 'KeyE', bubbles: true}));
+        res.mode = v.mode;
+        v.dispose(); div.remove();
+        return res; }""")
+    assert out["modes"] == ["walk", "fly"] and not out["tools"]
+    assert "edit" not in out["help"].lower() and "W A S D" in out["help"]
+    assert out["mode"] == "walk"
+    assert out["walk"] == 2.5 and out["radius"] == 0.3  # opts.controller over the defaults
 
 
 def test_no_request_left_localhost_and_no_console_errors(page):

@@ -57,6 +57,11 @@ def test_huge_image_refused_from_header(tmp_path):
     tracemalloc.start()
     with pytest.raises(FormatError, match="too large"):
         load_photo(p)
+    # below PIL's own bomb guard but above spatial's limit: refused from the header with its size
+    ihdr = struct.pack(">IIBBBBB", 12000, 10000, 8, 2, 0, 0, 0)
+    p.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 100)) + chunk(b"IEND", b""))
+    with pytest.raises(FormatError, match="12000x10000"):
+        load_photo(p)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 50e6

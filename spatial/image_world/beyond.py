@@ -21,7 +21,6 @@ import math
 import numpy as np
 import torch
 
-from ..core.splats import Splats
 from .depth import DepthResult
 from .lift import PhotoCamera
 

@@ -95,7 +95,6 @@ def _refine(splats: Splats, cam: Camera, rgb: np.ndarray, steps: int, seed: int,
     """Fit the splats the input camera sees (``movable`` ones only) to the photo; positions and
     rotations stay fixed, colours, opacities and sizes adjust."""
     from ..fit import fit
-    from ..generate.world_builder import frustum_cull  # noqa: F401  (same culling rule)
 
     with torch.no_grad():
         vm = cam.viewmat
@@ -255,7 +254,7 @@ def _photo_world(rgb, photo, prompt, seed, quality, tier, method, model, fov, ca
 
 
 def _panorama_world(pano, photo, prompt, seed, quality, tier, method, model, camera_height, beyond, do_refine, preview, timings, bar) -> World:
-    from .panorama import directions, lift_panorama, panorama_depth, sample_equirect
+    from .panorama import face_rays, lift_panorama, panorama_depth, sample_equirect
 
     H, W = pano.shape[:2]
     bar.step("depth")
@@ -272,7 +271,6 @@ def _panorama_world(pano, photo, prompt, seed, quality, tier, method, model, cam
     for k in range(8):
         yaw = 45.0 * k
         cam = view_camera(eye, yaw, size)
-        from .panorama import face_rays
 
         target = np.clip(sample_equirect(pano, face_rays(size, yaw)) + 0.5, 0, 255).astype(np.uint8)
         views.append((cam, target))
@@ -301,8 +299,7 @@ def _panorama_world(pano, photo, prompt, seed, quality, tier, method, model, cam
     spec = {"scene_type": "panorama"}
     meta = {"created": None, "source_image": photo.source, "image": dict(photo.info, original_size=list(photo.original_size)),
             "panorama": True, "depth": pinfo, "eye_height": round(eye, 4), "refine": refine_info,
-            "directions_check": "see tests/test_image_world_panorama.py"}
-    _ = directions
+            }
     return World(
         splats=splats, collider=collider, spawn=Spawn((0.0, 0.0, 0.0), 0.0), name=(prompt or "panorama")[:60],
         prompt=prompt or "", spec=spec, seed=int(seed),

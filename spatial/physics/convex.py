@@ -32,8 +32,9 @@ def convex_hull_of_points(points, max_vertices: int = 255):
     if len(v) > max_vertices:  # keep extreme points along many directions
         rng = np.random.default_rng(0)
         dirs = rng.normal(size=(max_vertices * 4, 3))
-        keep = np.unique((v @ dirs.T).argmax(0))[:max_vertices]
-        v = v[keep]
+        idx = (v @ dirs.T).argmax(0)
+        _, first = np.unique(idx, return_index=True)
+        v = v[idx[np.sort(first)][:max_vertices]]  # first distinct extremes: unbiased (not by index order)
     return trimesh.convex.convex_hull(v)
 
 

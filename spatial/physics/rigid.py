@@ -78,12 +78,8 @@ def drop_objects(collider, splats, groups, duration: float = 4.0, dt: float = 1 
     try:
         pb.setGravity(0, -gravity, 0, physicsClientId=cid)
         pb.setTimeStep(dt, physicsClientId=cid)
-        V = np.asarray(collider.vertices, np.float64)
-        F = np.asarray(collider.faces, np.int64)
-        ws = pb.createCollisionShape(pb.GEOM_MESH, vertices=V.tolist(), indices=F.ravel().tolist(),
-                                     flags=pb.GEOM_FORCE_CONCAVE_TRIMESH, physicsClientId=cid)
-        world = pb.createMultiBody(0, ws, physicsClientId=cid)
-        pb.changeDynamics(world, -1, lateralFriction=friction, restitution=restitution, physicsClientId=cid)
+        for world in static_world_bodies(pb, cid, collider):
+            pb.changeDynamics(world, -1, lateralFriction=friction, restitution=restitution, physicsClientId=cid)
         bodies, c0 = [], []
         for g, ii in enumerate(idx):
             pts = means[ii][np.isfinite(means[ii]).all(1) & (op[ii] >= min_opacity)]
@@ -135,6 +131,24 @@ def drop_objects(collider, splats, groups, duration: float = 4.0, dt: float = 1 
             getattr(out, name)[ii] = getattr(moved, name).to(getattr(out, name).dtype)
     floor = float(np.asarray(collider.bounds)[0, 1]) - 1.0
     return DropResult(out, R, T, pos, still >= need, pos[:, 1] < floor, simulated)
+
+
+PYBULLET_MAX_TRIANGLES = 100_000  # pybullet refuses larger meshes in one createCollisionShape
+
+
+def static_world_bodies(pb, cid, collider, chunk: int = 60_000) -> list:
+    """Static (mass 0) concave triangle-mesh bodies for ``collider``, split into chunks of at most
+    ``chunk`` triangles (pybullet rejects meshes above ~100k triangles)."""
+    V = np.asarray(collider.vertices, np.float64)
+    F = np.asarray(collider.faces, np.int64)
+    bodies = []
+    for s in range(0, len(F), min(chunk, PYBULLET_MAX_TRIANGLES)):
+        f = F[s:s + chunk]
+        used, inv = np.unique(f, return_inverse=True)
+        shape = pb.createCollisionShape(pb.GEOM_MESH, vertices=V[used].tolist(), indices=inv.reshape(-1).tolist(),
+                                        flags=pb.GEOM_FORCE_CONCAVE_TRIMESH, physicsClientId=cid)
+        bodies.append(pb.createMultiBody(0, shape, physicsClientId=cid))
+    return bodies
 
 
 def _object_hulls(group_splats, pts, shape):

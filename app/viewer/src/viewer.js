@@ -459,6 +459,7 @@ export class Viewer {
   }
 
   _loop(t) {
+    if (this.disposed) return;
     requestAnimationFrame(this._loop);
     const dt = Math.min(0.25, (t - this._lastT) / 1000);
     this._lastT = t;
@@ -762,6 +763,7 @@ export class Viewer {
   }
 
   dispose() {
+    this.disposed = true;
     this._resizeObserver.disconnect();
     this.walker.dispose();
     this.renderer.dispose();

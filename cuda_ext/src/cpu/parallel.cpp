@@ -42,7 +42,8 @@ void ThreadPool::after_fork_in_child() {
   p.workers_.clear();
   p.pending_ = 0;
   p.job_ = nullptr;
-  p.start(p.num_threads_);
+  p.stopping_ = false;
+  p.restart_after_fork_ = true;  // threads cannot be created inside a fork handler: start them on first use
 }
 
 ThreadPool::~ThreadPool() { stop(); }
@@ -50,7 +51,9 @@ ThreadPool::~ThreadPool() { stop(); }
 void ThreadPool::start(int n) {
   num_threads_ = n < 1 ? 1 : n;
   stopping_ = false;
-  for (int t = 1; t < num_threads_; ++t) workers_.emplace_back([this, t] { worker(t); });
+  // workers start from the current generation: only regions started after this point are theirs
+  const uint64_t gen = generation_;
+  for (int t = 1; t < num_threads_; ++t) workers_.emplace_back([this, t, gen] { worker(t, gen); });
 }
 
 void ThreadPool::stop() {
@@ -66,13 +69,17 @@ void ThreadPool::stop() {
 void ThreadPool::set_num_threads(int n) {
   if (n <= 0) n = hardware_threads();
   std::lock_guard<std::mutex> region(region_mutex_);
+  if (restart_after_fork_) {
+    restart_after_fork_ = false;
+    start(n);
+    return;
+  }
   if (n == num_threads_) return;
   stop();
   start(n);
 }
 
-void ThreadPool::worker(int tid) {
-  uint64_t seen = 0;
+void ThreadPool::worker(int tid, uint64_t seen) {
   for (;;) {
     const std::function<void(int)>* job;
     {
@@ -100,6 +107,10 @@ void ThreadPool::parallel_for(int64_t n, int64_t chunk, const std::function<void
     return;
   }
   std::lock_guard<std::mutex> region(region_mutex_);
+  if (restart_after_fork_) {
+    restart_after_fork_ = false;
+    start(num_threads_);
+  }
   std::atomic<int64_t> next{0};
   std::function<void(int)> job = [&](int tid) {
     for (;;) {

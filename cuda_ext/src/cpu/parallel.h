@@ -26,7 +26,7 @@ class ThreadPool {
   ThreadPool();
   void start(int n);
   void stop();
-  void worker(int tid);
+  void worker(int tid, uint64_t seen_generation);
   static void after_fork_in_child();
 
   int num_threads_ = 1;
@@ -37,6 +37,7 @@ class ThreadPool {
   uint64_t generation_ = 0;
   int pending_ = 0;
   bool stopping_ = false;
+  bool restart_after_fork_ = false;
   const std::function<void(int)>* job_ = nullptr;
 };
 
