@@ -61,3 +61,34 @@ def test_image_metrics_and_lpips_policy():
 def test_cached_target_stats_give_the_same_ssim():
     a, b = torch.rand(20, 30, 3), torch.rand(20, 30, 3)
     assert float(metrics.ssim(a, b, stats=metrics.target_stats(b))) == pytest.approx(float(metrics.ssim(a, b)), abs=1e-7)
+
+
+def test_separable_blur_equals_the_2d_gaussian_window():
+    import torch.nn.functional as F
+
+    x = torch.rand(2, 3, 19, 23, dtype=torch.float64)
+    g = torch.tensor(metrics.gaussian_taps(11, 1.5), dtype=torch.float64)
+    w = (g[:, None] * g[None, :]).expand(3, 1, 11, 11)
+    ref = F.conv2d(x, w, padding=5, groups=3)
+    assert torch.allclose(metrics.gaussian_blur(x), ref, atol=1e-12)
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_fused_training_ssim_matches_autograd_ssim(masked):
+    from spatial.fit.loss import photometric_loss, ssim_loss_value
+
+    g = torch.Generator().manual_seed(1)
+    a = torch.rand(21, 17, 3, dtype=torch.float64, generator=g)
+    b = torch.rand(21, 17, 3, dtype=torch.float64, generator=g)
+    mask = (torch.rand(21, 17, generator=g) > 0.3).double() if masked else None
+    x1, x2 = a.clone().requires_grad_(True), a.clone().requires_grad_(True)
+    ref = metrics.ssim(x1, b, mask)
+    ref.backward()
+    got = ssim_loss_value(x2, b, mask, metrics.target_stats(b))
+    got.backward()
+    assert float(got) == pytest.approx(float(ref), abs=1e-12)
+    assert torch.allclose(x2.grad, x1.grad, atol=1e-14, rtol=1e-9)
+    small_b, small_m = b[:9, :8], None if mask is None else mask[:9, :8]
+    assert torch.autograd.gradcheck(lambda x: ssim_loss_value(x, small_b, small_m), (a[:9, :8].clone().requires_grad_(True),))
+    loss, l1 = photometric_loss(x2.detach(), b, mask, 0.2)
+    assert float(loss) == pytest.approx(0.8 * float(l1) + 0.2 * (1 - float(ref)), abs=1e-12)

@@ -24,8 +24,20 @@ VIDEO_EXTENSIONS = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v")
 MAX_PIXELS = 200_000_000
 
 
+HIGH_BIT_MODES = ("I;16", "I;16B", "I;16L", "I", "F")
+
+
+def _to_8bit(im) -> np.ndarray:
+    """16-bit / 32-bit single-channel PIL image -> uint8 [H, W] scaled to the type's range (float: its max)."""
+    arr = np.asarray(im, dtype=np.float64)
+    top = 65535.0 if im.mode.startswith("I;16") or arr.max(initial=0) > 255 else 255.0
+    if im.mode == "F":
+        top = max(float(np.nanmax(arr)) if arr.size else 1.0, 1e-12)
+    return (np.clip(np.nan_to_num(arr) / top, 0, 1) * 255 + 0.5).astype(np.uint8)
+
+
 def load_image(path: "str | os.PathLike", with_alpha: bool = False):
-    """Decode ``path`` to RGB ``uint8 [H, W, 3]`` with its EXIF orientation applied.
+    """Decode ``path`` to RGB ``uint8 [H, W, 3]`` with its EXIF orientation applied (16/32-bit grey scaled to 8 bits).
 
     With ``with_alpha`` returns ``(rgb, alpha)`` where alpha is ``float32 [H, W]`` in [0, 1] or None.
     """
@@ -44,6 +56,8 @@ def load_image(path: "str | os.PathLike", with_alpha: bool = False):
                 im = im.convert("RGBA")
                 arr = np.asarray(im)
                 rgb, alpha = np.ascontiguousarray(arr[..., :3]), arr[..., 3].astype(np.float32) / 255.0
+            elif im.mode in HIGH_BIT_MODES:  # PIL's convert("RGB") clips these to white: scale instead
+                rgb = np.repeat(_to_8bit(im)[..., None], 3, 2)
             else:
                 rgb = np.asarray(im.convert("RGB"))
     except DatasetError:

@@ -66,7 +66,9 @@ def load_photo(image, max_side: int | None = 768) -> Photo:
         return _from_array(image, "<array>", max_side)
     if not isinstance(image, (str, os.PathLike)):
         raise ValidationError(f"image must be a path or an array, got {type(image).__name__}")
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
+
+    from ..datasets.images import HIGH_BIT_MODES, load_image
 
     path = Path(image)
     if not path.is_file():
@@ -84,35 +86,24 @@ def load_photo(image, max_side: int | None = 768) -> Photo:
                 info["animated_frames"] = int(getattr(im, "n_frames", 1))
                 info["note"] = "animated image: the first frame is used"
             f35 = _exif_focal_35mm(im)
-            if im.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-                im = ImageOps.exif_transpose(im)
-                arr = np.asarray(im, dtype=np.float64)
-                top = 65535.0 if im.mode.startswith("I;16") or arr.max() > 255 else 255.0
-                if im.mode == "F":
-                    top = max(float(np.nanmax(arr)), 1e-12)
-                grey = (np.clip(np.nan_to_num(arr) / top, 0, 1) * 255 + 0.5).astype(np.uint8)
-                rgb = np.repeat(grey[..., None], 3, 2)
+            if im.mode in HIGH_BIT_MODES:
                 info["note"] = f"{im.mode} image scaled to 8 bits"
-            else:
-                rgb = None
     except FormatError:
         raise
     except Image.DecompressionBombError as e:  # PIL's own guard fires at open for the largest headers
         raise FormatError(path, f"image is too large to decode safely (limit {MAX_PIXELS / 1e6:.0f} MP): {e}") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
         raise FormatError(path, f"cannot read image: {e}") from None
-    if rgb is None:
-        from ..datasets.dataset import DatasetError
-        from ..datasets.images import load_image
+    from ..datasets.dataset import DatasetError
 
-        try:
-            rgb, alpha = load_image(path, with_alpha=True)
-        except DatasetError as e:
-            raise FormatError(path, e.problem) from None
-        if alpha is not None:  # transparent pixels over white (a photo has no holes)
-            a = alpha[..., None]
-            rgb = (rgb.astype(np.float32) * a + 255.0 * (1 - a) + 0.5).astype(np.uint8)
-            info["note"] = "transparency composited over white"
+    try:
+        rgb, alpha = load_image(path, with_alpha=True)
+    except DatasetError as e:
+        raise FormatError(path, e.problem) from None
+    if alpha is not None:  # transparent pixels over white (a photo has no holes)
+        a = alpha[..., None]
+        rgb = (rgb.astype(np.float32) * a + 255.0 * (1 - a) + 0.5).astype(np.uint8)
+        info["note"] = "transparency composited over white"
     photo = _from_array(rgb, str(path), max_side)
     photo.info.update(info)
     if f35:
