@@ -128,3 +128,25 @@ def test_mcmc_noise_moves_transparent_splats_only():
     moved = (p["means"].data - before).norm(dim=1)
     assert (moved[:10] > 0).all()
     assert moved[10:].max() < 1e-6 * max(1.0, float(moved[:10].max()))
+
+
+def test_time_progress_ends_densification_like_the_step_schedule():
+    """Under a wall-clock budget the schedule follows the fraction of the run done, so a fit that runs
+    out of time early still stops densifying (and resetting opacities) half-way, as with its steps."""
+    strat = DefaultStrategy.for_steps(3000)
+    assert strat.refine_stop == 1500 and strat.reset_every == 300
+    g = torch.Generator().manual_seed(0)
+    grads = torch.linspace(0.0, 1.0, 30)
+    # step 300 is a reset step; at 60% of the time budget it must be left alone (as step 1800 would be)
+    p = _params(30)
+    with torch.no_grad():
+        p["logit_opacities"].data[:] = 3.0
+    log = strat.after_backward(p, strat.init_state(30), 300, FakeOut(grads), g, 1.0, 1e-3, progress=0.6)
+    assert log == {} and torch.sigmoid(p["logit_opacities"].data).min() > 0.9 and len(p) == 30
+    # the same step early in the budget resets and grows
+    log = strat.after_backward(p, strat.init_state(30), 300, FakeOut(grads), g, 1.0, 1e-3, progress=0.1)
+    assert log.get("reset") == 1 and len(p) > 30
+    mcmc = MCMCStrategy.for_steps(3000, budget=40)
+    p = _params(30)
+    assert mcmc.after_backward(p, {}, 100, None, g, 1.0, 1e-4, progress=0.95) == {} and len(p) == 30
+    assert mcmc.after_backward(p, {}, 100, None, g, 1.0, 1e-4, progress=0.2)["grown"] > 0

@@ -25,6 +25,14 @@ import torch
 from .params import SplatParams
 
 
+def schedule_position(step: int, progress: float | None, schedule_steps: int) -> float:
+    """Where a run stands on a step schedule laid out for ``schedule_steps``: the step itself, or
+    further when ``progress`` (time-based under ``max_seconds``) says more of the run has passed."""
+    if progress is None:
+        return step
+    return max(float(step), float(progress) * schedule_steps)
+
+
 @dataclass
 class DefaultStrategy:
     prune_opacity: float = 0.005
@@ -37,6 +45,7 @@ class DefaultStrategy:
     reset_every: int = 3000
     budget: int | None = None
     revised_opacity: bool = False
+    schedule_steps: int = 30_000  # the run length the schedule is laid out for
     name: str = "default"
 
     @classmethod
@@ -49,6 +58,7 @@ class DefaultStrategy:
             refine_every=max(25, min(100, int(round(100 * max(f, 0.25))))),
             reset_every=max(300, int(3000 * f)),
             budget=budget,
+            schedule_steps=int(steps),
         )
         kw.update(overrides)
         return cls(**kw)
@@ -69,15 +79,17 @@ class DefaultStrategy:
     # ------------------------------------------------------------------ hooks
     @torch.no_grad()
     def after_backward(self, params: SplatParams, state: dict, step: int, out, generator: torch.Generator, scene_scale: float,
-                       lr_means: float) -> dict:
+                       lr_means: float, progress: float | None = None) -> dict:
         """Accumulate gradients and refine. ``out`` is the :class:`RenderOutput` of this step (one
-        camera). Returns counters for the log (``grown``, ``split``, ``pruned``, ``reset``)."""
+        camera). ``progress`` (fraction of the run done; under a wall-clock budget the larger of the
+        step and time fractions) ends densification and resets at the same fraction of the run as the
+        step schedule would, when time runs out before the steps do. Returns counters for the log
+        (``grown``, ``split``, ``pruned``, ``reset``)."""
         log = {}
-        if step < self.refine_stop:
-            state["grad2d"] += out.screen_grad_norm(ndc=True).sum(0)  # [N], 0 where not visible
-            state["count"] += out.visible.sum(0).float()
-        if step >= self.refine_stop:
+        if schedule_position(step, progress, self.schedule_steps) >= self.refine_stop:
             return log
+        state["grad2d"] += out.screen_grad_norm(ndc=True).sum(0)  # [N], 0 where not visible
+        state["count"] += out.visible.sum(0).float()
         if step > self.refine_start and step % self.refine_every == 0:
             log.update(self._grow(params, state, scene_scale, generator))
             log.update(self._prune(params, scene_scale, step))
@@ -128,5 +140,5 @@ class NoDensification(DefaultStrategy):
     name: str = "none"
 
     @torch.no_grad()
-    def after_backward(self, params, state, step, out, generator, scene_scale, lr_means) -> dict:
+    def after_backward(self, params, state, step, out, generator, scene_scale, lr_means, progress=None) -> dict:
         return {}

@@ -23,6 +23,7 @@ import torch
 
 from ..core.rotation import normalize_quat, quat_to_rotmat
 from .params import SplatParams
+from .strategy_default import schedule_position
 
 N_MAX = 51
 
@@ -62,6 +63,7 @@ class MCMCStrategy:
     growth: float = 0.05
     opacity_reg: float = 0.01
     scale_reg: float = 0.01
+    schedule_steps: int = 30_000  # the run length the schedule is laid out for
     name: str = "mcmc"
 
     @classmethod
@@ -73,6 +75,7 @@ class MCMCStrategy:
             refine_start=max(50, int(500 * f)),
             refine_stop=int(steps * 25_000 / 30_000),
             refine_every=max(25, min(100, int(round(100 * max(f, 0.25))))),
+            schedule_steps=int(steps),
         )
         kw.update(overrides)
         return cls(**kw)
@@ -100,9 +103,11 @@ class MCMCStrategy:
     # ------------------------------------------------------------------ hooks
     @torch.no_grad()
     def after_backward(self, params: SplatParams, state: dict, step: int, out, generator: torch.Generator, scene_scale: float,
-                       lr_means: float) -> dict:
+                       lr_means: float, progress: float | None = None) -> dict:
+        """Relocate/grow on schedule (``progress``: see :meth:`DefaultStrategy.after_backward`), then add noise."""
         log = {}
-        if self.refine_start < step < self.refine_stop and step % self.refine_every == 0:
+        pos = schedule_position(step, progress, self.schedule_steps)
+        if self.refine_start < step and pos < self.refine_stop and step % self.refine_every == 0:
             log["relocated"] = self._relocate(params, generator)
             log["grown"] = self._add(params, generator)
         self._noise(params, generator, lr_means * self.noise_lr)

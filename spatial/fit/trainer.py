@@ -234,7 +234,8 @@ class Trainer:
             reg.backward()
         self.params.optimizer.step()
         self.params.optimizer.zero_grad(set_to_none=True)
-        log = self.strategy.after_backward(self.params, self.state, step, out, self.generator, self.scene_scale, lr_means)
+        log = self.strategy.after_backward(self.params, self.state, step, out, self.generator, self.scene_scale, lr_means,
+                                           progress if cfg.max_seconds else None)
         t4 = time.perf_counter()
         self.times["render_forward"] += t1 - t0
         self.times["render_backward"] += t3 - t2

@@ -98,7 +98,9 @@ def surface_samples(splats, min_opacity: float = 0.3, max_splat_size: float = 2.
     if sample_spacing:
         sck = sc[keep]
         order = np.argsort(sck, axis=1)
-        wide = FOOTPRINT_SIGMA * np.take_along_axis(sck, order[:, 2:], 1)[:, 0] > sample_spacing  # footprint > half a voxel
+        # footprints only for splats wider than a voxel (2 * sample_spacing): denser splats close the
+        # surface by themselves, and sampling them would multiply the work
+        wide = FOOTPRINT_SIGMA * np.take_along_axis(sck, order[:, 2:], 1)[:, 0] > 2 * sample_spacing
         if wide.any():
             idx = np.nonzero(wide)[0][:500_000]
             rot = _rotmats(_np(splats.quats)[np.nonzero(keep)[0][idx]].astype(np.float64))
@@ -150,7 +152,7 @@ def collider_from_splats(
     seeds=None,
     fill_from_sky: bool = True,
     snap: bool = True,
-    max_voxels: int = 40_000_000,
+    max_voxels: int = 32_000_000,
     min_component_faces: int = 64,
     method: str = "grid",
     progress: bool = False,
@@ -217,17 +219,19 @@ def collider_from_splats(
     lap("marching_cubes")
     if len(faces) == 0:
         raise NoSurfaceError("no surface found (every voxel is solid or every voxel is air)")
-    if snap:
-        verts, moved = _snap_to_splats(verts, faces, pts, w, lin, shape, h, lo)
-        rep.vertices_snapped = moved
-        lap("snap")
-    verts, faces = _drop_unsupported(verts, faces, occ, h, lo)
     verts, faces = _drop_small_components(verts, faces, min_component_faces)
-    lap("components")
     mesh = simplify_mesh(trimesh.Trimesh(verts, faces, process=False), budget)
-    rep.faces = len(mesh.faces)
     lap("simplify")
+    verts, faces = np.asarray(mesh.vertices, np.float64), np.asarray(mesh.faces, np.int64)
+    verts, supported, moved = _snap_to_splats(verts, faces, pts, w, lin, shape, h, lo, snap)
+    rep.vertices_snapped = moved
+    verts, faces = _drop_unsupported(verts, faces, supported)
+    mesh = trimesh.Trimesh(verts, faces, process=False)
+    lap("snap")
+    rep.faces = len(mesh.faces)
     rep.seconds["total"] = round(time.perf_counter() - t0, 3)
+    if len(mesh.faces) == 0:
+        raise NoSurfaceError("no supported surface left after reconstruction")
     mesh.metadata["spatial_collider"] = rep.to_dict()
     return mesh
 
@@ -292,7 +296,7 @@ def _ground_barrier(occ, h):
     the ground sheet makes a dent instead of letting the sky's flood fill leak under the ground.
 
     The ground level of a column is its lowest occupied voxel where that agrees (within 0.5 m) with a
-    3 m median of the neighbours; elsewhere (holes, objects hanging over unobserved ground) the median."""
+    1.5 m median of the neighbours; elsewhere (holes, objects hanging over unobserved ground) the median."""
     from scipy import ndimage as nd
 
     has = occ.any(axis=1)
@@ -301,7 +305,7 @@ def _ground_barrier(occ, h):
     low = np.argmax(occ, axis=1).astype(np.float32)
     _, (ii, kk) = nd.distance_transform_edt(~has, return_indices=True)
     filled = low[ii, kk]
-    size = max(3, int(round(3.0 / h)) // 2 * 2 + 1)
+    size = max(3, int(round(1.5 / h)) // 2 * 2 + 1)
     med = nd.median_filter(filled, size=size)
     level = np.where(has & (np.abs(low - med) <= 0.5 / h), low, np.floor(med))
     region = nd.binary_fill_holes(has)
@@ -317,74 +321,71 @@ def _marching_cubes(solid, h, lo):
     # edge padding: solid reaching the grid's sides or bottom (the ground below its surface) gets no
     # artificial wall there; everything else has an air margin, so its surface closes
     pad = np.pad(f, 1, mode="edge")
-    sp = np.pad(solid, 1, mode="edge")
-    band = nd.binary_dilation(sp ^ nd.binary_erosion(sp, border_value=1), iterations=2)
+    del f
     try:
-        v, faces, _, _ = marching_cubes(pad, 0.5, mask=band, allow_degenerate=False)
+        v, faces, _, _ = marching_cubes(pad, 0.5, allow_degenerate=False)
     except (ValueError, RuntimeError):
         return np.zeros((0, 3)), np.zeros((0, 3), np.int64)
     v = (v - 1 + 0.5) * h + lo
     return v.astype(np.float64), faces.astype(np.int64)
 
 
-def _snap_to_splats(verts, faces, pts, w, lin, shape, h, lo):
-    """Project vertices onto the local plane of the splats (3x3x3-voxel neighbourhood PCA)."""
+def _snap_to_splats(verts, faces, pts, w, lin, shape, h, lo, snap: bool = True):
+    """Project vertices onto the local plane of the splats (PCA of the opaque samples in the 3x3x3
+    voxels around the vertex). Returns (vertices, supported [V] bool: an occupied voxel lies within
+    a voxel of the vertex along its normal, fraction of vertices moved)."""
     nvox = int(np.prod(shape))
     key = np.flatnonzero(np.bincount(lin, minlength=nvox))
     index = np.full(nvox, -1, np.int32)
     index[key] = np.arange(len(key), dtype=np.int32)
-    inv = index[lin]
-    S0 = np.bincount(inv, weights=w)
-    S1 = np.stack([np.bincount(inv, weights=w * pts[:, a]) for a in range(3)], 1)
-    pairs = [(0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2)]
-    S2 = np.stack([np.bincount(inv, weights=w * pts[:, a] * pts[:, b]) for a, b in pairs], 1)
-    ijk = np.stack(np.unravel_index(key, shape), 1)
-    # neighbourhood sums for every occupied voxel (dense index grid for O(1) lookups)
-    N0, N1, N2 = S0.copy(), S1.copy(), S2.copy()
     sh = np.array(shape)
-    for d in np.array(np.meshgrid([-1, 0, 1], [-1, 0, 1], [-1, 0, 1], indexing="ij")).reshape(3, -1).T:
-        if not d.any():
-            continue
-        nb = ijk + d
-        ok = ((nb >= 0) & (nb < sh)).all(1)
-        j = np.full(len(key), -1, np.int64)
-        j[ok] = index[np.ravel_multi_index(nb[ok].T, shape)]
-        m = j >= 0
-        N0[m] += S0[j[m]]
-        N1[m] += S1[j[m]]
-        N2[m] += S2[j[m]]
-    # each vertex: the occupied voxel nearest to it along its inward normal
+    # each vertex: the occupied voxel nearest to it along its normal (inwards first)
     vn = _vertex_normals(verts, faces)
     row = np.full(len(verts), -1, np.int64)
-    for step in (0.5, 0.0, 1.0, -0.5):
-        need = row < 0
-        if not need.any():
+    for step in (0.5, 0.0, 1.0, -0.5, 1.5, -1.0):
+        need = np.nonzero(row < 0)[0]
+        if len(need) == 0:
             break
         q = np.floor((verts[need] - step * h * vn[need] - lo) / h).astype(np.int64)
         ok = ((q >= 0) & (q < sh)).all(1)
         r = np.full(len(q), -1, np.int64)
         r[ok] = index[np.ravel_multi_index(q[ok].T, shape)]
-        row[np.nonzero(need)[0]] = r
+        row[need] = r
     has = row >= 0
+    if not snap or not has.any():
+        return verts, has, 0.0
     ur, r_inv = np.unique(row[has], return_inverse=True)  # one plane fit per voxel, shared by its vertices
-
-    def fit(A0, A1, A2, min_mass):
-        m0 = np.maximum(A0[ur], 1e-12)
-        c = A1[ur] / m0[:, None]
-        cov = np.empty((len(ur), 3, 3))
-        for k, (a, b) in enumerate(pairs):
-            cov[:, a, b] = cov[:, b, a] = A2[ur, k] / m0 - c[:, a] * c[:, b]
-        ev, evec = np.linalg.eigh(cov)
-        return c, evec[:, :, 0], (ev[:, 0] < 0.25 * ev[:, 1]) & (A0[ur] >= min_mass)
-
-    c, n, planar = fit(N0, N1, N2, 1.0)
-    c, n, planar = c[r_inv], n[r_inv], planar[r_inv]
+    # moments of the samples per occupied voxel, summed over the 3x3x3 neighbourhood of the needed ones
+    inv = index[lin]
+    pairs = [(0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2)]
+    cols = [w] + [w * pts[:, a] for a in range(3)] + [w * pts[:, a] * pts[:, b] for a, b in pairs]
+    S = np.stack([np.bincount(inv, weights=c, minlength=len(key)) for c in cols], 1)  # [M,10]
+    ijk = np.stack(np.unravel_index(key[ur], shape), 1)
+    strides = np.array([shape[1] * shape[2], shape[2], 1], np.int64)
+    N = S[ur].copy()
+    for d in np.array(np.meshgrid([-1, 0, 1], [-1, 0, 1], [-1, 0, 1], indexing="ij")).reshape(3, -1).T:
+        if not d.any():
+            continue
+        ok = ((ijk + d >= 0) & (ijk + d < sh)).all(1)
+        src = np.nonzero(ok)[0]
+        j = index[key[ur[src]] + int(d @ strides)]
+        m = j >= 0
+        N[src[m]] += S[j[m]]
+    m0 = np.maximum(N[:, 0], 1e-12)
+    c = N[:, 1:4] / m0[:, None]
+    cov = np.empty((len(ur), 3, 3))
+    for k, (a, b) in enumerate(pairs):
+        cov[:, a, b] = cov[:, b, a] = N[:, 4 + k] / m0 - c[:, a] * c[:, b]
+    ev, evec = np.linalg.eigh(cov)
+    planar = ((ev[:, 0] < 0.25 * ev[:, 1]) & (N[:, 0] >= 1.0))[r_inv]
+    n = evec[:, :, 0][r_inv]
+    c = c[r_inv]
     v = verts[has]
     dist = ((v - c) * n).sum(1)
     move = planar & (np.abs(dist) <= 1.0 * h)
     out = verts.copy()
     out[np.nonzero(has)[0][move]] = v[move] - dist[move, None] * n[move]
-    return out, float(move.sum()) / max(len(verts), 1)
+    return out, has, float(move.sum()) / max(len(verts), 1)
 
 
 def _vertex_normals(verts, faces):
@@ -395,21 +396,14 @@ def _vertex_normals(verts, faces):
     return vn / np.maximum(np.linalg.norm(vn, axis=1, keepdims=True), 1e-12)
 
 
-def _drop_unsupported(verts, faces, occ, h, lo):
-    """Remove faces that no splat supports: farther than two voxels from any occupied voxel and not
-    facing up. These are the flood fill's artificial sides (e.g. the skirt of solid ground at the
-    edge of the splats); upward faces stay, they are the floors of patched ground holes."""
-    from scipy import ndimage as nd
-
-    near = nd.binary_dilation(occ, iterations=2)
-    cen = verts[faces].mean(1)
-    q = np.floor((cen - lo) / h).astype(np.int64)
-    q = np.clip(q, 0, np.array(occ.shape) - 1)
-    supported = near[q[:, 0], q[:, 1], q[:, 2]]
+def _drop_unsupported(verts, faces, supported):
+    """Remove faces that no splat supports (no vertex near an occupied voxel) unless they face up.
+    These are the flood fill's artificial sides (e.g. the skirt of solid ground at the edge of the
+    splats); upward faces stay, they are the floors of patched ground holes."""
     tri = verts[faces]
     fn = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
     up = fn[:, 1] > 0.5 * np.linalg.norm(fn, axis=1)
-    keep = supported | up
+    keep = supported[faces].any(1) | up
     if keep.all():
         return verts, faces
     faces = faces[keep]

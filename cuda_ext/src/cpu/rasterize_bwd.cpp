@@ -1,7 +1,7 @@
 // Stage 5 (CPU): backward of the blending, one task per tile, back to front.
 //
 // Same splat-major traversal as the forward pass, in reverse list order starting at the last splat any
-// pixel of the tile blended. T is recovered per pixel by dividing by (1 - alpha) (gsplat's scheme,
+// pixel of the tile blended (kept by the forward pass, like each pixel's termination index). T is recovered per pixel by dividing by (1 - alpha) (gsplat's scheme,
 // starting from the exact float T_final kept by the forward pass). Gradients of a (tile, splat) pair are
 // reduced over the tile's pixels into that pair's own row of G, so no two tasks write the same memory:
 // the per-splat sum over tiles happens afterwards, in a fixed order (project_backward), without atomics.
@@ -45,7 +45,7 @@ SPATIAL_ALWAYS_INLINE int64_t tile_backward_impl(const TileJob& job, float* SPAT
   alignas(64) float Tf[kTilePixels];
   alignas(64) float vD[kTilePixels];  // d loss / d accumulated depth
   alignas(64) float q[kTilePixels];   // v_alpha_out - sum_ch bg_ch v_rgb_ch
-  alignas(64) int32_t last[kTilePixels];
+  alignas(64) int32_t stop_at[kTilePixels];  // isect index at which the pixel terminated (INT32_MAX: never)
   // planar: vr[D][256], buf[D + 1][256]
   alignas(64) float fixed[DT > 0 ? (2 * DT + 1) * kTilePixels : 1];
   float* SPATIAL_RESTRICT vr = DT > 0 ? fixed : scratch;
@@ -54,21 +54,21 @@ SPATIAL_ALWAYS_INLINE int64_t tile_backward_impl(const TileJob& job, float* SPAT
 
   const float* bg = job.in->backgrounds ? job.in->backgrounds + (int64_t)c * D : nullptr;
   const int64_t img = (int64_t)c * cfg.pixels_per_image();
-  int32_t kmax = -1;
+  const int32_t kmax = st.tile_last[job.tile];
+  if (kmax < 0) return 0;
   for (int p = 0; p < kTilePixels; ++p) {
     const int xx = p % kTileSize, yy = p / kTileSize;
     if (xx >= nx || yy >= ny) {
       T[p] = Tf[p] = 1.f;
       vD[p] = q[p] = 0.f;
-      last[p] = -1;
+      stop_at[p] = -1;
       for (int ch = 0; ch < D; ++ch) vr[ch * kTilePixels + p] = 0.f;
       continue;
     }
     const int64_t pix = img + (int64_t)(ty0 + yy) * cfg.width + tx0 + xx;
     const float tf = st.T_final[pix];
     T[p] = Tf[p] = tf;
-    last[p] = st.last[pix];
-    kmax = std::max(kmax, last[p]);
+    stop_at[p] = st.stop_at[pix];
     const float* v_rgb = job.g->v_rgb + pix * D;
     float bg_dot = 0.f;
     for (int ch = 0; ch < D; ++ch) {
@@ -86,10 +86,10 @@ SPATIAL_ALWAYS_INLINE int64_t tile_backward_impl(const TileJob& job, float* SPAT
     const float v_alpha = job.g->v_alpha[pix] - (a >= 1e-10f ? v_ed * st.depth_acc[pix] / (ac * ac) : 0.f);
     q[p] = v_alpha - bg_dot;
   }
-  if (kmax < 0) return 0;
 
   const int32_t* ids = st.isect_ids.data();
   const RasterSplat* splats = st.splats.data();
+  const f32x8 centres[2] = {block_centres(0), block_centres(1)};
   int64_t n_eval = 0;
   for (int64_t k = kmax; k >= k0; --k) {
     if (k - 8 >= k0) __builtin_prefetch(&splats[ids[k - 8]]);
@@ -100,29 +100,31 @@ SPATIAL_ALWAYS_INLINE int64_t tile_backward_impl(const TileJob& job, float* SPAT
     const int x_lo = std::max((int)s.x0, tx0), x_hi = std::min((int)s.x1, tx0 + kTileSize - 1);
     const SplatForm form = s.form();
     const float ha = s.ha, op = s.op, z = cz[D], iyy = s.iyy, rf = (float)s.r;
-    const int32_t kk = (int32_t)k;
+    const f32x8 scut = broadcast8(s.scut);
+    const i32x8 kkv = broadcast8i((int32_t)k);
     const f32x8 zero = broadcast8(0.f);
     f32x8 g_mx = zero, g_my = zero, g_a = zero, g_b = zero, g_c = zero, g_o = zero, g_z = zero;
     f32x8 g_col[DT > 0 ? DT : 1];
     for (int ch = 0; ch < (DT > 0 ? DT : 1); ++ch) g_col[ch] = zero;
     float* Gk = job.G + k * NG;
     for (int ch = 0; ch < D; ++ch) Gk[7 + ch] = 0.f;
+    const int b_lo = (x_lo - tx0) >> 3, b_hi = (x_hi - tx0) >> 3;
     for (int y = y_lo; y <= y_hi; ++y) {
       SplatRow row;
       splat_row(form, (double)y + 0.5, (double)tx0, row);
-      // whole 8-pixel blocks of the splat's box: cheaper than an exact span per row (sqrt) on small splats
-      const int j0 = x_lo, j1 = x_hi;
       const int rowp = (y - ty0) * kTileSize;
       const f32x8 vrow = broadcast8(row.v);
-      for (int blk = (j0 - tx0) >> 3; blk <= (j1 - tx0) >> 3; ++blk) {
+      for (int blk = b_lo; blk <= b_hi; ++blk) {
         const int pb = rowp + blk * 8;
-        const f32x8 t = broadcast8(((float)(blk * 8) + 0.5f) - row.xc) + lane_offsets();
+        const f32x8 t = centres[blk] - row.xc;  // exactly the forward pass's values
         const f32x8 sigma = pixel_sigma(ha, row.srow, t);
+        const i32x8 cand = (sigma <= scut) & (kkv < load8(stop_at + pb));
+        n_eval += 8;
+        if (!any_lane(cand)) continue;
         const f32x8 vis = exp_poly(-sigma);
         const f32x8 alpha = splat_alpha(op, vis);
-        const i32x8 valid = ~(sigma < zero) & ~(alpha < broadcast8(kAlphaThreshold)) & (broadcast8i(kk) <= load8(last + pb));
-        n_eval += 8;
-        if (count_true(valid) == 0) continue;
+        const i32x8 valid = cand & (alpha >= kAlphaThreshold);
+        if (!any_lane(valid)) continue;
         const f32x8 ra = 1.f / (1.f - alpha);
         const f32x8 T_in = load8(T + pb);
         const f32x8 Tn = T_in * ra;

@@ -1,4 +1,4 @@
-// Loads/stores of 8-lane vectors (spatial/common.h f32x8, i32x8) from tile-local arrays.
+// Loads/stores of 8-lane vectors (spatial/common.h f32x8, i32x8) from tile-local arrays, lane tests.
 #pragma once
 #include <cstring>
 
@@ -23,6 +23,8 @@ SPATIAL_HD i32x8 load8(const int32_t* p) {
 SPATIAL_HD void store8(float* p, f32x8 v) { std::memcpy(p, &v, sizeof(v)); }
 SPATIAL_HD void store8(int32_t* p, i32x8 v) { std::memcpy(p, &v, sizeof(v)); }
 SPATIAL_HD f32x8 lane_offsets() { return f32x8{0.f, 1.f, 2.f, 3.f, 4.f, 5.f, 6.f, 7.f}; }
+// x of the pixel centres of 8-pixel block `blk` (0 or 1) of a tile row, relative to the tile's x origin
+SPATIAL_HD f32x8 block_centres(int blk) { return lane_offsets() + (float)(8 * blk) + 0.5f; }
 SPATIAL_HD int hsum_i(i32x8 v) {
   int n = 0;
   for (int i = 0; i < 8; ++i) n += v[i];
@@ -32,6 +34,12 @@ SPATIAL_HD int count_true(i32x8 m) {
   int n = 0;
   for (int i = 0; i < 8; ++i) n -= m[i];
   return n;
+}
+// true when any lane of a comparison mask is set (a 256-bit OR test: vptest with AVX)
+SPATIAL_HD bool any_lane(i32x8 m) {
+  typedef long long i64x4 __attribute__((vector_size(32)));
+  const i64x4 x = (i64x4)m;
+  return ((x[0] | x[1]) | (x[2] | x[3])) != 0;
 }
 
 }  // namespace spatial::cpu
