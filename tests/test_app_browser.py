@@ -278,21 +278,42 @@ def test_create_world_from_prompt(page):
             if (e.textContent.trim()) window.__progressSeen.push(e.textContent.trim());
         }).observe(document.body, {subtree: true, childList: true, characterData: true});""")
     page.locator("#create-prompt textarea").fill("a small snowy clearing with pine trees")
+    print("T10", __import__("time").time(), flush=True)
     page.locator("#create-advanced").get_by_text("Advanced").click()
-    page.locator("#create-splats input").fill("6000")  # a small world: SwiftShader draws ~25k splats/s
+    print("T11", __import__("time").time(), flush=True)
+    budget = page.locator("#create-splats input")  # a small world: SwiftShader draws ~25k splats/s
+    budget.wait_for(state="visible")
+    print("T13", __import__("time").time(), flush=True)
+    page.wait_for_timeout(500)  # the accordion mounts its content after opening
+    budget.fill("10000")
+    print("T15", __import__("time").time(), flush=True)
+    budget.press("Tab")
+    print("T16", __import__("time").time(), flush=True)
+    page.wait_for_function("document.querySelector('#create-splats input').value === '10000'")
+    print("T17", __import__("time").time(), flush=True)
     page.locator("#create-button").click()
+    print("T18", __import__("time").time(), flush=True)
     page.locator("#create-status").get_by_text("Created").wait_for(state="visible", timeout=240_000)
+    print("T19", __import__("time").time(), flush=True)
     seen = page.evaluate("window.__progressSeen")
+    print("T20", __import__("time").time(), flush=True)
     assert seen, "no progress was shown while generating"
     page.wait_for_function("window.spatialViewer.info && window.spatialViewer.info.name.includes('snowy clearing')", timeout=120_000)
+    print("T22", __import__("time").time(), flush=True)
     page.evaluate("window.spatialViewer.setRealtime(false); window.spatialViewer.resetToSpawn()")
+    print("T23", __import__("time").time(), flush=True)
     frac = non_background_fraction(canvas_png(page, "11_created_canvas.png"))
+    print("T24", __import__("time").time(), flush=True)
     assert frac >= 0.30
     page.screenshot(path=str(ART / "11_created.png"))
-    assert page.evaluate("window.spatialViewer.info.counts.splats") <= 6000
+    print("T26", __import__("time").time(), flush=True)
+    assert page.evaluate("window.spatialViewer.info.counts.splats") <= 10000
     page.locator("#tab-worlds-button, button[role=tab]:has-text('Worlds')").first.click()
+    print("T28", __import__("time").time(), flush=True)
     page.locator("#worlds-gallery").get_by_text("snowy clearing").first.wait_for(timeout=60_000)
+    print("T29", __import__("time").time(), flush=True)
     page.screenshot(path=str(ART / "12_gallery.png"))
+    print("T30", __import__("time").time(), flush=True)
 
 
 def _open_tab(pg, name):
@@ -372,9 +393,8 @@ def test_export_tab_downloads(page, server, tmp_path):
         page.locator("#export-format").get_by_text(label, exact=False).first.click()
         page.locator("#export-button").click()
         page.locator("#export-status").get_by_text("Ready").wait_for(timeout=60_000)
-        page.wait_for_function(f"""[...document.querySelectorAll('#export-file a')].some(a => a.textContent.includes({suffix!r}))""",
-                               timeout=30_000)
-        link = page.locator("#export-file a", has_text=suffix).first
+        link = page.locator(f"#export-file a[download$='{suffix}']").first
+        link.wait_for(timeout=30_000)
         with page.expect_download(timeout=30_000) as dl:
             link.click()
         path = tmp_path / dl.value.suggested_filename

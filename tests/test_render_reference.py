@@ -288,7 +288,9 @@ def test_backend_listing_and_cli():
     from spatial.cli.info import backends
 
     listed = spatial.render.available_backends()
-    assert "reference" in listed and backends() == listed
+    report = backends()
+    assert "reference" in listed and report["available"] == listed
+    assert report["unavailable"] == spatial.render.unavailable_backends() and "build" in report
     assert set(listed) | set(spatial.render.unavailable_backends()) == {"reference", "cpu", "cuda", "gsplat"}
 
 

@@ -36,11 +36,17 @@ def describe(path) -> dict:
 
 
 def backends() -> dict:
+    """{"available": {name: description}, "unavailable": {name: reason}, "build": compiled-module facts}."""
+    from ..render import available_backends, unavailable_backends
+
+    out = {"available": available_backends(), "unavailable": unavailable_backends()}
     try:
-        from ..render import available_backends
-    except ImportError:
-        return {"reference": "pure PyTorch"}
-    return available_backends()
+        from .. import _C
+
+        out["build"] = _C.build_info()
+    except ImportError as e:
+        out["build"] = {"error": f"compiled kernels not built: {e}"}
+    return out
 
 
 def run(args) -> int:
@@ -49,8 +55,12 @@ def run(args) -> int:
         if args.json:
             print(json.dumps(b, indent=2))
         else:
-            for k, v in b.items():
-                print(f"{k:10s} {v}")
+            for k, v in b["available"].items():
+                print(f"{k:10s} yes  {v}")
+            for k, v in b["unavailable"].items():
+                print(f"{k:10s} no   {v}")
+            build = ", ".join(f"{k}={v}" for k, v in b["build"].items())
+            print(f"build      {build}")
         return 0
     if not args.file:
         print("spatial info: error: give a FILE (or --backends)")

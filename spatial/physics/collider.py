@@ -5,15 +5,16 @@ Pipeline (measured design, see docs/physics.md and physics_generation.md section
 1. **surface samples**: finite, opaque (``min_opacity``) splats, minus sky/particle labels and huge
    background blobs; large splats add samples over their footprint so sparse big splats leave no gaps;
 2. **density grid**: opacity accumulated per voxel (``voxel`` metres) -> occupied voxels, small
-   floater components dropped, one closing pass to seal pinholes;
+   floater components dropped, gaps of up to two voxels sealed;
 3. **flood fill**: air = empty space connected to the sky (the grid's top) or to ``seeds`` (spawn or
    camera positions inside closed rooms); solid = everything else, so closed volumes and the ground
    beneath its surface are solid and walls get one surface per side;
-4. **marching cubes** (scikit-image) on the lightly blurred solid indicator, only around the boundary;
-5. **surface snapping**: every vertex is projected along the local splat plane normal onto that plane
-   (centroid and PCA normal of the opaque splats within 1.5 voxels), removing the voxel staircase
-   and the half-voxel offset of the iso-surface;
-6. small components dropped and **quadric decimation** (fast-simplification) to ``budget`` triangles.
+4. **marching cubes** (scikit-image) on the lightly blurred solid indicator; tiny components dropped;
+5. **quadric decimation** (fast-simplification) to ``budget`` triangles;
+6. **surface snapping**: every vertex is projected along the local splat plane normal onto that plane
+   (centroid and PCA normal of the opaque splats within 1.5 voxels), removing the voxel staircase,
+   the half-voxel offset of the iso-surface and the decimation error; faces no splat supports (the
+   flood fill's artificial sides) are dropped.
 
 The result is a ``trimesh.Trimesh`` in the world frame (+Y up, metres), outward normals, with the
 run's figures in ``mesh.metadata["spatial_collider"]``. :func:`heightfield_from_splats` gives a

@@ -62,12 +62,19 @@ typedef float f32x8 __attribute__((vector_size(32)));
 typedef int32_t i32x8 __attribute__((vector_size(32)));
 SPATIAL_HD f32x8 broadcast8(float c) { return f32x8{c, c, c, c, c, c, c, c}; }
 SPATIAL_HD i32x8 broadcast8i(int32_t c) { return i32x8{c, c, c, c, c, c, c, c}; }
+#if defined(__clang__)
 SPATIAL_HD f32x8 select(i32x8 m, f32x8 a, f32x8 b) { return (f32x8)(((i32x8)a & m) | ((i32x8)b & ~m)); }
 SPATIAL_HD i32x8 select(i32x8 m, i32x8 a, i32x8 b) { return (a & m) | (b & ~m); }
+#else
+// GCC's vector ?: lets the compiler emit blends, and min/max instructions for the patterns below
+SPATIAL_HD f32x8 select(i32x8 m, f32x8 a, f32x8 b) { return m ? a : b; }
+SPATIAL_HD i32x8 select(i32x8 m, i32x8 a, i32x8 b) { return m ? a : b; }
+#endif
 SPATIAL_HD f32x8 min_v(f32x8 a, f32x8 b) { return select(b < a, b, a); }
 SPATIAL_HD f32x8 max_v(f32x8 a, f32x8 b) { return select(b > a, b, a); }
 SPATIAL_HD f32x8 pow2_of_integral(f32x8 n) { return (f32x8)((__builtin_convertvector(n, i32x8) + 127) << 23); }
 SPATIAL_HD f32x8 constant_like(f32x8, float c) { return broadcast8(c); }
+SPATIAL_HD f32x8 pow2_from_shifted(f32x8 j) { return (f32x8)((i32x8)j << 23); }
 SPATIAL_HD float hsum(f32x8 v) {
   float s = 0.f;
   for (int i = 0; i < 8; ++i) s += v[i];
@@ -80,6 +87,7 @@ SPATIAL_HD float min_v(float a, float b) { return min_f(a, b); }
 SPATIAL_HD float max_v(float a, float b) { return max_f(a, b); }
 SPATIAL_HD float pow2_of_integral(float n) { return int_bits_to_float(((int32_t)n + 127) << 23); }
 SPATIAL_HD float constant_like(float, float c) { return c; }
+SPATIAL_HD float pow2_from_shifted(float j) { return int_bits_to_float((int32_t)(float_to_bits(j) << 23)); }
 
 // exp(x) for float32 lanes, branch-free so that it runs identically per lane on the CPU (8 lanes) and
 // the GPU. Cody-Waite range reduction x = n ln2 + r, |r| <= ln2/2, then the Cephes degree-6
@@ -101,6 +109,26 @@ SPATIAL_HD F exp_poly(F x) {
   return p * pow2_of_integral(n);
 }
 SPATIAL_HD float exp_f(float x) { return exp_poly(x); }
+
+// exp_poly without the input clamp, for lanes known to hold -87 <= x <= 0 (the blending loops, where
+// larger sigmas are masked out before use: their lanes may hold garbage, never a trap). Same reduction,
+// polynomial and results as exp_poly on that range; 2^n comes straight from the shifter's bits
+// ((1.5 * 2^23 + 127 + n) has 127 + n in its low mantissa bits) instead of a float->int conversion.
+template <class F>
+SPATIAL_HD F exp_poly_nc(F x) {
+  const float shifter = 12582912.0f + 127.0f;
+  const F j = x * 1.44269504088896341f + shifter;
+  const F n = j - shifter;
+  F r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  F p = r * 1.9875691500e-4f + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * (r * r) + r + 1.0f;
+  return p * pow2_from_shifted(j);
+}
 
 // Overloads so that templated math (float or double) calls the right libm function on host and device.
 SPATIAL_HD float sqrt_t(float x) { return sqrtf(x); }

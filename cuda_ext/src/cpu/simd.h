@@ -1,6 +1,21 @@
-// Loads/stores of 8-lane vectors (spatial/common.h f32x8, i32x8) from tile-local arrays, lane tests.
+// Loads/stores of 8-lane vectors (spatial/common.h f32x8, i32x8) from tile-local arrays, lane tests, and
+// the x86 instruction-set dispatch of the hot loops.
+//
+// Dispatch: on x86-64 with GCC, each kernel file includes its tile loop (a .inc) twice, once plain
+// (baseline x86-64) and once inside `#pragma GCC target("arch=x86-64-v3")` (AVX2 + FMA) with
+// SPATIAL_ISA_V3 = 1, and picks one at run time (cpu_has_v3()). Unlike separate translation units with
+// -march flags this cannot leak AVX2 code into shared inline functions: templates and inline functions
+// defined outside the region keep the baseline target. The v3 copy may use the *_v3 helpers below.
 #pragma once
 #include <cstring>
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define SPATIAL_CPU_DISPATCH 1
+#include <immintrin.h>
+#define SPATIAL_V3_HELPER inline __attribute__((always_inline, target("arch=x86-64-v3")))
+#else
+#define SPATIAL_CPU_DISPATCH 0
+#endif
 
 #include "spatial/common.h"
 
@@ -41,5 +56,24 @@ SPATIAL_HD bool any_lane(i32x8 m) {
   const i64x4 x = (i64x4)m;
   return ((x[0] | x[1]) | (x[2] | x[3])) != 0;
 }
+
+#if SPATIAL_CPU_DISPATCH
+inline bool cpu_has_v3() {
+  static const bool v3 = __builtin_cpu_supports("x86-64-v3");
+  return v3;
+}
+SPATIAL_V3_HELPER bool any_lane_v3(i32x8 m) {
+  __m256i v;
+  std::memcpy(&v, &m, sizeof(v));
+  return !_mm256_testz_si256(v, v);
+}
+SPATIAL_V3_HELPER int count_true_v3(i32x8 m) {
+  __m256 v;
+  std::memcpy(&v, &m, sizeof(v));
+  return __builtin_popcount((unsigned)_mm256_movemask_ps(v));
+}
+#else
+inline bool cpu_has_v3() { return false; }
+#endif
 
 }  // namespace spatial::cpu
