@@ -278,42 +278,26 @@ def test_create_world_from_prompt(page):
             if (e.textContent.trim()) window.__progressSeen.push(e.textContent.trim());
         }).observe(document.body, {subtree: true, childList: true, characterData: true});""")
     page.locator("#create-prompt textarea").fill("a small snowy clearing with pine trees")
-    print("T10", __import__("time").time(), flush=True)
     page.locator("#create-advanced").get_by_text("Advanced").click()
-    print("T11", __import__("time").time(), flush=True)
     budget = page.locator("#create-splats input")  # a small world: SwiftShader draws ~25k splats/s
     budget.wait_for(state="visible")
-    print("T13", __import__("time").time(), flush=True)
     page.wait_for_timeout(500)  # the accordion mounts its content after opening
     budget.fill("10000")
-    print("T15", __import__("time").time(), flush=True)
     budget.press("Tab")
-    print("T16", __import__("time").time(), flush=True)
     page.wait_for_function("document.querySelector('#create-splats input').value === '10000'")
-    print("T17", __import__("time").time(), flush=True)
     page.locator("#create-button").click()
-    print("T18", __import__("time").time(), flush=True)
     page.locator("#create-status").get_by_text("Created").wait_for(state="visible", timeout=240_000)
-    print("T19", __import__("time").time(), flush=True)
     seen = page.evaluate("window.__progressSeen")
-    print("T20", __import__("time").time(), flush=True)
     assert seen, "no progress was shown while generating"
     page.wait_for_function("window.spatialViewer.info && window.spatialViewer.info.name.includes('snowy clearing')", timeout=120_000)
-    print("T22", __import__("time").time(), flush=True)
     page.evaluate("window.spatialViewer.setRealtime(false); window.spatialViewer.resetToSpawn()")
-    print("T23", __import__("time").time(), flush=True)
     frac = non_background_fraction(canvas_png(page, "11_created_canvas.png"))
-    print("T24", __import__("time").time(), flush=True)
     assert frac >= 0.30
     page.screenshot(path=str(ART / "11_created.png"))
-    print("T26", __import__("time").time(), flush=True)
     assert page.evaluate("window.spatialViewer.info.counts.splats") <= 10000
     page.locator("#tab-worlds-button, button[role=tab]:has-text('Worlds')").first.click()
-    print("T28", __import__("time").time(), flush=True)
     page.locator("#worlds-gallery").get_by_text("snowy clearing").first.wait_for(timeout=60_000)
-    print("T29", __import__("time").time(), flush=True)
     page.screenshot(path=str(ART / "12_gallery.png"))
-    print("T30", __import__("time").time(), flush=True)
 
 
 def _open_tab(pg, name):
@@ -380,12 +364,9 @@ def test_worlds_tab_gallery_history_rename_duplicate_delete(page, server):
 
 
 def test_export_tab_downloads(page, server, tmp_path):
-    # open the test world in the viewer, then download its files from the Export tab
-    _open_tab(page, "Worlds")
-    _pick_in_gallery(page, "Test yard")
-    page.locator("#worlds-open").click()
-    page.wait_for_function("window.spatialViewer.info && window.spatialViewer.info.name === 'Test yard'", timeout=60_000)
-    n = page.evaluate("window.spatialViewer.info.counts.splats")
+    """Download the world shown in the viewer (the one created from the prompt) from the Export tab."""
+    info = page.evaluate("window.spatialViewer.info")
+    n, stem = info["counts"]["splats"], info["name"].lower().replace(" ", "-")
     _open_tab(page, "Export")
     from spatial.io.registry import load
 
@@ -399,7 +380,7 @@ def test_export_tab_downloads(page, server, tmp_path):
             link.click()
         path = tmp_path / dl.value.suggested_filename
         dl.value.save_as(path)
-        assert path.name.startswith("test-yard-v") and path.name.endswith(suffix)
+        assert path.name == f"{stem}-v{info['version']}{suffix}"
         data = path.read_bytes()
         if check:
             assert data.startswith(check)

@@ -63,3 +63,15 @@ def test_world_load_errors(tmp_path):
     (tmp_path / "world.json").write_text("{not json")
     with pytest.raises(FormatError, match="invalid JSON"):
         World.load(tmp_path)
+
+
+def test_saved_files_are_not_private(tmp_path):
+    import os
+
+    from spatial.io.atomic import DIR_MODE, FILE_MODE
+
+    _world().save(tmp_path / "w")
+    assert (tmp_path / "w").stat().st_mode & 0o777 == DIR_MODE
+    for p in (tmp_path / "w").iterdir():
+        assert p.stat().st_mode & 0o777 == FILE_MODE, p.name
+    assert FILE_MODE == 0o666 & ~os.umask(os.umask(0))

@@ -18,6 +18,7 @@
 
 #include "cpu/parallel.h"
 #include "cpu/raster_cpu.h"
+#include "cpu/simd.h"
 #include "spatial/blend.h"
 #include "spatial/projection.h"
 #include "spatial/sh.h"
@@ -449,8 +450,9 @@ NB_MODULE(_C, m) {
 #else
     d["compiler"] = "unknown";
 #endif
-#if defined(__GNUC__) && !defined(__clang__) && (defined(__x86_64__) || defined(__i386__)) && defined(__linux__)
-    d["cpu_simd"] = "x86-64-v3 (AVX2+FMA) clone with runtime dispatch, baseline fallback";
+#if SPATIAL_CPU_DISPATCH
+    d["cpu_simd"] = cpu::cpu_has_v3() ? "x86-64-v3 (AVX2+FMA) kernels (runtime dispatch, baseline fallback)"
+                                      : "baseline x86-64 kernels (this CPU lacks x86-64-v3; AVX2+FMA kernels built)";
 #else
     d["cpu_simd"] = "compiler default";
 #endif

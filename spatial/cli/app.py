@@ -24,10 +24,11 @@ def import_app():
 
 
 def default_store() -> Path:
-    """``$SPATIAL_STORE``, else ``.spatial-store`` in the current folder."""
-    import os
+    """The same store ``spatial worlds`` and ``spatial edit`` use: ``$SPATIAL_STORE``, else the platform's
+    per-user data folder (e.g. ``~/.local/share/spatial/store``)."""
+    from spatial.store import default_store_dir
 
-    return Path(os.environ.get("SPATIAL_STORE", ".spatial-store"))
+    return default_store_dir()
 
 
 def register(sub) -> None:
@@ -35,7 +36,8 @@ def register(sub) -> None:
         "app", help="start the web app: create, walk through, edit and export worlds in the browser",
         description="Start the spatial web app (Gradio UI + three.js/Spark viewer with a Rapier walker) on a world store. "
                     "On first run it makes a default world. Binds 127.0.0.1 unless --host says otherwise.")
-    p.add_argument("--store", type=Path, default=None, help="world store folder (default: $SPATIAL_STORE or ./.spatial-store)")
+    p.add_argument("--store", type=Path, default=None, help="world store folder (default: $SPATIAL_STORE, else the platform data folder, "
+                   "as for `spatial worlds`)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--auth", default=None, metavar="USER:PASS", help="require HTTP Basic auth for every request")

@@ -68,12 +68,14 @@ def export(world, engine: str, out_dir: "str | os.PathLike", *, name: str | None
         files.append({"path": fn, "kind": "splats", "format": out.format, **out.options, "note": out.note})
 
     convex_names: list[str] = []
+    skipped = 0
     static = profile.static_name(scene)
     if world.collider is not None and len(world.collider.faces):
         col = trimesh.Scene()
         col.add_geometry(world.collider, node_name=static, geom_name=static)
         if convex:
-            for i, piece in enumerate(convex_pieces(world.collider, max_faces=max_convex_faces)):
+            pieces, skipped = convex_pieces(world.collider, max_faces=max_convex_faces)
+            for i, piece in enumerate(pieces):
                 nm = profile.convex_name(scene, i)
                 col.add_geometry(piece, node_name=nm, geom_name=nm)
                 convex_names.append(nm)
@@ -120,6 +122,7 @@ def export(world, engine: str, out_dir: "str | os.PathLike", *, name: str | None
             "sh_degree": world.splats.sh_degree,
             "collider_triangles": 0 if world.collider is None else int(len(world.collider.faces)),
             "convex_pieces": len(convex_names),
+            "convex_pieces_skipped": skipped,  # smallest props beyond the piece cap (still in the static collider)
         },
         "files": files,
     }

@@ -16,6 +16,17 @@ from pathlib import Path
 from typing import IO, Iterator
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: mkstemp/mkdtemp create private (0600/0700) entries; finished files get the usual umask-based mode.
+FILE_MODE = 0o666 & ~_umask()
+DIR_MODE = 0o777 & ~_umask()
+
+
 def _fsync_dir(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -40,6 +51,7 @@ def atomic_write(path: "str | os.PathLike", mode: str = "wb") -> Iterator[IO]:
             yield f
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except BaseException:
@@ -61,6 +73,7 @@ def atomic_folder(path: "str | os.PathLike") -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         yield tmp
+        os.chmod(tmp, DIR_MODE)
         for p in tmp.rglob("*"):
             if p.is_file():
                 with open(p, "rb") as f:
