@@ -74,4 +74,6 @@ def test_saved_files_are_not_private(tmp_path):
     assert (tmp_path / "w").stat().st_mode & 0o777 == DIR_MODE
     for p in (tmp_path / "w").iterdir():
         assert p.stat().st_mode & 0o777 == FILE_MODE, p.name
-    assert FILE_MODE == 0o666 & ~os.umask(os.umask(0))
+    mask = os.umask(0)
+    os.umask(mask)
+    assert FILE_MODE == 0o666 & ~mask
