@@ -84,3 +84,15 @@ def test_render_dataset_bad_inputs(tmp_path):
     world.splats.labels = None
     with pytest.raises(ValidationError, match="labels"):
         render_dataset(world, tmp_path, "orbit", ("labels",), frames=1, size=(16, 16))
+
+
+def test_render_cli_writes_video(tmp_path):
+    from spatial.cli import main
+
+    _world().save(tmp_path / "w")
+    assert main(["render", str(tmp_path / "w"), "-o", str(tmp_path / "d"), "--trajectory", "orbit", "--frames", "6",
+                 "--size", "64x48", "--outputs", "rgb", "--video"]) == 0
+    import imageio.v3 as iio
+
+    frames = iio.imread(tmp_path / "d" / "video.mp4")
+    assert frames.shape[0] == 6 and frames.shape[1:3] == (48, 64)

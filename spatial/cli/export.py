@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ._store_args import add_store_arg, load_world_arg
+
 
 def register(sub) -> None:
     from ..export.engines import ENGINES
@@ -10,7 +12,8 @@ def register(sub) -> None:
                        description="Export a world folder for a game engine: splat files in the formats the engine's "
                                    "importers read, a collider GLB with the engine's node naming, a vertex-coloured "
                                    "visual mesh, manifest.json (units, axes, spawn, labels) and IMPORT.md.")
-    p.add_argument("world", help="world folder (world.json inside)")
+    p.add_argument("world", help="world folder, or NAME[@VERSION] of a world in the store")
+    add_store_arg(p)
     p.add_argument("--engine", required=True, choices=sorted(ENGINES), help="target engine")
     p.add_argument("-o", "--output", required=True, help="output folder")
     p.add_argument("--name", help="scene name used for files and nodes (default: the world's name)")
@@ -22,6 +25,6 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..export import export
 
-    manifest = export(args.world, args.engine, args.output, name=args.name, convex=not args.no_convex, visual=not args.no_visual)
+    manifest = export(load_world_arg(args), args.engine, args.output, name=args.name, convex=not args.no_convex, visual=not args.no_visual)
     print(f"exported for {args.engine}: {manifest.parent} (see {manifest.name} and IMPORT.md)")
     return 0

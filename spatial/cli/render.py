@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ._store_args import add_store_arg, load_world_arg
+
 import re
 
 
@@ -16,7 +18,8 @@ def register(sub) -> None:
     p = sub.add_parser("render", help="render a dataset (rgb, depth, labels, normals) from a world",
                        description="Render a world along an orbit, a walk over its walkable ground, or the cameras in a "
                                    "file, into a nerfstudio-format dataset (transforms.json + images/depth/labels/normals).")
-    p.add_argument("world", help="world folder")
+    p.add_argument("world", help="world folder, or NAME[@VERSION] of a world in the store")
+    add_store_arg(p)
     p.add_argument("-o", "--output", required=True, help="output folder")
     p.add_argument("--trajectory", default="orbit", help="orbit, walk, or a transforms.json / camera JSON file")
     p.add_argument("--outputs", default="rgb,depth", help="comma list of rgb, depth, labels, normals")
@@ -30,7 +33,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..export.dataset import render_dataset
 
-    path = render_dataset(args.world, args.output, args.trajectory, [o.strip() for o in args.outputs.split(",") if o.strip()],
+    path = render_dataset(load_world_arg(args), args.output, args.trajectory, [o.strip() for o in args.outputs.split(",") if o.strip()],
                           args.size, args.frames, args.video, args.backend)
     print(f"wrote {path}")
     return 0

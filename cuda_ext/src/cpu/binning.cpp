@@ -1,11 +1,16 @@
 // Stage 3 (CPU): tile binning with a per-tile depth order.
 //
-// One stable radix sort per camera on the float bits of camera z (gsplat's key; ties keep splat index
-// order), then every splat, in that order, is appended to the lists of the tiles its culling ellipse
-// touches. The append runs in parallel over chunks of the sorted order: a count pass, an ordered prefix
-// over (tile, chunk), and a fill pass, so each tile list comes out in global depth order without any
-// per-tile sort. The fill also records, for every (camera, splat), where its entries went (CSR), which
-// the backward pass uses to gather per-tile gradients without atomics.
+// 1. Tiles of every visible splat, in parallel over fixed chunks of (camera, splat) order, sequential in
+//    memory: per tile row of the splat's pixel box, the x interval of its culling ellipse
+//    {sigma <= ln(255 o)} within that row band (spatial/blend.h ellipse_band_span) gives the tiles it can
+//    touch (exact: a tile is listed iff it holds a pixel centre inside the ellipse and the box, up to tiny
+//    widening margins). Their concatenation, in (camera, splat) order, is the CSR the backward pass
+//    gathers through.
+// 2. One stable LSD radix sort per camera of the splats that touch a tile, on the float bits of camera z
+//    (gsplat's key; float ties are broken by the double depth, then by splat index).
+// 3. A counting sort by tile in that depth order: every tile list comes out in depth order without a
+//    per-tile sort. With several threads the depth order is cut into pieces with per-(piece, tile)
+//    offsets, so the result does not depend on the thread count.
 #include <algorithm>
 #include <cstring>
 
@@ -17,41 +22,32 @@ namespace spatial::cpu {
 
 namespace {
 
-// Stable LSD radix sort of (key, value) pairs by key (3 passes of 11 bits).
+// Stable LSD radix sort of (key, value) pairs by key: three 11-bit digits, histograms in one pass,
+// digits that are equal for every key skipped.
 void radix_sort_pairs(std::vector<uint32_t>& keys, std::vector<int32_t>& vals) {
   const size_t n = keys.size();
-  if (n < 64) {
-    std::vector<size_t> idx(n);
-    for (size_t i = 0; i < n; ++i) idx[i] = i;
-    std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
-    std::vector<uint32_t> k2(n);
-    std::vector<int32_t> v2(n);
-    for (size_t i = 0; i < n; ++i) {
-      k2[i] = keys[idx[i]];
-      v2[i] = vals[idx[i]];
-    }
-    keys.swap(k2);
-    vals.swap(v2);
-    return;
-  }
+  if (n < 2) return;
   std::vector<uint32_t> k2(n);
   std::vector<int32_t> v2(n);
-  const int shifts[3] = {0, 11, 22};
+  std::vector<size_t> hist(3 * 2048, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t k = keys[i];
+    ++hist[k & 2047u];
+    ++hist[2048 + ((k >> 11) & 2047u)];
+    ++hist[4096 + (k >> 22)];
+  }
   for (int pass = 0; pass < 3; ++pass) {
-    const int sh = shifts[pass];
-    size_t hist[2048] = {0};
-    for (size_t i = 0; i < n; ++i) ++hist[(keys[i] >> sh) & 2047u];
-    bool one_bucket = false;
-    for (int bkt = 0; bkt < 2048; ++bkt) one_bucket |= hist[bkt] == n;
-    if (one_bucket) continue;  // this digit is the same for every key
+    size_t* h = hist.data() + pass * 2048;
+    const int sh = 11 * pass;
+    if (h[(keys[0] >> sh) & 2047u] == n) continue;  // this digit is the same for every key
     size_t run = 0;
     for (int bkt = 0; bkt < 2048; ++bkt) {
-      size_t h = hist[bkt];
-      hist[bkt] = run;
-      run += h;
+      const size_t c = h[bkt];
+      h[bkt] = run;
+      run += c;
     }
     for (size_t i = 0; i < n; ++i) {
-      size_t dst = hist[(keys[i] >> sh) & 2047u]++;
+      const size_t dst = h[(keys[i] >> sh) & 2047u]++;
       k2[dst] = keys[i];
       v2[dst] = vals[i];
     }
@@ -60,22 +56,27 @@ void radix_sort_pairs(std::vector<uint32_t>& keys, std::vector<int32_t>& vals) {
   }
 }
 
-// Calls emit(tile index within the camera) for every tile whose pixels the splat may touch.
+// Calls emit(tile index within the camera) for every tile holding a pixel the splat may touch, tile rows
+// top to bottom, left to right; returns the count.
 template <class F>
-SPATIAL_ALWAYS_INLINE int for_each_tile(const RasterSplat& s, const RasterConfig& cfg, F&& emit) {
+SPATIAL_ALWAYS_INLINE int for_each_tile(const RasterSplat& s, int tiles_x, F&& emit) {
   if (s.x0 > s.x1) return 0;
   const int tx0 = s.x0 / kTileSize, tx1 = s.x1 / kTileSize, ty0 = s.y0 / kTileSize, ty1 = s.y1 / kTileSize;
-  const bool test = tx1 > tx0 || ty1 > ty0;
+  if (tx0 == tx1 && ty0 == ty1) {  // the box lies in one tile (which it touches: the box is the ellipse's)
+    emit(ty0 * tiles_x + tx0);
+    return 1;
+  }
   const SplatForm form = s.form();
   int count = 0;
   for (int ty = ty0; ty <= ty1; ++ty) {
-    const double py0 = std::max(ty * kTileSize, (int)s.y0) + 0.5, py1 = std::min(ty * kTileSize + kTileSize - 1, (int)s.y1) + 0.5;
-    for (int tx = tx0; tx <= tx1; ++tx) {
-      if (test) {
-        const double px0 = std::max(tx * kTileSize, (int)s.x0) + 0.5, px1 = std::min(tx * kTileSize + kTileSize - 1, (int)s.x1) + 0.5;
-        if (!ellipse_hits_rect(form, s.scut, px0, px1, py0, py1)) continue;
-      }
-      emit(ty * cfg.tiles_x + tx);
+    const double va = std::max(ty * kTileSize, (int)s.y0) + 0.5 - s.my, vb = std::min(ty * kTileSize + kTileSize - 1, (int)s.y1) + 0.5 - s.my;
+    double u0, u1;
+    if (!ellipse_band_span(form, s.scut, va, vb, &u0, &u1)) continue;
+    // pixel columns whose centres j + 0.5 lie in [mx + u0, mx + u1], within the box
+    const int j0 = std::max((int)s.x0, (int)clamp_t(std::ceil(s.mx + u0 - 0.5), -1e9, 1e9));
+    const int j1 = std::min((int)s.x1, (int)clamp_t(std::floor(s.mx + u1 - 0.5), -1e9, 1e9));
+    for (int tx = j0 >= 0 ? j0 / kTileSize : 1, te = j1 >= 0 ? j1 / kTileSize : 0; j0 <= j1 && tx <= te; ++tx) {
+      emit(ty * tiles_x + tx);
       ++count;
     }
   }
@@ -88,23 +89,54 @@ void bin_tiles(CpuState& st) {
   const RasterConfig& cfg = st.cfg;
   const int C = cfg.C, N = cfg.N;
   const int64_t TT = cfg.tiles_per_image();
+  const int64_t CN = (int64_t)C * N;
+  const int64_t T_all = (int64_t)C * TT;
 
-  // 1. visible splats of each camera, sorted by depth bits (stable)
+  // 1. tiles of each (camera, splat), per fixed chunk
+  constexpr int64_t kChunk = 4096;
+  const int64_t n_chunks = (CN + kChunk - 1) / kChunk;
+  std::vector<std::vector<int32_t>> chunk_tiles(n_chunks);
+  std::vector<int32_t> n_tiles_of(CN);
+  parallel_for(n_chunks, 1, [&](int64_t cb, int64_t ce, int) {
+    for (int64_t ch = cb; ch < ce; ++ch) {
+      std::vector<int32_t>& buf = chunk_tiles[ch];
+      buf.reserve(kChunk * 4);
+      for (int64_t f = ch * kChunk, fe = std::min(CN, f + kChunk); f < fe; ++f) {
+        const int32_t base = (int32_t)((f / N) * TT);
+        n_tiles_of[f] = for_each_tile(st.splats[f], cfg.tiles_x, [&](int t) { buf.push_back(base + t); });
+      }
+    }
+  });
+  st.csr_offsets.resize(CN + 1);
+  st.csr_offsets[0] = 0;
+  for (int64_t f = 0; f < CN; ++f) st.csr_offsets[f + 1] = st.csr_offsets[f] + n_tiles_of[f];
+  const int64_t n_isects = st.csr_offsets[CN];
+  st.n_isects = n_isects;
+  std::vector<int32_t> splat_tiles(n_isects);  // global tile of each CSR entry
+  parallel_for(n_chunks, 1, [&](int64_t cb, int64_t ce, int) {
+    for (int64_t ch = cb; ch < ce; ++ch) {
+      if (!chunk_tiles[ch].empty())
+        std::memcpy(splat_tiles.data() + st.csr_offsets[ch * kChunk], chunk_tiles[ch].data(), sizeof(int32_t) * chunk_tiles[ch].size());
+      std::vector<int32_t>().swap(chunk_tiles[ch]);
+    }
+  });
+
+  // 2. per camera, the splats that touch a tile sorted by depth (stable)
   std::vector<std::vector<int32_t>> sorted(C);
   parallel_for(C, 1, [&](int64_t cb, int64_t ce, int) {
     for (int64_t c = cb; c < ce; ++c) {
       std::vector<uint32_t> keys;
       std::vector<int32_t> vals;
+      const double* z64 = st.depth64.data() + c * N;
+      const int32_t* cnt = n_tiles_of.data() + c * N;
       for (int n = 0; n < N; ++n) {
-        const RasterSplat& s = st.splats[c * N + n];
-        if (s.x0 > s.x1) continue;
-        keys.push_back(float_to_bits(st.cz(c * N + n)[cfg.D]));
+        if (cnt[n] == 0) continue;
+        keys.push_back(float_to_bits((float)z64[n]));  // = the float camera z of the reference
         vals.push_back(n);
       }
       radix_sort_pairs(keys, vals);
       // splats whose float32 depths tie are ordered by their double depths (then by index), so the order
       // matches a sort on exact depths
-      const double* z64 = st.depth64.data() + c * N;
       for (size_t i = 0; i < keys.size();) {
         size_t j = i + 1;
         while (j < keys.size() && keys[j] == keys[i]) ++j;
@@ -119,69 +151,55 @@ void bin_tiles(CpuState& st) {
     size_t total = 0;
     for (auto& v : sorted) total += v.size();
     order.reserve(total);
-    for (int c = 0; c < C; ++c)
+    for (int c = 0; c < C; ++c) {
       for (int32_t n : sorted[c]) order.push_back((int64_t)c * N + n);
+      std::vector<int32_t>().swap(sorted[c]);
+    }
   }
   const int64_t M = (int64_t)order.size();
 
-  // 2. count per (chunk, tile)
-  const int64_t P = std::max<int64_t>(1, std::min<int64_t>(64, M / 2048));
-  const int64_t chunk = (M + P - 1) / P;
-  const int64_t T_all = (int64_t)C * TT;
+  // 3. counting sort by tile, in depth order; pieces of the order get their own offsets per tile
+  const int64_t P = num_threads() == 1 ? 1 : std::max<int64_t>(1, std::min<int64_t>(64, M / 2048));
+  const int64_t piece = (M + P - 1) / std::max<int64_t>(P, 1);
   std::vector<int64_t> counts((size_t)P * T_all, 0);
-  std::vector<int32_t> per_splat(M, 0);
-  parallel_for(P, 1, [&](int64_t pb, int64_t pe, int) {
-    for (int64_t p = pb; p < pe; ++p) {
-      int64_t* cnt = counts.data() + p * T_all;
-      const int64_t end = std::min(M, (p + 1) * chunk);
-      for (int64_t i = p * chunk; i < end; ++i) {
-        if (i + 16 < end) __builtin_prefetch(&st.splats[order[i + 16]]);  // depth order reads splats at random
-        const int64_t f = order[i];
-        const int64_t base = (f / N) * TT;
-        per_splat[i] = for_each_tile(st.splats[f], cfg, [&](int t) { ++cnt[base + t]; });
+  if (P == 1) {
+    for (int64_t j = 0; j < n_isects; ++j) ++counts[splat_tiles[j]];
+  } else {
+    parallel_for(P, 1, [&](int64_t pb, int64_t pe, int) {
+      for (int64_t p = pb; p < pe; ++p) {
+        int64_t* cnt = counts.data() + p * T_all;
+        for (int64_t i = p * piece, end = std::min(M, (p + 1) * piece); i < end; ++i) {
+          const int64_t f = order[i];
+          for (int64_t j = st.csr_offsets[f], je = st.csr_offsets[f + 1]; j < je; ++j) ++cnt[splat_tiles[j]];
+        }
       }
-    }
-  });
-
-  // 3. offsets: tile-major, chunk-minor
-  st.tile_offsets.assign(T_all + 1, 0);
+    });
+  }
+  st.tile_offsets.resize(T_all + 1);
   int64_t run = 0;
-  for (int64_t t = 0; t < T_all; ++t) {
+  for (int64_t t = 0; t < T_all; ++t) {  // tile-major, piece-minor
     st.tile_offsets[t] = run;
     for (int64_t p = 0; p < P; ++p) {
-      int64_t c = counts[p * T_all + t];
+      const int64_t c = counts[p * T_all + t];
       counts[p * T_all + t] = run;
       run += c;
     }
   }
   st.tile_offsets[T_all] = run;
-  st.n_isects = run;
 
-  // CSR over flat (c, n)
-  st.csr_offsets.assign((size_t)C * N + 1, 0);
-  for (int64_t i = 0; i < M; ++i) st.csr_offsets[order[i] + 1] = per_splat[i];
-  for (int64_t f = 0; f < (int64_t)C * N; ++f) st.csr_offsets[f + 1] += st.csr_offsets[f];
-
-  // 4. fill
-  st.isect_ids.resize(run);
-  st.csr_pos.resize(run);
+  st.isect_ids.resize(n_isects);
+  st.csr_pos.resize(n_isects);
   parallel_for(P, 1, [&](int64_t pb, int64_t pe, int) {
     for (int64_t p = pb; p < pe; ++p) {
       int64_t* cur = counts.data() + p * T_all;
-      const int64_t end = std::min(M, (p + 1) * chunk);
-      for (int64_t i = p * chunk; i < end; ++i) {
-        if (i + 16 < end) {
-          __builtin_prefetch(&st.splats[order[i + 16]]);
-          __builtin_prefetch(&st.csr_offsets[order[i + 16]]);
-        }
+      for (int64_t i = p * piece, end = std::min(M, (p + 1) * piece); i < end; ++i) {
+        if (i + 16 < end) __builtin_prefetch(&st.csr_offsets[order[i + 16]]);
         const int64_t f = order[i];
-        const int64_t base = (f / N) * TT;
-        int64_t slot = st.csr_offsets[f];
-        for_each_tile(st.splats[f], cfg, [&](int t) {
-          const int64_t k = cur[base + t]++;
+        for (int64_t j = st.csr_offsets[f], je = st.csr_offsets[f + 1]; j < je; ++j) {
+          const int64_t k = cur[splat_tiles[j]]++;
           st.isect_ids[k] = (int32_t)f;
-          st.csr_pos[slot++] = k;
-        });
+          st.csr_pos[j] = k;
+        }
       }
     }
   });
