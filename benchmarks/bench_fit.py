@@ -81,15 +81,23 @@ def bench_strategies(args, out: Path) -> dict:
     ds = _synthetic(points=3000)
     train, test = ds.split(8)
     res = {}
-    for name in ("none", "default", "mcmc"):
+    # "none" is cheap per step and finishes its schedule early; it also runs with 3x the steps so that
+    # it can use the whole time budget, and the better of the two is the baseline.
+    runs = [("none", args.strategy_steps), ("none", 3 * args.strategy_steps), ("default", args.strategy_steps),
+            ("mcmc", args.strategy_steps)]
+    for name, steps in runs:
         init = splats_from_points(ds.points, ds.point_colors, sh_degree=3, init_opacity=0.5 if name == "mcmc" else 0.1)
-        r = fit(init, train, steps=args.strategy_steps, strategy=name, budget=60_000, eval_views=test, background=SKY, seed=0,
-                max_seconds=args.strategy_minutes * 60, progress=args.progress, out_dir=out / f"strategy_{name}")
-        res[name] = {"psnr": r.metrics["psnr"], "ssim": r.metrics["ssim"], "splats": len(r.splats), "steps": r.timings["steps"]}
-        print(f"  {name:8s}: {_fmt(r.metrics)}, {len(r.splats)} splats, {r.timings['steps']} steps")
+        r = fit(init, train, steps=steps, strategy=name, budget=60_000, eval_views=test, background=SKY, seed=0,
+                max_seconds=args.strategy_minutes * 60, progress=args.progress, out_dir=out / f"strategy_{name}_{steps}")
+        rec = {"psnr": r.metrics["psnr"], "ssim": r.metrics["ssim"], "splats": len(r.splats), "steps": r.timings["steps"],
+               "seconds": r.timings["total"], "schedule_steps": steps, "load_average": os.getloadavg()[0]}
+        if name not in res or rec["psnr"] > res[name]["psnr"]:
+            res[name] = rec
+        print(f"  {name:8s} ({steps} step schedule): {_fmt(r.metrics)}, {len(r.splats)} splats, {r.timings['steps']} steps in "
+              f"{r.timings['total']:.0f} s; load average {os.getloadavg()[0]:.1f}")
     for name in ("default", "mcmc"):
         d = res[name]["psnr"] - res["none"]["psnr"]
-        print(f"  {name} vs no densification: {d:+.2f} dB ({'beats' if d > 0 else 'does NOT beat'} it)")
+        print(f"  {name} vs no densification (best of its runs): {d:+.2f} dB ({'beats' if d > 0 else 'does NOT beat'} it)")
     return res
 
 
@@ -127,19 +135,26 @@ def bench_fox(args, out: Path) -> dict:
     init = splats_from_points(pts, cols, sh_degree=3)
     r = fit(init, train, steps=args.fox_steps, eval_views=test, seed=0, max_seconds=args.fox_minutes * 60, budget=300_000,
             out_dir=out / "fox", progress=args.progress, eval_every=max(1, args.fox_steps // 10))
-    print(f"  fitted ({r.timings['steps']} steps, {r.timings['total']:.0f} s, {len(r.splats)} splats): {_fmt(r.metrics)}"
-          f"  target >= 22 dB: {'PASS' if r.metrics['psnr'] >= 22 else 'FAIL'}")
+    print(f"  fitted ({r.timings['steps']} steps, {r.timings['total']:.0f} s, {len(r.splats)} splats, {r.timings['it_per_s']:.2f} it/s): "
+          f"{_fmt(r.metrics)}  target >= 22 dB: {'PASS' if r.metrics['psnr'] >= 22 else 'FAIL'}; load average {os.getloadavg()[0]:.1f}")
+    print(f"  per held-out view PSNR: {', '.join(f'{v:.2f}' for v in r.metrics['per_view_psnr'])}")
     from spatial.render import render
 
     rows = []
-    for v in test.views[:4]:
+    for k, v in enumerate(test.views[:4]):
         with torch.no_grad():
             img = render(r.splats, v.camera).rgb[0].clamp(0, 1)
-        rows.append(side_by_side([v.image, img], ["held-out photo", "spatial.fit"]))
+        rows.append(side_by_side([v.image, img], [f"held-out photo {v.name}", f"spatial.fit {r.metrics['per_view_psnr'][k]:.1f} dB"]))
     p = save_png(out / "fox_side_by_side.png", np.concatenate(rows, 1))
     print(f"  side by side: {p}")
+    if args.docs_image:  # a small copy for the docs: two views, 256-colour PNG
+        from PIL import Image
+
+        small = Image.fromarray(np.concatenate(rows[:2], 1)).quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        small.save(args.docs_image, optimize=True)
+        print(f"  docs image: {args.docs_image} ({Path(args.docs_image).stat().st_size // 1024} KB)")
     return {"psnr": r.metrics["psnr"], "ssim": r.metrics["ssim"], "steps": r.timings["steps"], "seconds": r.timings["total"],
-            "splats": len(r.splats)}
+            "splats": len(r.splats), "it_per_s": r.timings["it_per_s"], "load_average": os.getloadavg()[0]}
 
 
 def bench_sfm(args, out: Path) -> dict:
@@ -169,7 +184,8 @@ def bench_sfm(args, out: Path) -> dict:
                         background=SKY, progress=args.progress)
         m = w.metadata["reconstruct"]["metrics_heldout"]
         print(f"  spatial reconstruct ({time.perf_counter() - t:.0f} s total): {_fmt(m)}, {len(w.splats)} splats"
-              f"  target >= 24 dB: {'PASS' if m['psnr'] >= 24 else 'FAIL'}")
+              f"  target >= 24 dB: {'PASS' if m['psnr'] >= 24 else 'FAIL'}; "
+              f"fit {w.metadata['reconstruct']['timings']['fit_s']:.0f} s; load average {os.getloadavg()[0]:.1f}")
         World.load(out / "sfm_world")  # the written world reads back
     return {"rotation_deg_max": err["rotation_deg_max"], "centre_rel_max": err["centre_rel_max"], "psnr": m["psnr"], "ssim": m["ssim"]}
 
@@ -226,6 +242,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "out" / "fit"))
     ap.add_argument("--progress", action="store_true")
     ap.add_argument("--json", default=None, help="write results here")
+    ap.add_argument("--docs-image", default=None, help="fox: also write a small (2-view, 256-colour) side-by-side PNG here")
     args = ap.parse_args(argv)
     from spatial.render import available_backends
 

@@ -119,3 +119,13 @@ def test_bad_inputs(scene):
         fit(init, [(v.camera, v.image[:-1])], steps=2, progress=False)
     with pytest.raises(ValidationError, match="masks"):
         fit(init, ds, steps=2, masks=[None], progress=False)
+
+
+def test_loop_thread_setting_is_restored(scene):
+    ds, init = _tiny(scene, n_points=50)
+    before = torch.get_num_threads()
+    seen = []
+    r = fit(init, ds, steps=2, strategy="none", background=SKY, sh_degree=0, progress=False, torch_threads=1,
+            eval_views=ds.views[:1])
+    seen.append(torch.get_num_threads())
+    assert seen == [before] and r.timings["steps"] == 2

@@ -70,7 +70,7 @@ def _refused(msg: str) -> str:
     return f"<span class='refused'>⚠ {msg}</span>"
 
 
-HISTORY_HEADERS = ["version", "what", "who", "when", ""]
+HISTORY_HEADERS = ["v", "what", "who", "when", "state"]
 
 
 def _when(iso: str) -> str:
@@ -180,7 +180,8 @@ def build_ui(state) -> gr.Blocks:
                             cancel_btn = gr.Button("Cancel", size="sm", elem_id="worlds-cancel-delete")
                         history = gr.Dataframe(headers=HISTORY_HEADERS, datatype=["number", "str", "str", "str", "str"],
                                                interactive=False, label="Version history (newest first)",
-                                               elem_id="worlds-history", wrap=True)
+                                               elem_id="worlds-history", wrap=True,
+                                               column_widths=["9%", "45%", "14%", "20%", "12%"])
                         with gr.Row():
                             restore_v = gr.Number(label="Version", precision=0, minimum=0, scale=1, elem_id="worlds-version")
                             restore_btn = gr.Button("Make this version current", size="sm", scale=1, elem_id="worlds-checkout")

@@ -50,7 +50,7 @@ def fit(
         resume: a checkpoint folder to continue from (same strategy, seed and steps).
         **options: any other :class:`~spatial.fit.trainer.FitConfig` field (``sh_degree``,
             ``ssim_lambda``, ``background``, ``lrs``, ``backend``, ``max_seconds``, ``eval_every``,
-            ``checkpoint_every``, ``progress``, ``strategy_options``, ...).
+            ``checkpoint_every``, ``progress``, ``strategy_options``, ``torch_threads``, ...).
 
     Returns a :class:`~spatial.fit.trainer.FitResult` (``splats``, ``history``, held-out
     ``metrics``, ``timings``, written ``files``).

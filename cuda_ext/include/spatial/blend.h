@@ -164,22 +164,28 @@ SPATIAL_HD bool ellipse_hits_rect(const SplatForm& f, float s, double x0, double
 // sit at v = -/+ 2 ha r w* / iyy with w* = sqrt(s / (ha (1 + 2 ha r^2 / iyy))); u - r v = -/+ w(v) is
 // convex / concave in v, so the band's extremes are at those v clamped into the band. Exact up to the
 // margins (s * 1.0001 + 1e-4 and 1e-3 px), which only ever widen the interval.
-SPATIAL_HD bool ellipse_band_span(const SplatForm& f, float s_cut, double va, double vb, double* u0, double* u1) {
-  const double s = (double)s_cut * 1.0001 + 1e-4;
-  const double iyy = (double)f.iyy, ha = (double)f.ha, r = f.r;
-  const double V = sqrt(2.0 * s / iyy);
-  va = max_t(va, -V);
-  vb = min_t(vb, V);
-  if (!(va <= vb)) return false;
-  const double A = s / ha, B = 0.5 * iyy / ha;
-  const double ws = sqrt(s / (ha * (1.0 + 2.0 * ha * r * r / iyy)));
-  const double vs = 2.0 * ha * r * ws / iyy;
-  const double vl = clamp_t(-vs, va, vb), vr = clamp_t(vs, va, vb);
-  const double margin = 1e-3 + 1e-9 * fabs(f.mx);
-  *u0 = r * vl - sqrt(max_t(A - B * vl * vl, 0.0)) - margin;
-  *u1 = r * vr + sqrt(max_t(A - B * vr * vr, 0.0)) + margin;
-  return true;
-}
+struct EllipseBands {
+  double r, V, A, B, vs, margin;
+  SPATIAL_HD EllipseBands(const SplatForm& f, float s_cut) {
+    const double s = (double)s_cut * 1.0001 + 1e-4;
+    const double iyy = (double)f.iyy, ha = (double)f.ha;
+    r = f.r;
+    V = sqrt(2.0 * s / iyy);
+    A = s / ha;
+    B = 0.5 * iyy / ha;
+    vs = 2.0 * ha * r * sqrt(s / (ha * (1.0 + 2.0 * ha * r * r / iyy))) / iyy;
+    margin = 1e-3 + 1e-9 * fabs(f.mx);
+  }
+  SPATIAL_HD bool span(double va, double vb, double* u0, double* u1) const {
+    va = max_t(va, -V);
+    vb = min_t(vb, V);
+    if (!(va <= vb)) return false;
+    const double vl = clamp_t(-vs, va, vb), vr = clamp_t(vs, va, vb);
+    *u0 = r * vl - sqrt(max_t(A - B * vl * vl, 0.0)) - margin;
+    *u1 = r * vr + sqrt(max_t(A - B * vr * vr, 0.0)) + margin;
+    return true;
+  }
+};
 
 // Pixel columns [*j0, *j1] (inclusive, may be empty) of a row whose sigma can be <= s; xc is relative
 // to x0 like SplatRow::xc.

@@ -20,6 +20,7 @@ struct CameraParams {
   T K[9];       // pixel intrinsics (row-major)
   T Rinv[9];    // R^-1 (for the camera centre and its VJP)
   T campos[3];  // camera centre in world coordinates: translation of inverse(viewmat)
+  T lim[4];     // Jacobian clamp limits x/z in [-lim[0], lim[1]], y/z in [-lim[2], lim[3]] (persp_limits)
   int width, height;
 };
 
@@ -38,6 +39,13 @@ SPATIAL_HD void camera_setup(const float* viewmat, const float* K, int width, in
   for (int i = 0; i < 3; ++i) cam.campos[i] = -c[i];
   cam.width = width;
   cam.height = height;
+  T fx = cam.K[0], fy = cam.K[4], cx = cam.K[2], cy = cam.K[5];
+  T tan_fovx = T(0.5) * (T)width / fx;
+  T tan_fovy = T(0.5) * (T)height / fy;
+  cam.lim[0] = cx / fx + T(0.3) * tan_fovx;
+  cam.lim[1] = ((T)width - cx) / fx + T(0.3) * tan_fovx;
+  cam.lim[2] = cy / fy + T(0.3) * tan_fovy;
+  cam.lim[3] = ((T)height - cy) / fy + T(0.3) * tan_fovy;
 }
 
 // VJP of the camera centre campos = translation of inverse(viewmat) -> v_viewmat (4x4, accumulated).
@@ -54,16 +62,14 @@ SPATIAL_HD void campos_vjp(const CameraParams<T>& cam, const T* v_c, T* v_viewma
   v_viewmat[15] -= d;
 }
 
-// Clamp limits of the Jacobian evaluation point (tan of the half field of view, plus 30%).
+// Clamp limits of the Jacobian evaluation point (tan of the half field of view, plus 30%), set up once per
+// camera by camera_setup.
 template <class T>
 SPATIAL_HD void persp_limits(const CameraParams<T>& cam, T* lim_x_neg, T* lim_x_pos, T* lim_y_neg, T* lim_y_pos) {
-  T fx = cam.K[0], fy = cam.K[4], cx = cam.K[2], cy = cam.K[5];
-  T tan_fovx = T(0.5) * (T)cam.width / fx;
-  T tan_fovy = T(0.5) * (T)cam.height / fy;
-  *lim_x_pos = ((T)cam.width - cx) / fx + T(0.3) * tan_fovx;
-  *lim_x_neg = cx / fx + T(0.3) * tan_fovx;
-  *lim_y_pos = ((T)cam.height - cy) / fy + T(0.3) * tan_fovy;
-  *lim_y_neg = cy / fy + T(0.3) * tan_fovy;
+  *lim_x_neg = cam.lim[0];
+  *lim_x_pos = cam.lim[1];
+  *lim_y_neg = cam.lim[2];
+  *lim_y_pos = cam.lim[3];
 }
 
 // Perspective projection of a camera-space mean and covariance.
@@ -74,19 +80,19 @@ SPATIAL_HD void persp_proj(const T* mc, const T* covc, const CameraParams<T>& ca
   T lxn, lxp, lyn, lyp;
   persp_limits(cam, &lxn, &lxp, &lyn, &lyp);
   T tz = mc[2];
-  T tx = tz * clamp_t(mc[0] / tz, -lxn, lxp);
-  T ty = tz * clamp_t(mc[1] / tz, -lyn, lyp);
-  T tz2 = tz * tz;
-  T J[6] = {fx / tz, T(0), -fx * tx / tz2, T(0), fy / tz, -fy * ty / tz2};
+  T iz = T(1) / tz;
+  T cx = clamp_t(mc[0] * iz, -lxn, lxp);  // tx / tz of the reference, tx = tz * clamp(x / z)
+  T cy = clamp_t(mc[1] * iz, -lyn, lyp);
+  T J[6] = {fx * iz, T(0), -fx * cx * iz, T(0), fy * iz, -fy * cy * iz};
   T JS[6];  // J Sigma (2x3)
   for (int i = 0; i < 2; ++i)
-    for (int j = 0; j < 3; ++j) JS[i * 3 + j] = J[i * 3 + 0] * covc[0 * 3 + j] + J[i * 3 + 1] * covc[1 * 3 + j] + J[i * 3 + 2] * covc[2 * 3 + j];
-  cov2d[0] = JS[0] * J[0] + JS[1] * J[1] + JS[2] * J[2];
-  cov2d[1] = JS[0] * J[3] + JS[1] * J[4] + JS[2] * J[5];
-  cov2d[2] = JS[3] * J[3] + JS[4] * J[4] + JS[5] * J[5];
+    for (int j = 0; j < 3; ++j) JS[i * 3 + j] = J[i * 3 + 0] * covc[0 * 3 + j] + J[i * 3 + 2] * covc[2 * 3 + j] + J[i * 3 + 1] * covc[1 * 3 + j];
+  cov2d[0] = JS[0] * J[0] + JS[2] * J[2];
+  cov2d[1] = JS[1] * J[4] + JS[2] * J[5];
+  cov2d[2] = JS[4] * J[4] + JS[5] * J[5];
   const T* K = cam.K;
-  mean2d[0] = (K[0] * mc[0] + K[1] * mc[1] + K[2] * mc[2]) / tz;
-  mean2d[1] = (K[3] * mc[0] + K[4] * mc[1] + K[5] * mc[2]) / tz;
+  mean2d[0] = (K[0] * mc[0] + K[1] * mc[1] + K[2] * mc[2]) * iz;
+  mean2d[1] = (K[3] * mc[0] + K[4] * mc[1] + K[5] * mc[2]) * iz;
 }
 
 // VJP of persp_proj. v_cov2d is the full 2x2 (row-major) gradient; accumulates into v_mc, v_covc (3x3).
@@ -150,10 +156,11 @@ SPATIAL_HD T blur_conic(const T* cov2d, T eps2d, T* cov_blur, T* conic, T* compe
   T det = cov_blur[0] * cov_blur[2] - cov_blur[1] * cov_blur[1];
   *det_blur = det;
   det = max_t(det, T(1e-10));
-  *compensation = sqrt_t(max_t(det_orig / det, T(0)));
-  conic[0] = cov_blur[2] / det;
-  conic[1] = -cov_blur[1] / det;
-  conic[2] = cov_blur[0] / det;
+  T inv_det = T(1) / det;
+  *compensation = sqrt_t(max_t(det_orig * inv_det, T(0)));
+  conic[0] = cov_blur[2] * inv_det;
+  conic[1] = -cov_blur[1] * inv_det;
+  conic[2] = cov_blur[0] * inv_det;
   return det;
 }
 
@@ -205,12 +212,16 @@ SPATIAL_HD void project_splat(const float* mean_f, const float* quat_f, const fl
   T mean[3] = {(T)mean_f[0], (T)mean_f[1], (T)mean_f[2]};
   T quat[4] = {(T)quat_f[0], (T)quat_f[1], (T)quat_f[2], (T)quat_f[3]};
   T scale[3] = {(T)scale_f[0], (T)scale_f[1], (T)scale_f[2]};
-  T covar[9], mc[3], RS[9], covc[9], cov2d[3];
-  quat_scale_to_covar(quat, scale, covar);
+  T q[4], Rq[9], M[9], RM[9], mc[3], covc[9], cov2d[3];
+  // Sigma_c = W R(q) S S^T R(q)^T W^T = (W M) (W M)^T with M = R(q) diag(s)
+  quat_normalize(quat, q);
+  quat_to_rotmat(q, Rq);
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) M[i * 3 + j] = Rq[i * 3 + j] * scale[j];
+  mat3_mul(cam.R, M, RM);
+  mat3_mul_bt(RM, RM, covc);
   mat3_vec(cam.R, mean, mc);
   for (int i = 0; i < 3; ++i) mc[i] += cam.t[i];
-  mat3_mul(cam.R, covar, RS);
-  mat3_mul_bt(RS, cam.R, covc);
   persp_proj(mc, covc, cam, out.mean2d, cov2d);
   out.det = blur_conic(cov2d, eps2d, out.cov_blur, out.conic, &out.compensation, &out.det_blur);
   out.depth = mc[2];

@@ -2,7 +2,7 @@
 //
 // 1. Tiles of every visible splat, in parallel over fixed chunks of (camera, splat) order, sequential in
 //    memory: per tile row of the splat's pixel box, the x interval of its culling ellipse
-//    {sigma <= ln(255 o)} within that row band (spatial/blend.h ellipse_band_span) gives the tiles it can
+//    {sigma <= ln(255 o)} within that row band (spatial/blend.h EllipseBands) gives the tiles it can
 //    touch (exact: a tile is listed iff it holds a pixel centre inside the ellipse and the box, up to tiny
 //    widening margins). Their concatenation, in (camera, splat) order, is the CSR the backward pass
 //    gathers through.
@@ -16,6 +16,7 @@
 
 #include "parallel.h"
 #include "raster_cpu.h"
+#include "simd.h"
 #include "spatial/blend.h"
 
 namespace spatial::cpu {
@@ -56,33 +57,23 @@ void radix_sort_pairs(std::vector<uint32_t>& keys, std::vector<int32_t>& vals) {
   }
 }
 
-// Calls emit(tile index within the camera) for every tile holding a pixel the splat may touch, tile rows
-// top to bottom, left to right; returns the count.
-template <class F>
-SPATIAL_ALWAYS_INLINE int for_each_tile(const RasterSplat& s, int tiles_x, F&& emit) {
-  if (s.x0 > s.x1) return 0;
-  const int tx0 = s.x0 / kTileSize, tx1 = s.x1 / kTileSize, ty0 = s.y0 / kTileSize, ty1 = s.y1 / kTileSize;
-  if (tx0 == tx1 && ty0 == ty1) {  // the box lies in one tile (which it touches: the box is the ellipse's)
-    emit(ty0 * tiles_x + tx0);
-    return 1;
-  }
-  const SplatForm form = s.form();
-  int count = 0;
-  for (int ty = ty0; ty <= ty1; ++ty) {
-    const double va = std::max(ty * kTileSize, (int)s.y0) + 0.5 - s.my, vb = std::min(ty * kTileSize + kTileSize - 1, (int)s.y1) + 0.5 - s.my;
-    double u0, u1;
-    if (!ellipse_band_span(form, s.scut, va, vb, &u0, &u1)) continue;
-    // pixel columns whose centres j + 0.5 lie in [mx + u0, mx + u1], within the box
-    const int j0 = std::max((int)s.x0, (int)clamp_t(std::ceil(s.mx + u0 - 0.5), -1e9, 1e9));
-    const int j1 = std::min((int)s.x1, (int)clamp_t(std::floor(s.mx + u1 - 0.5), -1e9, 1e9));
-    for (int tx = j0 >= 0 ? j0 / kTileSize : 1, te = j1 >= 0 ? j1 / kTileSize : 0; j0 <= j1 && tx <= te; ++tx) {
-      emit(ty * tiles_x + tx);
-      ++count;
-    }
-  }
-  return count;
-}
+}  // namespace
+}  // namespace spatial::cpu
 
+#define SPATIAL_ISA_NS base
+#include "binning_tiles.inc"
+#undef SPATIAL_ISA_NS
+#if SPATIAL_CPU_DISPATCH
+#pragma GCC push_options
+#pragma GCC target("arch=x86-64-v3")
+#define SPATIAL_ISA_NS v3
+#include "binning_tiles.inc"
+#undef SPATIAL_ISA_NS
+#pragma GCC pop_options
+#endif
+
+namespace spatial::cpu {
+namespace {
 }  // namespace
 
 void bin_tiles(CpuState& st) {
@@ -101,10 +92,14 @@ void bin_tiles(CpuState& st) {
     for (int64_t ch = cb; ch < ce; ++ch) {
       std::vector<int32_t>& buf = chunk_tiles[ch];
       buf.reserve(kChunk * 4);
-      for (int64_t f = ch * kChunk, fe = std::min(CN, f + kChunk); f < fe; ++f) {
-        const int32_t base = (int32_t)((f / N) * TT);
-        n_tiles_of[f] = for_each_tile(st.splats[f], cfg.tiles_x, [&](int t) { buf.push_back(base + t); });
+      const int64_t f0 = ch * kChunk, f1 = std::min(CN, f0 + kChunk);
+#if SPATIAL_CPU_DISPATCH
+      if (cpu_has_v3()) {
+        v3::enumerate_tiles(st, f0, f1, buf, n_tiles_of.data());
+        continue;
       }
+#endif
+      base::enumerate_tiles(st, f0, f1, buf, n_tiles_of.data());
     }
   });
   st.csr_offsets.resize(CN + 1);

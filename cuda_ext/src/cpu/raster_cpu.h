@@ -1,20 +1,14 @@
 // CPU backend of the tile rasterizer: stage entry points and the state kept from forward to backward.
 //
-// Stages (one file each): project.cpp (EWA projection + its VJP), sh.cpp (view-dependent colour + VJP),
-// binning.cpp (depth sort + per-tile lists), rasterize_fwd.cpp, rasterize_bwd.cpp; pipeline.cpp runs them.
+// Stages: project.cpp (EWA projection, view-dependent colour, and their VJPs; loops in project_impl.inc),
+// binning.cpp (per-tile depth-ordered lists), rasterize_fwd.cpp, rasterize_bwd.cpp (tile loops in
+// *_tile.inc); pipeline.cpp runs them. Hot loops are compiled for baseline x86-64 and x86-64-v3 (simd.h).
 #pragma once
 #include <cstdint>
 #include <vector>
 
 #include "spatial/blend.h"
 #include "spatial/projection.h"
-
-#if defined(__GNUC__) && !defined(__clang__) && (defined(__x86_64__) || defined(__i386__)) && defined(__linux__)
-// Hot loops get an AVX2+FMA clone next to the baseline one; the loader picks by CPU (ifunc).
-#define SPATIAL_CPU_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define SPATIAL_CPU_CLONES
-#endif
 
 #if defined(__GNUC__) || defined(__clang__)
 #define SPATIAL_ALWAYS_INLINE inline __attribute__((always_inline))
@@ -128,8 +122,6 @@ void rasterize_forward(const Inputs& in, CpuState& st, const ForwardOutputs& out
 void rasterize_backward(const Inputs& in, const CpuState& st, const BackwardGrads& g, std::vector<float>& G, float* v_bg);
 // gathers G per (c, n) and runs the colour and projection VJPs
 void project_backward(const Inputs& in, const CpuState& st, const std::vector<float>& G, const BackwardOutputs& out);
-// colour VJP for one (camera, splat): v_col[D] -> v_colors / v_sh row of n, v_mean, v_viewmat
-void color_vjp(const Inputs& in, const CpuState& st, int c, int n, const float* v_col, double* v_mean, double* v_viewmat, float* v_colors_row);
 
 // pipeline
 void forward(const Inputs& in, CpuState& st, const ForwardOutputs& out);
