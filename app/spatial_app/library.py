@@ -191,25 +191,24 @@ class Library:
             self._touch()
             return c
 
-    def undo(self, world_id: str, parent: int | None = None, author: str | None = None) -> Version:
+    def _step(self, world_id: str, action: str, parent: int | None, author: str | None) -> Version:
         with self._lock:
             h = self.handle(world_id)
-            self._check_parent(world_id, h, parent, "undo")
-            if not h.can_undo():
-                raise ValidationError("nothing to undo: this is the world's first version")
-            v = h.undo(author=author)
+            self._check_parent(world_id, h, parent, action)
+            if not (h.can_undo() if action == "undo" else h.can_redo()):
+                raise ValidationError("nothing to undo: this is the world's first version" if action == "undo"
+                                      else "nothing to redo")
+            v = h.undo(author=author) if action == "undo" else h.redo(author=author)
             self._touch()
             return v
 
+    def undo(self, world_id: str, parent: int | None = None, author: str | None = None) -> Version:
+        """Move the head back to the parent version (``parent``: the version the caller shows)."""
+        return self._step(world_id, "undo", parent, author)
+
     def redo(self, world_id: str, parent: int | None = None, author: str | None = None) -> Version:
-        with self._lock:
-            h = self.handle(world_id)
-            self._check_parent(world_id, h, parent, "redo")
-            if not h.can_redo():
-                raise ValidationError("nothing to redo")
-            v = h.redo(author=author)
-            self._touch()
-            return v
+        """Re-apply the most recently undone version."""
+        return self._step(world_id, "redo", parent, author)
 
     def checkout(self, world_id: str, version: int, author: str | None = None) -> Version:
         """Make ``version`` the head again (the later versions stay in the history)."""

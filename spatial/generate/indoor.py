@@ -265,14 +265,14 @@ def outside(pal: dict, rng: np.random.Generator, room: Room, tree_colors: dict) 
              quad((-R, y, hd), (R - hw, 0, 0), (0, 0, -2 * hd), pal["grass"], GROUND, "grass", True, subdiv=2, name="lawn"),
              quad((hw, y, hd), (R - hw, 0, 0), (0, 0, -2 * hd), pal["grass"], GROUND, "grass", True, subdiv=2, name="lawn")]
     for p in parts:
-        p.density = 0.25
+        p.density = 0.03  # seen only through the windows: a small share of the budget (was 0.25: a third of it)
     for k in range(16):
         a = 2 * math.pi * k / 16 + rng.uniform(-0.1, 0.1)
         r = max(room.width, room.depth) / 2 + rng.uniform(8, 25)
         t = plants.tree("broadleaf" if k % 3 else "conifer", rng.uniform(7, 12), int(rng.integers(0, 2**31)), tree_colors)
         for p in t:
             q = p.transformed(rot_y(rng.uniform(0, 6.28)), (math.cos(a) * r, -0.05, math.sin(a) * r))
-            q.density = 0.4
+            q.density = 0.25
             parts.append(q)
     return parts
 

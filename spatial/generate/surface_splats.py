@@ -30,6 +30,13 @@ TIERS = {"draft": 100_000, "standard": 500_000, "high": 2_000_000}
 SIGMA_PER_SPACING = 0.85
 #: normal-axis sigma relative to the in-plane sigma
 THICKNESS = 0.2
+#: cap on an in-plane sigma in units of its triangle's standard deviation along that axis
+TRIANGLE_FIT = 1.6
+#: smallest minor/major in-plane sigma ratio (needles alias)
+MIN_ASPECT = 0.08
+#: share of the budget reserved for small features near the spawn, and the spacing they need (x inradius)
+DETAIL_SHARE = 0.2
+DETAIL_KAPPA = 1.5
 
 
 @dataclass
@@ -58,27 +65,83 @@ def _vertex_normals(v: np.ndarray, f: np.ndarray, fn: np.ndarray, fa: np.ndarray
     return vn / np.maximum(np.linalg.norm(vn, axis=1, keepdims=True), 1e-20)
 
 
+def _detail_expected(fa: np.ndarray, inr: np.ndarray, dist: np.ndarray, dens: np.ndarray, w: np.ndarray, budget: int,
+                     detail_share: float, detail_angle: float, kappa: float = DETAIL_KAPPA, cap: float = 48.0) -> np.ndarray:
+    """Expected samples per face: area x focus weighting plus a **detail pool** for small features.
+
+    A face should be sampled at a spacing no coarser than ``kappa x`` its inradius (so a chair leg,
+    a monitor bezel or a sofa edge gets several splats across, not one blob), except where that is
+    finer than ``detail_angle x distance`` (the feature would be smaller than a few pixels from the
+    spawn). Faces whose area-weighted share falls short of that get the difference from a pool of
+    ``detail_share x budget`` samples (proportionally when the pool is too small, capped at ``cap``
+    per face); the rest of the budget follows the area x focus weights.
+    """
+    total = w.sum()
+    base = w / total * budget * (1.0 - detail_share)
+    target = np.maximum(kappa * inr, detail_angle * dist)
+    need = fa / np.maximum(target, 1e-6) ** 2 * np.minimum(dens, 1.0)
+    deficit = np.minimum(np.maximum(need - base, 0.0), cap)
+    pool = detail_share * budget
+    dsum = deficit.sum()
+    if dsum <= 0:
+        return w / total * budget
+    if dsum <= pool:  # every deficit is met; what is left of the pool goes back to the area weighting
+        return deficit + w / total * (budget - dsum)
+    return base + deficit * (pool / dsum)
+
+
+def _triangle_axes(v0: np.ndarray, v1: np.ndarray, v2: np.ndarray, n: np.ndarray, t: np.ndarray):
+    """In-plane principal axes of uniform triangles: (major axis [N,3], sqrt eigenvalues major, minor).
+
+    The covariance of a uniform triangle is ``sum(e e^T) / 36`` over its three edges ``e``; a lone
+    sample whose Gaussian has that covariance covers its triangle without spilling far past it.
+    """
+    b = np.cross(n, t)
+    es = (v1 - v0, v2 - v1, v0 - v2)
+    cuu = sum((e * t).sum(1) ** 2 for e in es) / 36.0
+    cvv = sum((e * b).sum(1) ** 2 for e in es) / 36.0
+    cuv = sum((e * t).sum(1) * (e * b).sum(1) for e in es) / 36.0
+    half_tr, half_diff = 0.5 * (cuu + cvv), 0.5 * (cuu - cvv)
+    root = np.sqrt(half_diff**2 + cuv**2)
+    l1, l2 = half_tr + root, np.maximum(half_tr - root, 0.0)
+    theta = 0.5 * np.arctan2(2 * cuv, cuu - cvv)
+    major = np.cos(theta)[:, None] * t + np.sin(theta)[:, None] * b
+    return major, np.sqrt(l1), np.sqrt(l2)
+
+
 def sample_parts(parts: list[Part], budget: int, focus: np.ndarray, rng: np.random.Generator, falloff: float = 12.0,
-                 floor: float = 0.004) -> SurfaceSamples:
-    """Draw ``budget`` area-weighted, focus-weighted samples over all faces of ``parts``."""
+                 floor: float = 0.004, detail_share: float = DETAIL_SHARE, detail_angle: float | None = None) -> SurfaceSamples:
+    """Draw ``budget`` samples over all faces of ``parts``: area x focus weighted plus a detail pool
+    for small features near ``focus`` (see :func:`_detail_expected`).
+
+    ``detail_angle`` (radians) is the finest feature worth resolving per metre of distance; by default
+    ``0.012 x sqrt(100k / budget)`` (a few preview pixels at the draft tier, finer for bigger budgets).
+    """
     focus = np.asarray(focus, dtype=np.float64)
-    areas, weights, owners = [], [], []
+    if detail_angle is None:
+        detail_angle = 0.012 * float(np.sqrt(100_000 / max(budget, 1)))
+    areas, weights, owners, inrs, dists, denss = [], [], [], [], [], []
     for k, p in enumerate(parts):
         fa = face_areas(p.vertices, p.faces)
-        c = p.vertices[p.faces].mean(1)
+        tri = p.vertices[p.faces]
+        c = tri.mean(1)
         d = np.linalg.norm(c - focus, axis=1)
         w = fa * p.density * (floor + 1.0 / (1.0 + (d / falloff) ** 2))
+        per = np.linalg.norm(tri[:, [1, 2, 0]] - tri, axis=2).sum(1)
         areas.append(fa)
         weights.append(w)
         owners.append(np.full(len(fa), k, dtype=np.int64))
+        inrs.append(2 * fa / np.maximum(per, 1e-20))
+        dists.append(d)
+        denss.append(np.full(len(fa), p.density))
     fa_all = np.concatenate(areas)
     w_all = np.concatenate(weights)
     owner = np.concatenate(owners)
     local = np.concatenate([np.arange(len(a)) for a in areas])
-    total = w_all.sum()
-    if total <= 0 or budget <= 0:
+    if w_all.sum() <= 0 or budget <= 0:
         raise ValueError("nothing to sample")
-    expected = w_all / total * budget
+    expected = _detail_expected(fa_all, np.concatenate(inrs), np.concatenate(dists), np.concatenate(denss), w_all, budget,
+                                detail_share, detail_angle)
     # systematic sampling: deterministic given rng, low variance, sums to the budget
     cum = np.cumsum(expected)
     u = (np.arange(budget) + rng.uniform()) * (cum[-1] / budget)
@@ -90,7 +153,8 @@ def sample_parts(parts: list[Part], budget: int, focus: np.ndarray, rng: np.rand
     tan = np.empty((budget, 3))
     col = np.empty((budget, 3))
     ao = np.empty(budget)
-    inr = np.empty(budget)
+    ax1 = np.empty(budget)
+    ax2 = np.empty(budget)
     r1 = np.sqrt(rng.uniform(size=budget))
     r2 = rng.uniform(size=budget)
     bary = np.stack([1 - r1, r1 * (1 - r2), r1 * r2], -1)
@@ -112,19 +176,26 @@ def sample_parts(parts: list[Part], budget: int, focus: np.ndarray, rng: np.rand
         sn = b[:, :1] * vn[tri[:, 0]] + b[:, 1:2] * vn[tri[:, 1]] + b[:, 2:] * vn[tri[:, 2]]
         sn /= np.maximum(np.linalg.norm(sn, axis=1, keepdims=True), 1e-20)
         smooth_ok = (sn * fn).sum(1) > 0.85
-        nrm[sel] = np.where(smooth_ok[:, None], sn, fn)
+        n_s = np.where(smooth_ok[:, None], sn, fn)
+        nrm[sel] = n_s
         e = np.stack([v1 - v0, v2 - v1, v0 - v2], 1)
         el = np.linalg.norm(e, axis=2)
         longest = e[np.arange(len(sel)), el.argmax(1)]
-        t = longest - (longest * nrm[sel]).sum(1, keepdims=True) * nrm[sel]
-        tan[sel] = t / np.maximum(np.linalg.norm(t, axis=1, keepdims=True), 1e-20)
-        inr[sel] = 2 * fa_p[lf] / np.maximum(el.sum(1), 1e-20)
+        t = longest - (longest * n_s).sum(1, keepdims=True) * n_s
+        t /= np.maximum(np.linalg.norm(t, axis=1, keepdims=True), 1e-20)
+        major, s1, s2 = _triangle_axes(v0, v1, v2, n_s, t)
+        tan[sel] = major
+        ax1[sel], ax2[sel] = s1, s2
         col[sel] = b[:, :1] * p.color[tri[:, 0]] + b[:, 1:2] * p.color[tri[:, 1]] + b[:, 2:] * p.color[tri[:, 2]]
         ao[sel] = b[:, 0] * p.ao[tri[:, 0]] + b[:, 1] * p.ao[tri[:, 1]] + b[:, 2] * p.ao[tri[:, 2]]
+    # in-plane sigmas: the sample spacing, but never wider than the triangle itself along either principal
+    # axis (small faces sampled once or twice keep their shape instead of spilling into blobs)
     sig = SIGMA_PER_SPACING * spacing
-    sig_v = np.minimum(sig, np.maximum(1.3 * inr, 0.2 * sig))
+    sig_u = np.minimum(sig, TRIANGLE_FIT * ax1)
+    sig_v = np.minimum(sig, TRIANGLE_FIT * ax2)
+    sig_v = np.maximum(sig_v, MIN_ASPECT * sig_u)
     labels = np.array([p.label for p in parts], dtype=np.int32)[owner[face]]
-    return SurfaceSamples(pts, nrm, tan, sig, sig_v, col, ao, owner[face], labels)
+    return SurfaceSamples(pts, nrm, tan, sig_u, sig_v, col, ao, owner[face], labels)
 
 
 def basis_quats(normals: np.ndarray, tangents: np.ndarray) -> np.ndarray:
