@@ -51,3 +51,15 @@ def random_splats(n: int = 100, sh_degree: int = 3, seed: int = 0, labels: bool 
 @pytest.fixture
 def rng():
     return torch.Generator().manual_seed(1234)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_default_store(tmp_path_factory):
+    """Tests never touch the user's store: the default store folder points into a session temp dir."""
+    old = os.environ.get("SPATIAL_STORE")
+    os.environ["SPATIAL_STORE"] = str(tmp_path_factory.mktemp("default-store"))
+    yield
+    if old is None:
+        os.environ.pop("SPATIAL_STORE", None)
+    else:
+        os.environ["SPATIAL_STORE"] = old
