@@ -257,15 +257,12 @@ def furnish(kind: str, spec: SceneSpec, room: Room, rng: np.random.Generator, li
 
 def outside(pal: dict, rng: np.random.Generator, room: Room, tree_colors: dict) -> list[Part]:
     """Lawn around the building and a ring of trees seen through the windows."""
-    # four strips around the building (no lawn under the floor: its splats would bleed through)
+    # lawn around the building in two rings of four strips (no lawn under the floor: its splats would bleed
+    # through): a near ring sampled finely, so no large ground splat sits next to a wall (depth-sorted
+    # splats that big show through walls and floors), and a coarse far ring seen only through the windows
     hw, hd, R = room.width / 2 + 0.2, room.depth / 2 + 0.2, 150.0
     y = -0.05
-    parts = [quad((-R, y, R), (2 * R, 0, 0), (0, 0, -(R - hd)), pal["grass"], GROUND, "grass", True, subdiv=6, name="lawn"),
-             quad((-R, y, -hd), (2 * R, 0, 0), (0, 0, -(R - hd)), pal["grass"], GROUND, "grass", True, subdiv=6, name="lawn"),
-             quad((-R, y, hd), (R - hw, 0, 0), (0, 0, -2 * hd), pal["grass"], GROUND, "grass", True, subdiv=2, name="lawn"),
-             quad((hw, y, hd), (R - hw, 0, 0), (0, 0, -2 * hd), pal["grass"], GROUND, "grass", True, subdiv=2, name="lawn")]
-    for p in parts:
-        p.density = 0.03  # seen only through the windows: a small share of the budget (was 0.25: a third of it)
+    parts = _ring(hw, hd, hw + 12.0, hd + 12.0, y, pal["grass"], 0.3, 2) + _ring(hw + 12.0, hd + 12.0, R, R, y, pal["grass"], 0.02, 6)
     for k in range(16):
         a = 2 * math.pi * k / 16 + rng.uniform(-0.1, 0.1)
         r = max(room.width, room.depth) / 2 + rng.uniform(8, 25)
@@ -274,6 +271,17 @@ def outside(pal: dict, rng: np.random.Generator, room: Room, tree_colors: dict) 
             q = p.transformed(rot_y(rng.uniform(0, 6.28)), (math.cos(a) * r, -0.05, math.sin(a) * r))
             q.density = 0.25
             parts.append(q)
+    return parts
+
+
+def _ring(x0: float, z0: float, x1: float, z1: float, y: float, color, density: float, subdiv: int) -> list[Part]:
+    """Four lawn strips covering the rectangle |x| <= x1, |z| <= z1 minus |x| < x0, |z| < z0."""
+    parts = [quad((-x1, y, z1), (2 * x1, 0, 0), (0, 0, -(z1 - z0)), color, GROUND, "grass", True, subdiv=subdiv, name="lawn"),
+             quad((-x1, y, -z0), (2 * x1, 0, 0), (0, 0, -(z1 - z0)), color, GROUND, "grass", True, subdiv=subdiv, name="lawn"),
+             quad((-x1, y, z0), (x1 - x0, 0, 0), (0, 0, -2 * z0), color, GROUND, "grass", True, subdiv=max(1, subdiv // 2), name="lawn"),
+             quad((x0, y, z0), (x1 - x0, 0, 0), (0, 0, -2 * z0), color, GROUND, "grass", True, subdiv=max(1, subdiv // 2), name="lawn")]
+    for p in parts:
+        p.density = density
     return parts
 
 

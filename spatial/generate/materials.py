@@ -243,11 +243,10 @@ class PointLight:
     radius: float = 0.3
 
 
-def shade(albedo_srgb: np.ndarray, normals: np.ndarray, points: np.ndarray, sky: Sky, sun_vis: np.ndarray, sky_vis: np.ndarray,
-          ao: np.ndarray, lights: list[PointLight] | None = None, ambient_scale: float = 1.0, emissive: np.ndarray | None = None,
-          two_sided: np.ndarray | None = None, ground_albedo: float = 0.2) -> np.ndarray:
-    """Baked colour (sRGB) = albedo * (sun * max(n.l, 0) * shadow + ambient * sky_vis * ao + lamps)."""
-    a = srgb_to_linear(albedo_srgb)
+def irradiance(normals: np.ndarray, points: np.ndarray, sky: Sky, sun_vis: np.ndarray, sky_vis: np.ndarray, ao: np.ndarray,
+               lights: list[PointLight] | None = None, ambient_scale: float = 1.0, two_sided: np.ndarray | None = None,
+               ground_albedo: float = 0.2) -> np.ndarray:
+    """Linear RGB irradiance = sun * max(n.l, 0) * shadow + sky ambient * sky_vis * ao + lamps."""
     ndl = normals @ sky.sun_dir
     if two_sided is not None:
         ndl = np.where(two_sided, np.abs(ndl) * 0.8, ndl)
@@ -265,7 +264,57 @@ def shade(albedo_srgb: np.ndarray, normals: np.ndarray, points: np.ndarray, sky:
             ld = d / np.sqrt(dist2)[:, None]
             lam = np.clip((normals * ld).sum(1), 0, 1) * 0.75 + 0.25
             light = light + (L.color[None] * (lam / dist2)[:, None]) * ao[:, None]
+    return light
+
+
+def environment_radiance(points: np.ndarray, radiance: np.ndarray, weight: np.ndarray, center: np.ndarray, cell: float,
+                         half_extent: float, blur_cells: float = 1.5) -> np.ndarray:
+    """Local mean outgoing radiance around each point (one-bounce gather on a voxel grid).
+
+    Every sample deposits its diffuse outgoing radiance (albedo x irradiance, linear) times its area
+    into a grid of ``cell``-metre voxels spanning ``half_extent`` around ``center``; the grid is
+    Gaussian-blurred and normalised by the blurred weight, so each point reads the area-weighted mean
+    radiance of the surfaces around it: what the part of its hemisphere that does not see the sky sees.
+    Points outside the grid read the global mean.
+    """
+    from scipy import ndimage
+
+    n = int(math.ceil(2 * half_extent / cell)) + 1
+    ijk = np.floor((points - (center - half_extent)) / cell).astype(np.int64)
+    inside = ((ijk >= 0) & (ijk < n)).all(1)
+    flat = np.where(inside, (ijk[:, 0] * n + ijk[:, 1]) * n + ijk[:, 2], 0)
+    w = np.where(inside, weight, 0.0)
+    den = np.bincount(flat, weights=w, minlength=n**3).reshape(n, n, n)
+    den = ndimage.gaussian_filter(den, blur_cells, mode="constant")
+    glob = (radiance * weight[:, None]).sum(0) / max(weight.sum(), 1e-12)
+    out = np.empty_like(radiance)
+    for c in range(3):
+        num = np.bincount(flat, weights=w * radiance[:, c], minlength=n**3).reshape(n, n, n)
+        num = ndimage.gaussian_filter(num, blur_cells, mode="constant")
+        env = num / np.maximum(den, 1e-12)
+        out[:, c] = np.where(inside & (den.ravel()[flat] > 1e-9), env.ravel()[flat], glob[c])
+    return out
+
+
+def shade(albedo_srgb: np.ndarray, normals: np.ndarray, points: np.ndarray, sky: Sky, sun_vis: np.ndarray, sky_vis: np.ndarray,
+          ao: np.ndarray, lights: list[PointLight] | None = None, ambient_scale: float = 1.0, emissive: np.ndarray | None = None,
+          two_sided: np.ndarray | None = None, ground_albedo: float = 0.2, bounce: dict | None = None) -> np.ndarray:
+    """Baked colour (sRGB) = albedo * (sun * max(n.l, 0) * shadow + ambient * sky_vis * ao + lamps + bounce).
+
+    ``bounce`` (optional): ``{"occluded": [N] fraction of the hemisphere that sees surfaces instead of the
+    sky, "weight": [N] sample areas, "center", "cell", "half_extent", "strength"}``: adds one bounce of
+    light from the surrounding lit surfaces (:func:`environment_radiance`), so shadowed streets, room
+    corners and forest floors are lit by the sunlit facades, walls and canopies around them.
+    """
+    a = srgb_to_linear(albedo_srgb)
+    light = irradiance(normals, points, sky, sun_vis, sky_vis, ao, lights, ambient_scale, two_sided, ground_albedo)
+    if bounce is not None:
+        out = a * light
+        if emissive is not None:
+            out = np.where(emissive[:, None] > 0, a * emissive[:, None], out)
+        env = environment_radiance(points, out, bounce["weight"], bounce["center"], bounce["cell"], bounce["half_extent"])
+        light = light + env * (bounce["strength"] * bounce["occluded"] * ao)[:, None]
     col = a * light
     if emissive is not None:
-        col = np.where(emissive[:, None] > 0, srgb_to_linear(albedo_srgb) * emissive[:, None], col)
+        col = np.where(emissive[:, None] > 0, a * emissive[:, None], col)
     return linear_to_srgb(col)

@@ -60,12 +60,19 @@ def linear_to_srgb(c):
     return np.where(c <= 0.0031308, c * 12.92, 1.055 * np.power(c, 1 / 2.4) - 0.055)
 
 
-def make_sky(time_of_day: str, weather: str, seed: int, view_heading_deg: float = 0.0, indoor: bool = False) -> Sky:
+def make_sky(time_of_day: str, weather: str, seed: int, view_heading_deg: float = 0.0, indoor: bool = False,
+             sun_offset_deg: float | None = None, sun_elevation_deg: float | None = None) -> Sky:
     """Sky for a time of day and weather. The sun's azimuth is placed relative to the spawn
-    heading so the spawn view shows the interesting part (sunset glow ahead, day light from the side)."""
+    heading so the spawn view shows the interesting part (sunset glow ahead, day light from the side);
+    a layout may override the offset and the daytime elevation (a street canyon takes the sun from
+    behind, along the street, so the street is sunlit)."""
     elev, zen, hor, sun, amb = TIME_TABLE[time_of_day]
     zen, hor, sun, amb = (np.array(v, dtype=np.float64) for v in (zen, hor, sun, amb))
     offset = {"dawn": 35.0, "sunset": -35.0, "day": 125.0, "night": 150.0}[time_of_day]
+    if sun_offset_deg is not None and time_of_day == "day":
+        offset = float(sun_offset_deg)
+    if sun_elevation_deg is not None and time_of_day == "day":
+        elev = float(sun_elevation_deg)
     az = math.radians(view_heading_deg + offset)
     # heading: 0 looks along -Z, positive turns left (counter-clockwise from +Y)
     horiz = np.array([-math.sin(az), 0.0, -math.cos(az)])

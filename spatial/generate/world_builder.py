@@ -54,6 +54,8 @@ SKY_SPLATS = {"draft": 7000, "standard": 16000, "high": 30000}
 SNOW_SPLATS = {"draft": 2500, "standard": 8000, "high": 20000}
 #: fit refinement steps per tier (one view per step)
 REFINE_STEPS = {"draft": 20, "standard": 36, "high": 400}
+#: one-bounce indirect light: share of the surrounding surfaces' outgoing radiance received (1 = Lambertian)
+BOUNCE_STRENGTH = 1.0
 
 
 def stage_rng(seed: int, stage: str) -> np.random.Generator:
@@ -74,6 +76,9 @@ class Scene:
     water: water.WaterBody | None = None
     indoor: bool = False
     room: dict | None = None
+    #: daytime sun placement chosen by the layout (None: the sky's default for the time of day)
+    sun_offset_deg: float | None = None
+    sun_elevation_deg: float | None = None
     timings: dict = field(default_factory=dict)
 
 
@@ -459,6 +464,11 @@ def build_urban(spec: SceneSpec, tier: str) -> Scene:
     sc.spawn = np.array(lay.spawn, dtype=np.float64)
     sc.yaw_deg = lay.yaw_deg
     sc.walk_heading_deg = lay.yaw_deg
+    if spec.scene_type == "city_street":
+        # a street canyon (buildings up to ~30 m on a 19 m street) is in shadow under a side sun: take the
+        # early-afternoon sun from behind the spawn, 25 degrees off the street axis, so the roadway and the
+        # right-hand facades are sunlit and only the left sidewalk lies in the buildings' shadow
+        sc.sun_offset_deg, sc.sun_elevation_deg = 155.0, 62.0
     base = lay.spawn[1]
     sc.ground_fn = lambda x, z: np.zeros_like(np.asarray(x, dtype=np.float64)) + 0.0 * base
     return sc
@@ -534,16 +544,22 @@ def splat_scene(spec: SceneSpec, sc: Scene, sky: sky_mod.Sky, budget: int, tier:
     # offset receivers slightly along the normal to avoid self-shadowing acne
     recv = smp.points + smp.normals * 0.02
     sun_vis = materials.shadow_visibility(recv, smp.normals, occ_pts, radius, sky.sun_dir, texel=texel)
+    up = 0.5 + 0.5 * smp.normals[:, 1]  # share of the cosine-weighted hemisphere above the horizon
     if sc.indoor:
         sky_vis = np.full(len(smp), 0.55)
-        ao = smp.ao
+        occluded = np.full(len(smp), 0.7)
     else:
-        sky_vis = 0.35 + 0.65 * materials.sky_visibility(recv, smp.normals, occ_pts, radius, texel=0.5)
-        ao = smp.ao
+        raw_vis = materials.sky_visibility(recv, smp.normals, occ_pts, radius, texel=0.5)
+        sky_vis = 0.35 + 0.65 * raw_vis
+        # what does not see the sky sees surfaces: occluders above, the ground below the horizon
+        occluded = np.clip((1 - raw_vis) * up + (1 - up), 0, 1)
+    ao = smp.ao
     two_sided = np.isin(mats, ["leaves", "needles", "grass"])
+    bounce = {"occluded": occluded, "weight": smp.sigma_u * smp.sigma_v, "center": eye, "strength": BOUNCE_STRENGTH,
+              "cell": 0.5 if sc.indoor else 2.5, "half_extent": 16.0 if sc.indoor else 100.0}
     lin = materials.shade(col, smp.normals, smp.points, sky, sun_vis, sky_vis, ao, sc.lights,
                           ambient_scale=(1.0 if not sc.indoor else 1.2), emissive=emissive, two_sided=two_sided,
-                          ground_albedo=0.2 + 0.65 * spec.snow_cover if not sc.indoor else 0.2)
+                          ground_albedo=0.2 + 0.3 * spec.snow_cover if not sc.indoor else 0.2, bounce=bounce)
     # water: mix in the sky's reflection and a sun glint
     if is_water.any():
         refl = sky_mod.sky_color(_reflect_dirs(smp.points[is_water], eye), sky, clouds=True)
@@ -651,7 +667,8 @@ def build_world(spec: SceneSpec, quality: str = "draft", splats: int | None = No
         sky = sky_mod.make_sky(spec.time_of_day, spec.weather, spec.seed, sc.yaw_deg)
     elif spec.family == "urban":
         sc = build_urban(spec, quality)
-        sky = sky_mod.make_sky(spec.time_of_day, spec.weather, spec.seed, sc.yaw_deg)
+        sky = sky_mod.make_sky(spec.time_of_day, spec.weather, spec.seed, sc.yaw_deg, sun_offset_deg=sc.sun_offset_deg,
+                               sun_elevation_deg=sc.sun_elevation_deg)
     else:
         sky = sky_mod.make_sky(spec.time_of_day, spec.weather, spec.seed, 0.0, indoor=True)
         sc = build_indoor(spec, quality, sky)

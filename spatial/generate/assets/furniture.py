@@ -146,7 +146,7 @@ def desk(rng, color=None, lit=False):
 
 
 def office_chair(rng, color=None, lit=False):
-    c = _c(color, (0.12, 0.13, 0.15))
+    c = _c(color, (0.20, 0.25, 0.34))
     return [cylinder(0.3, 0.3, 0.06, BLACK, FURN, 5, "plain", True),
             cylinder(0.03, 0.03, 0.42, METAL, FURN, 6, "metal", True),
             box((0.5, 0.08, 0.48), c, FURN, "fabric", True, center=(0, 0.48, 0)),
@@ -157,7 +157,9 @@ def monitor(rng, color=None, lit=False):
     return [box((0.22, 0.02, 0.18), BLACK, FURN, "plain", True, center=(0, 0.01, 0)),
             box((0.04, 0.3, 0.04), BLACK, FURN, "plain", True, center=(0, 0.15, -0.04)),
             box((0.62, 0.38, 0.03), BLACK, FURN, "plain", True, center=(0, 0.42, -0.02)),
-            quad((-0.29, 0.25, 0.0), (0.58, 0, 0), (0, 0.34, 0), np.array([0.10, 0.13, 0.18]), FURN, "glass")]
+            # switched on where the room is lit (offices): a light desktop reads as a screen at any distance
+            quad((-0.29, 0.25, 0.0), (0.58, 0, 0), (0, 0.34, 0), np.array([0.62, 0.72, 0.86]) if lit else np.array([0.10, 0.13, 0.18]), FURN,
+                 "emissive" if lit else "glass")]
 
 
 def cabinet(rng, color=None, lit=False):
