@@ -6,6 +6,7 @@ World folder layout (format ``spatial.world`` version 1, documented in docs/worl
     splats.ply     the splats (or splats.spz / splats.glb); per-splat labels as a PLY ``label`` property
     collider.glb   static collider triangle mesh (exact procedural geometry when generated)
     preview.png    a rendered preview image (optional)
+    labels.bin     per-splat labels when the splat format has no label field (SPZ): raw little-endian uint8/uint16
 
 Folders are written atomically (a crash leaves the old folder or the new one).
 """
@@ -31,6 +32,10 @@ WORLD_FORMAT = "spatial.world"
 WORLD_VERSION = 1
 MAX_WORLD_JSON_BYTES = 16 * 1024 * 1024
 SPLAT_FILES = {"ply": "splats.ply", "spz": "splats.spz", "glb": "splats.glb"}
+#: splat formats that carry per-splat labels themselves; the others get a ``labels.bin`` sidecar
+LABELED_FORMATS = {"ply", "glb"}
+LABELS_FILE = "labels.bin"
+LABEL_DTYPES = {"uint8": "<u1", "uint16": "<u2"}
 
 
 @dataclass
@@ -67,8 +72,8 @@ class World:
     preview: np.ndarray | None = None  # HxWx3 uint8
 
     # ------------------------------------------------------------------ json
-    def to_json(self, splat_file: str, has_collider: bool, has_preview: bool) -> dict:
-        return {
+    def to_json(self, splat_file: str, has_collider: bool, has_preview: bool, labels_file: dict | None = None) -> dict:
+        out = {
             "format": WORLD_FORMAT,
             "version": WORLD_VERSION,
             "name": self.name,
@@ -89,6 +94,9 @@ class World:
             # metadata["created"] = None keeps a world deterministic (generated worlds: same prompt + seed -> same bytes)
             "created": self.metadata["created"] if "created" in self.metadata else datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
+        if labels_file is not None:
+            out["files"]["labels"] = labels_file
+        return out
 
     # ------------------------------------------------------------------ save / load
     def save(self, folder: "str | os.PathLike", splat_format: str = "ply", **options) -> Path:
@@ -102,13 +110,16 @@ class World:
         with atomic_folder(folder) as tmp:
             splat_file = SPLAT_FILES[splat_format]
             save_splats(self.splats, tmp / splat_file, **options)
+            labels_file = None
+            if splat_format not in LABELED_FORMATS and self.splats.labels is not None:
+                labels_file = _write_labels(tmp / LABELS_FILE, self.splats.labels)
             if self.collider is not None and len(getattr(self.collider, "faces", [])) > 0:
                 self.collider.export(tmp / "collider.glb")
             if self.preview is not None:
                 from PIL import Image
 
                 Image.fromarray(np.asarray(self.preview, dtype=np.uint8)).save(tmp / "preview.png")
-            meta = self.to_json(splat_file, self.collider is not None, self.preview is not None)
+            meta = self.to_json(splat_file, self.collider is not None, self.preview is not None, labels_file)
             (tmp / "world.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
         return folder
 
@@ -135,6 +146,8 @@ class World:
         splat_name = files.get("splats") or "splats.ply"
         splat_path = _inside(folder, splat_name)
         splats = load_splats(splat_path)
+        if files.get("labels"):
+            splats.labels = _read_labels(folder, meta_path, files["labels"], len(splats))
         collider = None
         if files.get("collider"):
             collider = load_mesh(_inside(folder, files["collider"]))
@@ -168,6 +181,39 @@ class World:
     def __repr__(self) -> str:
         nf = 0 if self.collider is None else len(self.collider.faces)
         return f"World(name={self.name!r}, splats={len(self.splats)}, collider_faces={nf}, spawn={self.spawn.position})"
+
+
+def _write_labels(path: Path, labels) -> dict:
+    """Write per-splat labels as raw little-endian uint8 (ids < 256) or uint16; returns the world.json entry."""
+    import torch
+
+    lab = labels.to(torch.int64).numpy() if hasattr(labels, "numpy") else np.asarray(labels, dtype=np.int64)
+    if len(lab) and (lab.min() < 0 or lab.max() > 65535):
+        raise ValidationError(f"labels must be ids in 0..65535 to be stored in {LABELS_FILE}; got {lab.min()}..{lab.max()}")
+    dtype = "uint8" if (len(lab) == 0 or lab.max() < 256) else "uint16"
+    path.write_bytes(lab.astype(LABEL_DTYPES[dtype]).tobytes())
+    return {"path": path.name, "dtype": dtype, "count": int(len(lab))}
+
+
+def _read_labels(folder: Path, meta_path: Path, entry, n: int):
+    """Read the ``files.labels`` sidecar (see :func:`_write_labels`) as an int32 tensor of ``n`` labels."""
+    import torch
+
+    if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+        raise FormatError(meta_path, "files.labels must be an object with a 'path'")
+    dtype = entry.get("dtype")
+    if dtype not in LABEL_DTYPES:
+        raise FormatError(meta_path, f"files.labels.dtype must be one of {sorted(LABEL_DTYPES)}, got {dtype!r}")
+    path = _inside(folder, entry["path"])
+    if not path.is_file():
+        raise FormatError(path, "labels file is missing")
+    width = np.dtype(LABEL_DTYPES[dtype]).itemsize
+    size = path.stat().st_size
+    count = entry.get("count", n)
+    if not isinstance(count, int) or isinstance(count, bool) or count != n or size != n * width:
+        raise FormatError(path, f"holds {size // width} labels ({dtype}) for {n} splats")
+    lab = np.frombuffer(path.read_bytes(), dtype=LABEL_DTYPES[dtype]).astype(np.int32)
+    return torch.from_numpy(lab)
 
 
 def _inside(folder: Path, name: str) -> Path:

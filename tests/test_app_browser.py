@@ -281,9 +281,14 @@ def test_create_world_from_prompt(page):
     page.locator("#create-advanced").get_by_text("Advanced").click()
     budget = page.locator("#create-splats input")  # a small world: SwiftShader draws ~25k splats/s
     budget.wait_for(state="visible")
-    page.wait_for_timeout(500)  # the accordion mounts its content after opening
-    budget.fill("10000")
-    budget.press("Tab")
+    # The accordion may (re)mount its content after opening, dropping a value typed too early: type it until
+    # it survives a pause (under CPU load the mount can take a while).
+    for _ in range(30):
+        page.locator("#create-splats input").fill("10000")
+        page.locator("#create-splats input").press("Tab")
+        page.wait_for_timeout(700)
+        if page.evaluate("document.querySelector('#create-splats input').value") == "10000":
+            break
     page.wait_for_function("document.querySelector('#create-splats input').value === '10000'")
     page.locator("#create-button").click()
     page.locator("#create-status").get_by_text("Created").wait_for(state="visible", timeout=240_000)

@@ -315,4 +315,29 @@ def test_cli_generate(tmp_path, capsys):
                  "--no-preview"]) == 0
     w = World.load(tmp_path / "w")
     assert (tmp_path / "w" / "splats.spz").is_file() and len(w.splats) > 14_900 and w.spec["time_of_day"] == "dawn"
+    # SPZ has no label field: the folder keeps the per-splat labels in labels.bin, read back by World.load
+    assert (tmp_path / "w" / "labels.bin").is_file() and w.splats.labels is not None
+    again = spatial.generate(spec=tmp_path / "s.json", splats=15_000, preview=False)
+    assert torch.equal(w.splats.labels, again.splats.labels)
     assert main(["generate", "x", "--spec", str(tmp_path / "missing.json"), "-o", str(tmp_path / "z")]) == 1
+
+
+def test_acceptance_checks_pass_and_can_fail():
+    """``spatial.generate.checks`` (the benchmark's per-scene-type table) passes a good world and
+    fails one with a hole in the floor splats or no collider under the spawn."""
+    import trimesh
+
+    from spatial.generate.checks import view_coverage, walk_check
+
+    w = world("a cozy living room", splats=100_000)
+    v, k = view_coverage(w, 64, 36), walk_check(w)
+    assert v["ok"] and k["ok"] and k["on_collider"] and k["walked_m"] >= k["target_m"], (v, k)
+    hole = (w.splats.labels == label_id("floor")) | (w.splats.labels == label_id("furniture"))
+    holed = World(splats=w.splats[~hole], collider=w.collider, spawn=w.spawn, metadata=w.metadata)
+    assert not view_coverage(holed, 64, 36)["ok"]
+    c = w.collider
+    centers = c.triangles_center
+    keep = np.linalg.norm(centers[:, [0, 2]] - np.array(w.spawn.position)[[0, 2]], axis=1) > 1.5
+    pit = trimesh.Trimesh(c.vertices, c.faces[keep], process=False)
+    k2 = walk_check(World(splats=w.splats, collider=pit, spawn=w.spawn, metadata=w.metadata))
+    assert not k2["ok"] and not k2["on_collider"]

@@ -170,12 +170,15 @@ def _basis(direction: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def shadow_visibility(points: np.ndarray, normals: np.ndarray, occluders: np.ndarray, occ_radius: np.ndarray,
-                      light_dir: np.ndarray, texel: float = 0.3, max_texels: int = 1400) -> np.ndarray:
+                      light_dir: np.ndarray, texel: float = 0.3, max_texels: int = 1400,
+                      occ_normals: np.ndarray | None = None) -> np.ndarray:
     """1 where a point sees the light along ``light_dir`` (unit, toward the light), else 0 (soft at edges).
 
     Orthographic shadow map: occluders (sample points with a footprint radius) are stamped into a
     grid perpendicular to the light, keeping the one nearest the light per texel; a receiver is in
     shadow if an occluder in its texel lies nearer the light by more than a slope-scaled bias.
+    With ``occ_normals`` each stamp is a tilted disc (its depth follows the occluder's plane across
+    the footprint), so wide splats on a sunlit plane do not shadow the plane itself (acne).
     """
     if len(points) == 0:
         return np.ones(0)
@@ -191,16 +194,24 @@ def shadow_visibility(points: np.ndarray, normals: np.ndarray, occluders: np.nda
     iu = np.floor((ou - lo_u) / texel).astype(np.int64) + 1
     iv = np.floor((ov - lo_v) / texel).astype(np.int64) + 1
     k = np.clip(np.round(occ_radius / texel).astype(np.int64), 0, 4)
+    if occ_normals is not None:
+        # depth slope of each occluder's plane across the map: d(w)/d(u) = -n.u / n.w (clamped at grazing angles)
+        nw_ = occ_normals @ w
+        nw_ = np.where(np.abs(nw_) < 0.25, np.where(nw_ < 0, -0.25, 0.25), nw_)
+        gu = np.clip(-(occ_normals @ u) / nw_, -4, 4) * texel
+        gv = np.clip(-(occ_normals @ v) / nw_, -4, 4) * texel
+    else:
+        gu = gv = np.zeros(len(occluders))
     for kk in range(5):
         sel = k == kk
         if not sel.any():
             continue
         offs = [(a, b) for a in range(-kk, kk + 1) for b in range(-kk, kk + 1) if a * a + b * b <= kk * kk + kk]
-        su, sv, sw = iu[sel], iv[sel], ow[sel]
+        su, sv, sw, sgu, sgv = iu[sel], iv[sel], ow[sel], gu[sel], gv[sel]
         for a, b in offs:
             ju = np.clip(su + a, 0, nu - 1)
             jv = np.clip(sv + b, 0, nv - 1)
-            np.maximum.at(depth, ju * nv + jv, sw)
+            np.maximum.at(depth, ju * nv + jv, sw + a * sgu + b * sgv if (a or b) else sw)
     # receivers: compare against the 2x2 neighbourhood (percentage-closer filtering)
     fu = (pu - lo_u) / texel + 1 - 0.5
     fv = (pv - lo_v) / texel + 1 - 0.5
@@ -218,7 +229,7 @@ def shadow_visibility(points: np.ndarray, normals: np.ndarray, occluders: np.nda
     return vis
 
 
-def sky_visibility(points, normals, occluders, occ_radius, texel: float = 0.5, n_dirs: int = 6) -> np.ndarray:
+def sky_visibility(points, normals, occluders, occ_radius, texel: float = 0.5, n_dirs: int = 6, occ_normals=None) -> np.ndarray:
     """Ambient occlusion from the sky: cosine-weighted visibility over ``n_dirs`` directions plus the zenith."""
     vis = np.zeros(len(points))
     total = 0.0
@@ -229,7 +240,7 @@ def sky_visibility(points, normals, occluders, occ_radius, texel: float = 0.5, n
         dirs.append(np.array([math.cos(a) * math.cos(e), math.sin(e), math.sin(a) * math.cos(e)]))
     for d in dirs:
         wgt = np.clip(normals @ d, 0.0, 1.0) * 0.8 + 0.2
-        vis += wgt * shadow_visibility(points, normals, occluders, occ_radius, d, texel=texel, max_texels=700)
+        vis += wgt * shadow_visibility(points, normals, occluders, occ_radius, d, texel=texel, max_texels=700, occ_normals=occ_normals)
         total += 1.0
     norm = sum(np.clip(normals @ d, 0.0, 1.0) * 0.8 + 0.2 for d in dirs)
     return np.clip(vis / np.maximum(norm, 1e-6), 0, 1)

@@ -84,6 +84,7 @@ WEATHER_CUES: dict[str, str] = {
     "overcast": "overcast", "cloudy": "overcast", "clouds": "overcast", "grey sky": "overcast", "gray sky": "overcast",
     "rain": "overcast", "rainy": "overcast", "storm": "overcast", "stormy": "overcast", "gloomy": "overcast",
     "snowing": "snow", "snowfall": "snow", "blizzard": "snow", "snowstorm": "snow", "falling snow": "snow", "snowflakes": "snow",
+    "snow is falling": "snow", "snow falling": "snow", "snow falls": "snow", "snowflakes falling": "snow",
     "clear": "clear", "clear sky": "clear", "cloudless": "clear",
 }
 

@@ -80,7 +80,7 @@ def make_sky(time_of_day: str, weather: str, seed: int, view_heading_deg: float 
     sun_dir = horiz * math.cos(e) + np.array([0.0, math.sin(e), 0.0])
     night = time_of_day == "night"
     cloud = {"clear": 0.25, "fog": 0.45, "overcast": 0.92, "snow": 0.97}[weather]
-    fog = {"clear": 0.0025, "fog": 0.028, "overcast": 0.005, "snow": 0.016}[weather]
+    fog = {"clear": 0.0025, "fog": 0.02, "overcast": 0.005, "snow": 0.016}[weather]
     brightness = {"dawn": 0.8, "day": 1.0, "sunset": 0.75, "night": 0.08}[time_of_day]
     cloud_col = np.clip(np.array([1.0, 0.97, 0.93]) * (0.55 + 0.45 * srgb_to_linear(hor).mean() ** 0.3), 0, 1)
     if time_of_day in ("dawn", "sunset"):
@@ -92,7 +92,8 @@ def make_sky(time_of_day: str, weather: str, seed: int, view_heading_deg: float 
         zen = grey * (0.85 * brightness ** 0.7) * np.array([0.96, 0.98, 1.0])
         hor = grey * brightness ** 0.7 * 1.02
         cloud_col = np.clip(grey * brightness ** 0.7, 0, 1)
-        amb = amb * 0.5 + srgb_to_linear(hor) * 0.55
+        # an overcast sky lights the ground about as brightly as it looks (a white surface ~ the sky's radiance)
+        amb = amb * 0.5 + srgb_to_linear(hor) * 0.75
         sun = sun * 0.12
     elif weather == "fog":
         fog_grey = np.array([0.80, 0.82, 0.84]) * brightness ** 0.6

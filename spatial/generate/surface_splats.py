@@ -2,11 +2,18 @@
 
 Sampling: every face of every part gets an expected sample count proportional to
 ``area * part.density * focus(d)`` where ``focus(d) = floor + 1 / (1 + (d / falloff)^2)`` and
-``d`` is the face's distance from the focus point (the spawn eye). Samples are drawn
-area-uniformly inside faces. Each sample becomes a flat Gaussian: its thin axis along the
-surface normal, its in-plane axes sized from the local sample spacing (``sqrt(area per
-sample)``), the across axis clamped to thin triangles (grass blades, mullions) so splats do
-not spill over their edges.
+``d`` is the face's distance from the focus point (the spawn eye), plus a **detail pool**
+(:data:`DETAIL_SHARE` of the budget) for small features near the spawn: a face whose area share
+would sample it coarser than ``DETAIL_KAPPA x`` its inradius (and coarser than a few pixels from the
+spawn) gets the difference, so chair legs, monitor bezels and sofa arms get several splats across.
+Inside a face the k-th sample takes the k-th point of a low-discrepancy (R2) sequence, so samples
+are evenly spread and the splats can be smaller for the same coverage.
+
+Each sample becomes a flat Gaussian: its thin axis along the surface normal, its in-plane axes
+sized from the local sample spacing (``sqrt(area per sample)``) but, on small parts, never wider
+than the triangle itself along its principal axes (a uniform triangle's covariance is
+``sum(e e^T) / 36`` over its edges); next to a silhouette or crease edge of a building, furniture
+or object part the splat turns along the edge and narrows across it (crisp box edges, no blobs).
 
 :data:`TIERS` are the budget tiers (draft / standard / high) of the product.
 """
@@ -37,6 +44,13 @@ MIN_ASPECT = 0.08
 #: share of the budget reserved for small features near the spawn, and the spacing they need (x inradius)
 DETAIL_SHARE = 0.2
 DETAIL_KAPPA = 1.5
+#: labels of continuous surfaces (ground, water, road, wall, floor, ceiling): splats are not clamped to their triangle
+CONTINUOUS_LABELS = frozenset({1, 2, 8, 9, 10, 11})
+#: labels whose sharp edges narrow the splats next to them (small man-made objects)
+EDGE_AWARE_LABELS = frozenset({5, 6, 12})  # building, furniture, object
+#: across-edge sigma as a fraction of the distance to the edge, and its floor (fraction of the in-plane sigma)
+EDGE_FIT = 0.8
+EDGE_MIN = 0.25
 
 
 @dataclass
@@ -88,6 +102,35 @@ def _detail_expected(fa: np.ndarray, inr: np.ndarray, dist: np.ndarray, dens: np
     if dsum <= pool:  # every deficit is met; what is left of the pool goes back to the area weighting
         return deficit + w / total * (budget - dsum)
     return base + deficit * (pool / dsum)
+
+
+def _sharp_edges(p: Part, crease_deg: float = 70.0) -> np.ndarray:
+    """[F, 3] bool: edge k of each face (opposite vertex k) is a boundary, a crease sharper than
+    ``crease_deg`` or non-manifold. Vertices are welded by position (1e-4 m) first, so faces that
+    share an edge geometrically but not by index (box faces with their own vertices) are neighbours."""
+    q = np.round(p.vertices / 1e-4).astype(np.int64)
+    _, vid = np.unique(q, axis=0, return_inverse=True)
+    vid = vid.ravel()
+    f = vid[p.faces]
+    nf = len(f)
+    e = np.sort(np.stack([f[:, [1, 2, 0]], f[:, [2, 0, 1]]], -1), axis=-1).reshape(-1, 2)  # edge k = (v[k+1], v[k+2])
+    key = e[:, 0] * (int(vid.max()) + 1) + e[:, 1]
+    order = np.argsort(key, kind="stable")
+    ks = key[order]
+    start = np.r_[True, ks[1:] != ks[:-1]]
+    gid = np.cumsum(start) - 1
+    count = np.bincount(gid)[gid]
+    sharp_sorted = count != 2
+    pair = np.nonzero(count == 2)[0]
+    first = pair[start[pair]]  # first occurrence of each pair group (sorted positions)
+    fn = face_normals(p.vertices, p.faces)
+    fa_, fb_ = order[first] // 3, order[first + 1] // 3
+    crease = (fn[fa_] * fn[fb_]).sum(1) < np.cos(np.radians(crease_deg))
+    sharp_sorted[first] = crease
+    sharp_sorted[first + 1] = crease
+    out = np.empty(nf * 3, dtype=bool)
+    out[order] = sharp_sorted
+    return out.reshape(nf, 3)
 
 
 def _stratified_barycentrics(face: np.ndarray, n_faces: int, rng: np.random.Generator) -> np.ndarray:
@@ -173,6 +216,8 @@ def sample_parts(parts: list[Part], budget: int, focus: np.ndarray, rng: np.rand
     ao = np.empty(budget)
     ax1 = np.empty(budget)
     ax2 = np.empty(budget)
+    edge_dist = np.full(budget, np.inf)  # distance to the nearest sharp edge (edge-aware parts only)
+    edge_dir = np.zeros((budget, 3))
     bary = _stratified_barycentrics(face, len(fa_all), rng)
     order = np.argsort(owner[face], kind="stable")
     bounds = np.searchsorted(owner[face][order], np.arange(len(parts) + 1))
@@ -202,15 +247,35 @@ def sample_parts(parts: list[Part], budget: int, focus: np.ndarray, rng: np.rand
         major, s1, s2 = _triangle_axes(v0, v1, v2, n_s, t)
         tan[sel] = major
         ax1[sel], ax2[sel] = s1, s2
+        if p.label in EDGE_AWARE_LABELS:
+            sharp = _sharp_edges(p)[lf]  # [n, 3]: edge k (opposite vertex k) is a silhouette/crease
+            h = 2 * fa_p[lf][:, None] / np.maximum(el[:, [1, 2, 0]], 1e-20)  # altitude onto edge k
+            dist = np.where(sharp, b * h, np.inf)
+            kmin = dist.argmin(1)
+            edge_dist[sel] = dist[np.arange(len(sel)), kmin]
+            ev = e[np.arange(len(sel)), (kmin + 1) % 3]  # edge opposite vertex k runs v(k+1) -> v(k+2)
+            ev = ev - (ev * n_s).sum(1, keepdims=True) * n_s
+            edge_dir[sel] = ev / np.maximum(np.linalg.norm(ev, axis=1, keepdims=True), 1e-20)
         col[sel] = b[:, :1] * p.color[tri[:, 0]] + b[:, 1:2] * p.color[tri[:, 1]] + b[:, 2:] * p.color[tri[:, 2]]
         ao[sel] = b[:, 0] * p.ao[tri[:, 0]] + b[:, 1] * p.ao[tri[:, 1]] + b[:, 2] * p.ao[tri[:, 2]]
     # in-plane sigmas: the sample spacing, but never wider than the triangle itself along either principal
     # axis (small faces sampled once or twice keep their shape instead of spilling into blobs)
+    # (a face expected to get e < 1 samples is represented by a sample standing for area / e: its clamp widens)
     sig = SIGMA_PER_SPACING * spacing
-    sig_u = np.minimum(sig, TRIANGLE_FIT * ax1)
-    sig_v = np.minimum(sig, TRIANGLE_FIT * ax2)
-    sig_v = np.maximum(sig_v, MIN_ASPECT * sig_u)
+    # continuous surfaces (terrain, floors, walls, roads, water) are tiled by neighbouring triangles: no clamp
+    widen = 1.0 / np.sqrt(np.clip(expected[face], 1e-6, 1.0))
     labels = np.array([p.label for p in parts], dtype=np.int32)[owner[face]]
+    widen = np.where(np.isin(labels, list(CONTINUOUS_LABELS)), np.inf, widen)
+    sig_u = np.minimum(sig, TRIANGLE_FIT * ax1 * widen)
+    sig_v = np.minimum(sig, TRIANGLE_FIT * ax2 * widen)
+    sig_v = np.maximum(sig_v, MIN_ASPECT * sig_u)
+    # small objects: near a silhouette or crease edge the splat turns along the edge and narrows across it,
+    # so box edges, screen bezels and sofa arms stay crisp instead of bleeding into round blobs
+    near_edge = edge_dist < sig_u
+    if near_edge.any():
+        tan[near_edge] = edge_dir[near_edge]
+        across = np.maximum(EDGE_FIT * edge_dist[near_edge], EDGE_MIN * sig_u[near_edge])
+        sig_v[near_edge] = np.minimum(sig_u[near_edge], across)
     return SurfaceSamples(pts, nrm, tan, sig_u, sig_v, col, ao, owner[face], labels)
 
 

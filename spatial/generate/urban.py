@@ -75,8 +75,16 @@ def city_street(spec: SceneSpec, rng: np.random.Generator, pal: dict, lit: bool)
         parts.append(box((walk_w, 0.15, 2 * L), pal["sidewalk"], GROUND, "paving", True, center=(xc, 0.075, 0), bottom=False, name="sidewalk"))
         parts.append(box((0.2, 0.16, 2 * L), pal["curb"], GROUND, "concrete", True, center=(sx * (road_w / 2 + 0.1), 0.08, 0), bottom=False))
     # ground beyond (behind the buildings) and far skyline
-    parts.append(quad((-3 * L, -0.02, 3 * L), (6 * L, 0, 0), (0, 0, -6 * L), np.array([0.35, 0.36, 0.34]), GROUND, "concrete", True, subdiv=6))
     x_front = road_w / 2 + walk_w
+    # (two strips, not under the street: hidden splats there would waste budget and cast shadows)
+    for sx in (-1, 1):
+        x0, x1 = (x_front - 0.3, 3 * L) if sx > 0 else (-3 * L, -x_front + 0.3)
+        parts.append(quad((x0, -0.02, 3 * L), (x1 - x0, 0, 0), (0, 0, -6 * L), np.array([0.35, 0.36, 0.34]), GROUND, "concrete", True,
+                          subdiv=6))
+    for sz in (-1, 1):  # beyond the street's ends
+        z0, z1 = (L, 3 * L) if sz > 0 else (-3 * L, -L)
+        parts.append(quad((-x_front + 0.3, -0.02, z1), (2 * x_front - 0.6, 0, 0), (0, 0, -(z1 - z0)), np.array([0.35, 0.36, 0.34]), GROUND,
+                          "concrete", True, subdiv=2))
     for side in (-1, 1):
         parts += _building_row(rng, side, side * x_front, -L, L, lit, spec.palette.get("facade"), objects)
     # street lights and trees on the sidewalk edge, parked cars in the parking lanes

@@ -215,7 +215,7 @@ def build_nature(spec: SceneSpec, tier: str) -> Scene:
     if wb is not None:
         hf.heights = water.carve(hf.heights, x, z, wb, seed)
         if wb.kind == "swamp":
-            wb.level = float(np.quantile(hf.heights[np.hypot(x, z) < 60], 0.3))
+            wb.level = float(np.quantile(hf.heights[np.hypot(x, z) < 60], 0.5))
             # a dry mound at the spawn and a low levee along the walk trail
             dry_h = wb.level + 0.3
             mound = 1 - terrain.smoothstep(4.0, 8.0, np.hypot(x, z))
@@ -273,14 +273,20 @@ def _populate(spec: SceneSpec, sc: Scene, hf: terrain.Heightfield, far: terrain.
     slope_at = grid_lookup(slope)
     level = wb.level if wb is not None else -1e9
 
+    swamp = spec.scene_type == "swamp"
+
     def dry(x, z, margin=0.35):
         return hf.height_at(x, z) > level + margin
 
-    def base_mask(x, z, clear=5.0, trail=2.2):
+    def rooted(x, z, margin=0.35):
+        """Where plants may stand: dry ground, or shallow water in a swamp (cypresses and reeds grow in it)."""
+        return hf.height_at(x, z) > level + (-0.9 if swamp else margin)
+
+    def base_mask(x, z, clear=5.0, trail=2.2, footing=None):
         r = np.hypot(x, z)
         m = terrain.smoothstep(clear, clear + 2.0, r)
         m = m * terrain.smoothstep(trail, trail + 1.5, scatter.trail_distance(x, z, sc.walk_heading_deg, 48.0))
-        return m * dry(x, z)
+        return m * (footing or dry)(x, z)
 
     from .noise import fbm
 
@@ -303,7 +309,7 @@ def _populate(spec: SceneSpec, sc: Scene, hf: terrain.Heightfield, far: terrain.
         max_slope = 32 if kind != "conifer" else 38
 
         def tree_density(x, z):
-            m = base_mask(x, z, clear=6.0, trail=2.8) * (slope_at(x, z) < max_slope)
+            m = base_mask(x, z, clear=6.0, trail=2.8, footing=rooted) * (slope_at(x, z) < max_slope)
             if kind == "palm":
                 m = m * (hf.height_at(x, z) < level + 4.0)
             grove = terrain.smoothstep(0.25, 0.65, moisture(x, z) * 0.6 + 0.4 * dens)
@@ -311,7 +317,7 @@ def _populate(spec: SceneSpec, sc: Scene, hf: terrain.Heightfield, far: terrain.
 
         count = spec.counts.get("trees")
         if count is not None:
-            placements = scatter.count_scatter(rng, bounds, count, lambda x, z: base_mask(x, z, 6.0, 2.8) * (slope_at(x, z) < max_slope),
+            placements = scatter.count_scatter(rng, bounds, count, lambda x, z: base_mask(x, z, 6.0, 2.8, rooted) * (slope_at(x, z) < max_slope),
                                                hf.height_at, 4.0)
         else:
             placements = scatter.scatter(rng, bounds, radius, tree_density, hf.height_at, (0.75, 1.25), max_count=2500)
@@ -322,7 +328,7 @@ def _populate(spec: SceneSpec, sc: Scene, hf: terrain.Heightfield, far: terrain.
             sc.objects.append({"kind": f"tree:{tk}", "position": [round(float(v), 3) for v in pl.position]})
         # far forest: cheap cones / blobs so the horizon is wooded
         if dens > 0.3 and kind in ("conifer", "broadleaf", "mixed", "dead"):
-            _far_trees(sc, far, E, rng, pal, kinds, dens, level)
+            _far_trees(sc, far, E, rng, pal, kinds, dens, level - (1.4 if swamp else 0.0))
     # ---- bushes
     rng = stage_rng(seed, "bushes")
     if spec.vegetation_density > 0.05 and spec.scene_type not in ("desert", "snowy_mountains", "canyon"):
@@ -346,11 +352,21 @@ def _populate(spec: SceneSpec, sc: Scene, hf: terrain.Heightfield, far: terrain.
                                                              blades=12 if tall < 1 else 9, flower=fl, lean=0.3, width=0.05 if tall < 1 else 0.035)))
         R = 32.0
         pls = scatter.scatter(rng, (-R, -R, R, R), 1.0 + 0.8 * (1 - spec.grass_density),
-                              lambda x, z: (np.hypot(x, z) < R) * dry(x, z, 0.05) * (slope_at(x, z) < 35) * spec.grass_density
+                              lambda x, z: (np.hypot(x, z) < R) * rooted(x, z, 0.05) * (slope_at(x, z) < 35) * spec.grass_density
                               * (0.3 + 0.7 * moisture(x, z)) * terrain.smoothstep(0.6, 1.2, scatter.trail_distance(x, z, sc.walk_heading_deg, 48.0)),
                               hf.height_at, (0.7, 1.3), max_count=4000)
         for pl in pls:
             sc.parts += _instance(grass_t[pl.seed % 8], pl.position - [0, 0.02, 0], pl.yaw, pl.scale)
+    # ---- lily pads on shallow swamp water near the spawn (within 0.5 m of the bed: supported, not floating)
+    if swamp and wb is not None:
+        rng = stage_rng(seed, "lilies")
+        depth = lambda x, z: level - hf.height_at(x, z)  # noqa: E731
+        pls = scatter.scatter(rng, (-30, -30, 30, 30), 0.9,
+                              lambda x, z: (np.hypot(x, z) < 30) * (depth(x, z) > 0.08) * (depth(x, z) < 0.5) * (0.2 + 0.8 * moisture(x, z)),
+                              lambda x, z: np.full_like(np.asarray(x, dtype=np.float64), level), (0.6, 1.4), max_count=900)
+        pads = [_lily_pad(rng, pal) for _ in range(4)]
+        for pl in pls:
+            sc.parts.append(pads[pl.seed % 4].transformed(rot_y(pl.yaw), pl.position + [0, 0.012, 0], pl.scale))
     # ---- rocks
     rng = stage_rng(seed, "rocks")
     if spec.rock_density > 0 or spec.counts.get("rocks"):
@@ -401,6 +417,18 @@ def _populate(spec: SceneSpec, sc: Scene, hf: terrain.Heightfield, far: terrain.
             if lit and big:
                 sc.lights.append(materials.PointLight(pos + [0, 1.6, 0] + 5.0 * np.array([math.sin(to_spawn), 0, math.cos(to_spawn)]),
                                                       np.array([6.0, 4.5, 2.6]), 1.0))
+
+
+def _lily_pad(rng: np.random.Generator, pal: dict) -> Part:
+    """A flat notched disc (one fan of triangles) lying on the water."""
+    r = rng.uniform(0.18, 0.35)
+    n = 10
+    notch = rng.uniform(0.3, 0.5)
+    a = np.linspace(notch, 2 * math.pi - notch * 0.2, n + 1)
+    v = np.concatenate([[[0.0, 0.0, 0.0]], np.stack([np.cos(a) * r, np.zeros_like(a), np.sin(a) * r], -1)])
+    f = np.array([[0, i + 2, i + 1] for i in range(n)])
+    col = np.array([0.22, 0.40, 0.14]) * rng.uniform(0.8, 1.15)
+    return Part(v, f, col, VEG, "leaves", False, name="lily_pad")
 
 
 def _footprint_size(parts: list[Part]) -> tuple[float, float, float]:
@@ -543,13 +571,14 @@ def splat_scene(spec: SceneSpec, sc: Scene, sky: sky_mod.Sky, budget: int, tier:
     texel = 0.2 if not sc.indoor else 0.08
     # offset receivers slightly along the normal to avoid self-shadowing acne
     recv = smp.points + smp.normals * 0.02
-    sun_vis = materials.shadow_visibility(recv, smp.normals, occ_pts, radius, sky.sun_dir, texel=texel)
+    occ_nrm = smp.normals[occ_idx]
+    sun_vis = materials.shadow_visibility(recv, smp.normals, occ_pts, radius, sky.sun_dir, texel=texel, occ_normals=occ_nrm)
     up = 0.5 + 0.5 * smp.normals[:, 1]  # share of the cosine-weighted hemisphere above the horizon
     if sc.indoor:
         sky_vis = np.full(len(smp), 0.55)
-        occluded = np.full(len(smp), 0.7)
+        occluded = np.full(len(smp), 0.45)
     else:
-        raw_vis = materials.sky_visibility(recv, smp.normals, occ_pts, radius, texel=0.5)
+        raw_vis = materials.sky_visibility(recv, smp.normals, occ_pts, radius, texel=0.5, occ_normals=occ_nrm)
         sky_vis = 0.35 + 0.65 * raw_vis
         # what does not see the sky sees surfaces: occluders above, the ground below the horizon
         occluded = np.clip((1 - raw_vis) * up + (1 - up), 0, 1)
@@ -560,10 +589,14 @@ def splat_scene(spec: SceneSpec, sc: Scene, sky: sky_mod.Sky, budget: int, tier:
     lin = materials.shade(col, smp.normals, smp.points, sky, sun_vis, sky_vis, ao, sc.lights,
                           ambient_scale=(1.0 if not sc.indoor else 1.2), emissive=emissive, two_sided=two_sided,
                           ground_albedo=0.2 + 0.3 * spec.snow_cover if not sc.indoor else 0.2, bounce=bounce)
+    # exposure: bright scenes (sunlit snow, white sand) would clip to flat white; scale the baked radiance
+    # down so the brightest 2 % of the surfaces around the spawn just reach white (never brightens: night stays dark)
+    lin = _expose(lin, smp.points, eye, occ)
     # water: mix in the sky's reflection and a sun glint
     if is_water.any():
         refl = sky_mod.sky_color(_reflect_dirs(smp.points[is_water], eye), sky, clouds=True)
-        lin[is_water] = 0.55 * lin[is_water] + 0.45 * refl
+        k = 0.22 if (sc.water is not None and sc.water.kind == "swamp") else 0.45  # murky, duckweed-covered swamp water reflects less
+        lin[is_water] = (1 - k) * lin[is_water] + k * refl
     colors = atmosphere.apply_fog(lin, smp.points, eye, sky)
     timings["lighting"] = time.perf_counter() - t0
 
@@ -603,6 +636,21 @@ def splat_scene(spec: SceneSpec, sc: Scene, sky: sky_mod.Sky, budget: int, tier:
                          np.concatenate(op_list), np.concatenate(lab_list))
     timings["pack"] = time.perf_counter() - t0
     return splats, timings
+
+
+def _expose(srgb: np.ndarray, points: np.ndarray, eye: np.ndarray, sel: np.ndarray, radius: float = 60.0, white: float = 0.97) -> np.ndarray:
+    """Scale baked colours (sRGB, may exceed 1) so the 98th percentile of the selected samples within
+    ``radius`` of ``eye`` maps to ``white`` (only ever darkens)."""
+    near = sel & (np.linalg.norm(points - eye[None], axis=1) < radius)
+    if near.sum() < 100:
+        return srgb
+    lin = sky_mod.srgb_to_linear(srgb)
+    q = float(np.quantile(lin[near].max(1), 0.98))
+    scale = min(1.0, sky_mod.srgb_to_linear(white) / max(q, 1e-6))
+    if scale >= 1.0:
+        return srgb
+    out = sky_mod.linear_to_srgb(lin * scale)
+    return np.where(sel[:, None], out, srgb)
 
 
 def _reflect_dirs(points: np.ndarray, eye: np.ndarray) -> np.ndarray:
