@@ -14,7 +14,6 @@ import torch
 
 import spatial
 from spatial.core.labels import label_id
-from spatial.generate.world_builder import frustum_cull, spawn_camera
 from spatial.world import World
 
 SMALL = 20_000  # splats for the semantic worlds (the measured properties do not need more)
@@ -289,20 +288,16 @@ def test_no_floating_splats(prompt):
 # ---------------------------------------------------------------------------------------- views
 @pytest.mark.parametrize("prompt", ["a misty pine forest with a lake at sunset", "a city street at night", "a cozy living room"])
 def test_views_from_spawn_are_covered_and_varied(prompt):
-    w = world(prompt, splats=100_000)
-    from spatial.render.api import render
+    """8 directions from the spawn eye: alpha >= 0.99 (mean and share of pixels > 0.9), the surfaces alone
+    (without the sky dome, which would fill any hole) cover >= 0.99 below the horizon, and no quantised
+    colour covers more than 80 % of a view (``spatial.generate.checks``; the benchmark runs every scene type)."""
+    from spatial.generate.checks import view_coverage
 
-    spawn = np.array(w.spawn.position)
-    for k in range(8):
-        cam = spawn_camera(spawn, w.spawn.yaw_deg + 45 * k, 96, 54, fov_y=60.0, pitch_deg=0.0)
-        with torch.no_grad():
-            out = render(frustum_cull(w.splats, cam), [cam], near=0.05)
-        alpha = out.alpha[0, ..., 0]
-        assert float(alpha.mean()) >= 0.99 and float((alpha > 0.9).float().mean()) >= 0.99, (k, float(alpha.mean()))
-        q = (out.rgb[0].clamp(0, 1) * 15.999).floor().to(torch.int64)
-        code = q[..., 0] * 256 + q[..., 1] * 16 + q[..., 2]
-        top = torch.bincount(code.flatten()).max().item() / code.numel()
-        assert top <= 0.8, (k, top)
+    v = view_coverage(world(prompt, splats=100_000), 96, 54)
+    assert v["min_alpha"] >= 0.99 and v["min_alpha_full"] >= 0.99, v
+    assert v["min_surface_alpha_below_horizon"] >= 0.99, v
+    assert v["max_top_colour"] <= 0.8, v
+    assert v["ok"]
 
 
 def test_cli_generate(tmp_path, capsys):

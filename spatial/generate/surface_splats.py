@@ -44,6 +44,8 @@ MIN_ASPECT = 0.08
 #: share of the budget reserved for small features near the spawn, and the spacing they need (x inradius)
 DETAIL_SHARE = 0.2
 DETAIL_KAPPA = 1.5
+#: triangles with 2 x inradius / longest edge above this take low-discrepancy sample positions (others: uniform)
+WELL_SHAPED = 0.2
 #: labels of continuous surfaces (ground, water, road, wall, floor, ceiling): splats are not clamped to their triangle
 CONTINUOUS_LABELS = frozenset({1, 2, 8, 9, 10, 11})
 #: labels whose sharp edges narrow the splats next to them (small man-made objects)
@@ -133,9 +135,11 @@ def _sharp_edges(p: Part, crease_deg: float = 70.0) -> np.ndarray:
     return out.reshape(nf, 3)
 
 
-def _stratified_barycentrics(face: np.ndarray, n_faces: int, rng: np.random.Generator) -> np.ndarray:
-    """Barycentric coordinates of the samples: the k-th sample of a face takes the k-th point of the R2
-    low-discrepancy sequence (random start per face), folded into the triangle.
+def _stratified_barycentrics(face: np.ndarray, n_faces: int, rng: np.random.Generator, well_shaped: np.ndarray) -> np.ndarray:
+    """Barycentric coordinates of the samples: the k-th sample of a well-shaped face takes the k-th point
+    of the R2 low-discrepancy sequence (random start per face), folded into the triangle; slivers
+    (``well_shaped`` False) take independent uniform points, since a lattice sheared along a long thin
+    triangle leaves wide gaps.
 
     Evenly spread samples leave fewer gaps than independent uniform ones, so the same alpha coverage
     needs smaller (sharper) splats. ``face`` is non-decreasing (systematic sampling)."""
@@ -148,7 +152,11 @@ def _stratified_barycentrics(face: np.ndarray, n_faces: int, rng: np.random.Gene
     uv = (off + (k + 1)[:, None] * a[None]) % 1.0
     flip = uv.sum(1) > 1
     uv[flip] = 1 - uv[flip]
-    return np.stack([1 - uv[:, 0] - uv[:, 1], uv[:, 0], uv[:, 1]], -1)
+    strat = np.stack([1 - uv[:, 0] - uv[:, 1], uv[:, 0], uv[:, 1]], -1)
+    r1 = np.sqrt(rng.uniform(size=n))
+    r2 = rng.uniform(size=n)
+    unif = np.stack([1 - r1, r1 * (1 - r2), r1 * r2], -1)
+    return np.where(well_shaped[face][:, None], strat, unif)
 
 
 def _triangle_axes(v0: np.ndarray, v1: np.ndarray, v2: np.ndarray, n: np.ndarray, t: np.ndarray):
@@ -181,14 +189,16 @@ def sample_parts(parts: list[Part], budget: int, focus: np.ndarray, rng: np.rand
     focus = np.asarray(focus, dtype=np.float64)
     if detail_angle is None:
         detail_angle = 0.012 * float(np.sqrt(100_000 / max(budget, 1)))
-    areas, weights, owners, inrs, dists, denss = [], [], [], [], [], []
+    areas, weights, owners, inrs, dists, denss, longs = [], [], [], [], [], [], []
     for k, p in enumerate(parts):
         fa = face_areas(p.vertices, p.faces)
         tri = p.vertices[p.faces]
         c = tri.mean(1)
         d = np.linalg.norm(c - focus, axis=1)
         w = fa * p.density * (floor + 1.0 / (1.0 + (d / falloff) ** 2))
-        per = np.linalg.norm(tri[:, [1, 2, 0]] - tri, axis=2).sum(1)
+        el = np.linalg.norm(tri[:, [1, 2, 0]] - tri, axis=2)
+        per = el.sum(1)
+        longs.append(el.max(1))
         areas.append(fa)
         weights.append(w)
         owners.append(np.full(len(fa), k, dtype=np.int64))
@@ -201,8 +211,8 @@ def sample_parts(parts: list[Part], budget: int, focus: np.ndarray, rng: np.rand
     local = np.concatenate([np.arange(len(a)) for a in areas])
     if w_all.sum() <= 0 or budget <= 0:
         raise ValueError("nothing to sample")
-    expected = _detail_expected(fa_all, np.concatenate(inrs), np.concatenate(dists), np.concatenate(denss), w_all, budget,
-                                detail_share, detail_angle)
+    inr_all, longest_all = np.concatenate(inrs), np.concatenate(longs)
+    expected = _detail_expected(fa_all, inr_all, np.concatenate(dists), np.concatenate(denss), w_all, budget, detail_share, detail_angle)
     # systematic sampling: deterministic given rng, low variance, sums to the budget
     cum = np.cumsum(expected)
     u = (np.arange(budget) + rng.uniform()) * (cum[-1] / budget)
@@ -218,7 +228,7 @@ def sample_parts(parts: list[Part], budget: int, focus: np.ndarray, rng: np.rand
     ax2 = np.empty(budget)
     edge_dist = np.full(budget, np.inf)  # distance to the nearest sharp edge (edge-aware parts only)
     edge_dir = np.zeros((budget, 3))
-    bary = _stratified_barycentrics(face, len(fa_all), rng)
+    bary = _stratified_barycentrics(face, len(fa_all), rng, 2 * inr_all / np.maximum(longest_all, 1e-20) > WELL_SHAPED)
     order = np.argsort(owner[face], kind="stable")
     bounds = np.searchsorted(owner[face][order], np.arange(len(parts) + 1))
     for k, p in enumerate(parts):

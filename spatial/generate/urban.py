@@ -64,7 +64,11 @@ def city_street(spec: SceneSpec, rng: np.random.Generator, pal: dict, lit: bool)
     parts: list[Part] = []
     objects: list[dict] = []
     # road and lane markings
-    parts.append(quad((-road_w / 2, 0.0, L), (road_w, 0, 0), (0, 0, -2 * L), pal["asphalt"], ROAD, "asphalt", True, subdiv=8, name="road"))
+    # (road, sidewalks and curbs in 10 m segments: well-shaped triangles sample evenly; 200 m slivers do not)
+    seg = 10.0
+    z_starts = np.arange(-L, L, seg)
+    for z0 in z_starts:
+        parts.append(quad((-road_w / 2, 0.0, z0 + seg), (road_w, 0, 0), (0, 0, -seg), pal["asphalt"], ROAD, "asphalt", True, subdiv=8, name="road"))
     for z in np.arange(-L, L, 6.0):
         parts.append(quad((-0.08, 0.01, z + 3.0), (0.16, 0, 0), (0, 0, -3.0), np.array([0.92, 0.82, 0.35]), ROAD, "paint"))
     for sx in (-1, 1):
@@ -72,8 +76,11 @@ def city_street(spec: SceneSpec, rng: np.random.Generator, pal: dict, lit: bool)
     # sidewalks (raised 15 cm) with curbs
     for sx in (-1, 1):
         xc = sx * (road_w / 2 + walk_w / 2)
-        parts.append(box((walk_w, 0.15, 2 * L), pal["sidewalk"], GROUND, "paving", True, center=(xc, 0.075, 0), bottom=False, name="sidewalk"))
-        parts.append(box((0.2, 0.16, 2 * L), pal["curb"], GROUND, "concrete", True, center=(sx * (road_w / 2 + 0.1), 0.08, 0), bottom=False))
+        for z0 in z_starts:
+            parts.append(box((walk_w, 0.15, seg), pal["sidewalk"], GROUND, "paving", True, center=(xc, 0.075, z0 + seg / 2), bottom=False,
+                             name="sidewalk"))
+            parts.append(box((0.2, 0.16, seg), pal["curb"], GROUND, "concrete", True, center=(sx * (road_w / 2 + 0.1), 0.08, z0 + seg / 2),
+                             bottom=False))
     # ground beyond (behind the buildings) and far skyline
     x_front = road_w / 2 + walk_w
     # (two strips, not under the street: hidden splats there would waste budget and cast shadows)
