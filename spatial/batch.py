@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import ValidationError
+from .io.atomic import remove_stale
 
 MAX_ITEMS = 100_000
 
@@ -195,6 +196,7 @@ def generate_many(source, out_dir: "str | os.PathLike", workers: int = 1, ray: s
         elif _finished(out / it.name, it.key):
             summary.results.append(BatchResult(it.index, it.name, "skipped", path=str(out / it.name)))
         else:
+            remove_stale(out / it.name)  # temp folders of a killed earlier run of this item
             todo.append(asdict(it))
     bar = tqdm(total=len(todo), desc="worlds", unit="world", disable=not progress)
     threads = max(1, (os.cpu_count() or 1) // max(1, workers))

@@ -221,7 +221,8 @@ def _photo_world(rgb, photo, prompt, seed, quality, tier, method, model, fov, ca
 
     bar.step("collider")
     t0 = time.perf_counter()
-    collider = _merge_colliders([depth_collider(cv.depth, cv.sky, canvas_cam, stride=max(2, round(max(W, H) / 160))), collider_b])
+    collider = _merge_colliders([depth_collider(cv.depth, cv.sky, canvas_cam, stride=max(2, round(max(W, H) / 160))), collider_b,
+                                 _feet_patch(canvas_cam)])
     timings["collider"] = time.perf_counter() - t0
 
     from ..render.api import render
@@ -339,6 +340,24 @@ def _panorama_collider(dist, sky, eye, stride: int = 2, max_jump: float = 0.12):
         faces.append(tri[ok])
     f = np.concatenate(faces)
     return trimesh.Trimesh(P, f, process=False) if len(f) else None
+
+
+def _feet_patch(cam: PhotoCamera, segments: int = 32):
+    """Ground disc (y = 0) around the spawn out to just past where the canvas' lowest row meets the ground.
+
+    The photographer's feet and the ground in front of them are below the picture, so neither the depth
+    collider nor the generator's (dropped inside the canvas) covers them; without this the walker would
+    fall through right in front of the spawn."""
+    import trimesh
+
+    below = max(cam.height - cam.cy, 1.0)  # pixels from the horizon to the bottom row
+    radius = float(np.clip(cam.eye_height * cam.focal / below + 1.0, 2.0, 30.0))
+    a = np.linspace(0, 2 * np.pi, segments, endpoint=False)
+    rim = np.stack([radius * np.cos(a), np.zeros_like(a), radius * np.sin(a)], 1)
+    verts = np.vstack([[0.0, 0.0, 0.0], rim])
+    i = np.arange(segments)
+    faces = np.stack([np.zeros_like(i), (i + 1) % segments + 1, i + 1], 1)  # counter-clockwise seen from +Y
+    return trimesh.Trimesh(verts, faces, process=False)
 
 
 def _merge_colliders(meshes):

@@ -89,3 +89,20 @@ def atomic_folder(path: "str | os.PathLike") -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def remove_stale(path: "str | os.PathLike") -> int:
+    """Delete leftovers of interrupted atomic writes of ``path`` (temporary siblings a killed writer left).
+
+    Only call this when no other process is writing ``path``. Returns how many entries were removed."""
+    path = Path(path)
+    removed = 0
+    for p in path.parent.glob(f".{path.name}.*"):
+        if p.name.endswith(".tmp") or f".{path.name}.old-" in p.name:
+            if p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    p.unlink()
+            removed += 1
+    return removed
