@@ -8,21 +8,12 @@ Backends: ``reference`` (pure PyTorch, the specification), ``cpu`` (C++ kernels)
 kernels), ``gsplat`` (the gsplat package on CUDA); ``backend="auto"`` picks the fastest usable one.
 """
 
-import sys
-import types
-
+from .._callable import make_package_callable
 from .api import RenderOutput, rasterize, render
 from .backends import available_backends, unavailable_backends
 
 __all__ = ["RenderOutput", "available_backends", "rasterize", "render", "unavailable_backends"]
 
 
-class _CallableModule(types.ModuleType):
-    """``spatial.render`` names both this package and the function; the package is callable so that
-    ``spatial.render(splats, cameras)`` works whichever of the two an import order left on ``spatial``."""
-
-    def __call__(self, *args, **kwargs) -> RenderOutput:
-        return render(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+# ``spatial.render`` names both this package and the function: keep ``spatial.render(...)`` working.
+make_package_callable(__name__, render)
