@@ -16,6 +16,7 @@ namespace spatial::cpu {
 
 namespace {
 constexpr int64_t kSplatChunk = 2048;
+constexpr int64_t kPrefetchAhead = 6;  // splats ahead whose gradient rows project_backward prefetches
 }  // namespace
 
 }  // namespace spatial::cpu

@@ -1,17 +1,19 @@
 // Stage 4 (CPU): front-to-back blending, one task per 16x16 tile.
 //
-// Splat-major inside a tile: every splat of the tile list (depth order) is applied to the 8-pixel blocks
-// of its pixel box, against tile-local transmittance / accumulator arrays that stay in L1 (f32x8 lanes).
-// Each pixel still sees its splats in depth order, so the result is exactly gsplat's per-pixel loop; the
-// tile stops once every pixel has terminated.
-//
-// Per block: sigma of the 8 pixels (row form, spatial/blend.h); when no live pixel of the block is
-// within the splat's sigma cutoff ln(255 o) (beyond it alpha < 1/255 for certain, so gsplat skips the
-// pair too) the block ends there; otherwise exp, alpha, the skip/stop rules and the accumulation.
+// Block-major, in batches of the tile's depth-ordered list. For each batch of kBatch splats:
+//   A. every (splat, image row) of the batch is reduced once to its row form (spatial/blend.h
+//      splat_row: x of the row's sigma minimum and sigma there) and appended to the list of each live
+//      8-pixel block its pixel box covers (32 blocks per tile: 16 rows x 2 halves);
+//   B. each live block runs over its list with its 8 transmittances, termination indices and
+//      accumulators in registers (f32x8 lanes): sigma, the cutoff test ln(255 o) (beyond it alpha < 1/255
+//      for certain, so gsplat skips the pair too), exp, alpha, the skip/stop rules, the accumulation.
+// Each pixel still sees its splats in depth order, so the result is exactly gsplat's per-pixel loop; a
+// block leaves the lists once all its pixels have terminated, the tile once all its blocks have.
 // Terminated pixels keep their final T negated (T <= 0 = done), so liveness costs no extra array.
 #include <algorithm>
 #include <atomic>
 #include <climits>
+#include <memory>
 #include <vector>
 
 #include "parallel.h"
@@ -29,7 +31,23 @@ struct TileJob {
   const ForwardOutputs* out;
   int64_t tile;  // global tile index c * tiles + t
 };
-using TileFn = int64_t (*)(const TileJob&, float*);
+
+constexpr int kBatch = 128;                      // splats per batch of a tile's list
+constexpr int kBlocksPerTile = kTilePixels / 8;  // 8-pixel blocks: 16 rows x 2 halves
+
+// Per-thread scratch of one tile: the batch's per-splat values and per-block lists of row forms.
+struct ForwardScratch {
+  float ha[kBatch], op[kBatch], scut[kBatch];
+  const float* cz[kBatch];  // colour then camera depth
+  int count[kBlocksPerTile];
+  alignas(64) float xc[kBlocksPerTile][kBatch];
+  alignas(64) float srow[kBlocksPerTile][kBatch];
+  alignas(64) uint16_t j[kBlocksPerTile][kBatch];
+  alignas(64) float a[kBatch * 8];   // one block's alphas (0: skipped), stage B1
+  alignas(64) float om[kBatch * 8];  // 1 - a
+  std::vector<float> acc_dyn;  // [(D + 2) * 256] accumulators when D > 3
+};
+using TileFn = int64_t (*)(const TileJob&, ForwardScratch&);
 
 }  // namespace
 }  // namespace spatial::cpu
@@ -77,14 +95,16 @@ void rasterize_forward(const Inputs& in, CpuState& st, const ForwardOutputs& out
   st.tile_last.resize(n_tiles);
   std::atomic<int64_t> n_eval{0};
   const int nthreads = num_threads();
-  std::vector<std::vector<float>> scratch(nthreads);
-  if (D > 3)
-    for (auto& v : scratch) v.resize((size_t)(D + 2) * kTilePixels);
+  std::vector<std::unique_ptr<ForwardScratch>> scratch(nthreads);
+  for (auto& sc : scratch) {
+    sc = std::make_unique<ForwardScratch>();
+    if (D > 3) sc->acc_dyn.resize((size_t)(D + 2) * kTilePixels);
+  }
   parallel_for(n_tiles, 1, [&](int64_t b, int64_t e, int tid) {
     int64_t local = 0;
     for (int64_t tile = b; tile < e; ++tile) {
       TileJob job{&st, &in, &out, tile};
-      local += fn(job, D > 3 ? scratch[tid].data() : nullptr);
+      local += fn(job, *scratch[tid]);
     }
     n_eval.fetch_add(local, std::memory_order_relaxed);
   });
