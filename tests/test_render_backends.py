@@ -53,9 +53,9 @@ def _margins(kw64: dict) -> torch.Tensor:
     )
 
 
-def _scene(seed: int):
+def _scene(seed: int, features: int = 3):
     """(float32 kwargs, float64 kwargs with the same values, ambiguous-pixel mask [C,H,W])."""
-    kw32 = backend_kwargs(make_scene(seed, torch.float32))
+    kw32 = backend_kwargs(make_scene(seed, torch.float32, features=features))
     kw64 = cast(kw32, torch.float64)
     return kw32, kw64, _margins(kw64) < MARGIN
 
@@ -103,12 +103,10 @@ def _grads(fn, kw: dict, names: list[str], weights, sink_shape, dev):
     }
 
 
-@pytest.mark.parametrize("seed", GRAD_SEEDS)
-@pytest.mark.parametrize("name", COMPILED)
-def test_gradients_match_reference(name, seed):
+def _check_gradients(name: str, seed: int, features: int = 3):
     mod = _backend(name)
     dev = _device(name)
-    kw32, kw64, ambiguous = _scene(seed)
+    kw32, kw64, ambiguous = _scene(seed, features)
     names = ["means", "quats", "scales", "opacities", "colors"]
     if getattr(mod, "supports_viewmat_grad", False):
         names.append("viewmats")
@@ -126,9 +124,35 @@ def test_gradients_match_reference(name, seed):
         tol = 1e-3 * b.abs() + 1e-5 * float(b.abs().max())
         bad = (a - b).abs() > tol
         assert not bad.any(), (
-            f"{name} scene {seed} ({make_scene(seed)['kind']}): d/d{key} differs at {int(bad.sum())} of {bad.numel()} "
+            f"{name} scene {seed} ({make_scene(seed)['kind']}, {features} channels): d/d{key} differs at {int(bad.sum())} of {bad.numel()} "
             f"entries, worst {float(((a - b).abs() - tol).max()):.3g} over tolerance (max|g_ref| {float(b.abs().max()):.3g})"
         )
+
+
+@pytest.mark.parametrize("seed", GRAD_SEEDS)
+@pytest.mark.parametrize("name", COMPILED)
+def test_gradients_match_reference(name, seed):
+    _check_gradients(name, seed)
+
+
+# Scenes with plain colours (no SH) of 1, 2, 5 and 12 channels: the kernels specialise 1-3 channels and take
+# a general path above; both passes are compared (the 66-scene runs above have 3 channels).
+@pytest.mark.parametrize("features", [1, 2, 5, 12])
+@pytest.mark.parametrize("seed", [0, 5, 10])
+@pytest.mark.parametrize("name", COMPILED)
+def test_channel_counts_match_reference(name, seed, features):
+    mod = _backend(name)
+    dev = _device(name)
+    kw32, kw64, ambiguous = _scene(seed, features)
+    assert kw32["sh_degree"] is None and kw32["colors"].shape[-1] == features
+    rgb, alpha, depth, _ = mod.rasterize(**cast(kw32, device=dev), means2d_grad_sink=None)
+    r_rgb, r_alpha, r_depth, _ = reference.rasterize(**kw64)
+    keep = ~ambiguous
+    for label, ours, ref in (("rgb", rgb, r_rgb), ("alpha", alpha, r_alpha), ("depth", depth, r_depth)):
+        assert ours.shape == ref.shape, label
+        err = (ours.detach().cpu().double() - ref).abs().amax(-1)[keep]
+        assert float(err.max()) <= FWD_ATOL, f"{name} {features} channels, scene {seed}: {label} max error {float(err.max()):.3g}"
+    _check_gradients(name, seed, features)
 
 
 @pytest.mark.parametrize("seed", [0, 5, 10, 14, 22, 27])

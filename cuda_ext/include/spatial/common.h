@@ -60,6 +60,7 @@ SPATIAL_HD uint32_t float_to_bits(float f) {
 #define SPATIAL_HAVE_VEC8 1
 typedef float f32x8 __attribute__((vector_size(32)));
 typedef int32_t i32x8 __attribute__((vector_size(32)));
+typedef float f32x4 __attribute__((vector_size(16)));
 SPATIAL_HD f32x8 broadcast8(float c) { return f32x8{c, c, c, c, c, c, c, c}; }
 SPATIAL_HD i32x8 broadcast8i(int32_t c) { return i32x8{c, c, c, c, c, c, c, c}; }
 #if defined(__clang__)

@@ -1,18 +1,25 @@
 // Stage 5 (CPU): backward of the blending, one task per tile, back to front.
 //
-// Same splat-major traversal as the forward pass, in reverse list order starting at the last splat any
-// pixel of the tile blended (kept by the forward pass, like each pixel's termination index). T is recovered per pixel by dividing by (1 - alpha) (gsplat's scheme,
-// starting from the exact float T_final kept by the forward pass). Gradients of a (tile, splat) pair are
-// reduced over the tile's pixels into that pair's own row of G, so no two tasks write the same memory:
-// the per-splat sum over tiles happens afterwards, in a fixed order (project_backward), without atomics.
+// The forward pass's block lists (tile_lists.h) in reverse: batches of the tile's list from the last
+// splat any pixel blended (kept by the forward pass, like each pixel's termination index) down to the
+// first; a block takes a batch's splats only up to the largest termination index of its pixels. Per block:
+//   B1. the forward pass's alpha of every entry (bit-identical), masked to the pixels that blended it;
+//   B2. the entries back to front with T (recovered per pixel by dividing by 1 - alpha, gsplat's scheme,
+//       from the exact float T_final kept by the forward pass) and the colour behind each splat in
+//       registers; each entry's pixel gradients are summed over the block's 8 pixels (one transposing
+//       reduction) into the (tile, splat) pair's own row of G.
+// No two tasks write the same memory: the per-splat sum over tiles happens afterwards, in a fixed order
+// (project_backward), without atomics.
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "parallel.h"
 #include "raster_cpu.h"
 #include "simd.h"
+#include "tile_lists.h"
 #include "spatial/blend.h"
 
 namespace spatial::cpu {
@@ -27,7 +34,19 @@ struct TileJob {
   float* v_bg_tile;  // [D] partial for this tile (or null)
   int64_t tile;
 };
-using TileFn = int64_t (*)(const TileJob&, float*);
+
+// Per-thread scratch of one tile: the batch's per-splat values, its block lists, one block's alphas.
+struct BackwardScratch {
+  float ha[kBatch], op[kBatch], iyy[kBatch], r[kBatch];
+  const float* cz[kBatch];  // colour then camera depth
+  BlockLists lists;
+  BlockListsUV uv;
+  alignas(64) float a[kBatch * 8];    // alpha where blended, else 0
+  alignas(64) float ra[kBatch * 8];   // 1 / (1 - a)
+  alignas(64) float vis[kBatch * 8];  // exp(-sigma) where blended, else 0
+  std::vector<float> dyn;             // [(2 D + 1) * 256] planar vr, buf when D > 3
+};
+using TileFn = int64_t (*)(const TileJob&, BackwardScratch&);
 
 }  // namespace
 }  // namespace spatial::cpu
@@ -71,15 +90,17 @@ void rasterize_backward(const Inputs& in, const CpuState& st, const BackwardGrad
   std::vector<float> bg_tiles(in.backgrounds ? (size_t)n_tiles * D : 0, 0.f);
   const TileFn fn = pick_tile_backward(D);
   const int nthreads = num_threads();
-  std::vector<std::vector<float>> scratch(nthreads);
-  if (D > 3)
-    for (auto& v : scratch) v.resize((size_t)(2 * D + 1) * kTilePixels);
+  std::vector<std::unique_ptr<BackwardScratch>> scratch(nthreads);
+  for (auto& sc : scratch) {
+    sc = std::make_unique<BackwardScratch>();
+    if (D > 3) sc->dyn.resize((size_t)(2 * D + 1) * kTilePixels);
+  }
   std::atomic<int64_t> n_eval{0};
   parallel_for(n_tiles, 1, [&](int64_t b, int64_t e, int tid) {
     int64_t local = 0;
     for (int64_t tile = b; tile < e; ++tile) {
       TileJob job{&st, &in, &g, G.data(), in.backgrounds ? bg_tiles.data() + tile * D : nullptr, tile};
-      local += fn(job, D > 3 ? scratch[tid].data() : nullptr);
+      local += fn(job, *scratch[tid]);
     }
     n_eval.fetch_add(local, std::memory_order_relaxed);
   });

@@ -1,12 +1,12 @@
 // Stage 4 (CPU): front-to-back blending, one task per 16x16 tile.
 //
 // Block-major, in batches of the tile's depth-ordered list. For each batch of kBatch splats:
-//   A. every (splat, image row) of the batch is reduced once to its row form (spatial/blend.h
-//      splat_row: x of the row's sigma minimum and sigma there) and appended to the list of each live
-//      8-pixel block its pixel box covers (32 blocks per tile: 16 rows x 2 halves);
-//   B. each live block runs over its list with its 8 transmittances, termination indices and
-//      accumulators in registers (f32x8 lanes): sigma, the cutoff test ln(255 o) (beyond it alpha < 1/255
-//      for certain, so gsplat skips the pair too), exp, alpha, the skip/stop rules, the accumulation.
+//   A. the batch's block lists (tile_lists.h: each (splat, row) reduced once to its row form, appended to
+//      the 8-pixel blocks of that row its box covers), for blocks with a live pixel;
+//   B1. per live block, alpha of every entry (sigma, exp, the 0.999 clamp, alpha >= 1/255), with no
+//      loop-carried state so that it pipelines;
+//   B2. the blending over the block's list with its 8 transmittances, termination indices and
+//      accumulators in registers: the only loop-carried dependency is T -> T (1 - alpha).
 // Each pixel still sees its splats in depth order, so the result is exactly gsplat's per-pixel loop; a
 // block leaves the lists once all its pixels have terminated, the tile once all its blocks have.
 // Terminated pixels keep their final T negated (T <= 0 = done), so liveness costs no extra array.
@@ -19,6 +19,7 @@
 #include "parallel.h"
 #include "raster_cpu.h"
 #include "simd.h"
+#include "tile_lists.h"
 #include "spatial/blend.h"
 
 namespace spatial::cpu {
@@ -32,20 +33,14 @@ struct TileJob {
   int64_t tile;  // global tile index c * tiles + t
 };
 
-constexpr int kBatch = 128;                      // splats per batch of a tile's list
-constexpr int kBlocksPerTile = kTilePixels / 8;  // 8-pixel blocks: 16 rows x 2 halves
-
-// Per-thread scratch of one tile: the batch's per-splat values and per-block lists of row forms.
+// Per-thread scratch of one tile: the batch's per-splat values, its block lists, one block's alphas.
 struct ForwardScratch {
-  float ha[kBatch], op[kBatch], scut[kBatch];
+  float ha[kBatch], op[kBatch];
   const float* cz[kBatch];  // colour then camera depth
-  int count[kBlocksPerTile];
-  alignas(64) float xc[kBlocksPerTile][kBatch];
-  alignas(64) float srow[kBlocksPerTile][kBatch];
-  alignas(64) uint16_t j[kBlocksPerTile][kBatch];
+  BlockLists lists;
   alignas(64) float a[kBatch * 8];   // one block's alphas (0: skipped), stage B1
   alignas(64) float om[kBatch * 8];  // 1 - a
-  std::vector<float> acc_dyn;  // [(D + 2) * 256] accumulators when D > 3
+  std::vector<float> acc_dyn;        // [(D + 2) * 256] accumulators when D > 3
 };
 using TileFn = int64_t (*)(const TileJob&, ForwardScratch&);
 

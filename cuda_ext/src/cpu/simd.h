@@ -72,8 +72,39 @@ SPATIAL_V3_HELPER int count_true_v3(i32x8 m) {
   std::memcpy(&v, &m, sizeof(v));
   return __builtin_popcount((unsigned)_mm256_movemask_ps(v));
 }
+// b < a ? b : a (min_v's semantics: a NaN b gives a) as one vminps
+SPATIAL_V3_HELPER f32x8 min_v3(f32x8 a, f32x8 b) { return (f32x8)_mm256_min_ps((__m256)b, (__m256)a); }
+// {sum of v[0], ..., sum of v[7]}: a transposing reduction (hadd tree) instead of eight horizontal sums
+SPATIAL_V3_HELPER f32x8 reduce8_v3(const f32x8* v) {
+  __m256 m[8];
+  std::memcpy(m, v, sizeof(m));
+  const __m256 t0 = _mm256_hadd_ps(m[0], m[1]), t1 = _mm256_hadd_ps(m[2], m[3]);
+  const __m256 t2 = _mm256_hadd_ps(m[4], m[5]), t3 = _mm256_hadd_ps(m[6], m[7]);
+  const __m256 u0 = _mm256_hadd_ps(t0, t1), u1 = _mm256_hadd_ps(t2, t3);
+  const __m256 r = _mm256_add_ps(_mm256_permute2f128_ps(u0, u1, 0x20), _mm256_permute2f128_ps(u0, u1, 0x31));
+  f32x8 out;
+  std::memcpy(&out, &r, sizeof(out));
+  return out;
+}
+// {sum of a, sum of b, -, -}
+SPATIAL_V3_HELPER f32x4 reduce2_v3(f32x8 a, f32x8 b) {
+  __m256 x, y;
+  std::memcpy(&x, &a, sizeof(x));
+  std::memcpy(&y, &b, sizeof(y));
+  const __m256 t = _mm256_hadd_ps(x, y);  // a01 a23 b01 b23 | a45 a67 b45 b67
+  const __m128 h = _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
+  const __m128 r = _mm_hadd_ps(h, h);  // a, b, a, b
+  f32x4 out;
+  std::memcpy(&out, &r, sizeof(out));
+  return out;
+}
 #else
 inline bool cpu_has_v3() { return false; }
 #endif
+SPATIAL_HD f32x8 reduce8(const f32x8* v) {
+  f32x8 out;
+  for (int i = 0; i < 8; ++i) out[i] = hsum(v[i]);
+  return out;
+}
 
 }  // namespace spatial::cpu
