@@ -102,13 +102,14 @@ SPATIAL_HD void persp_proj_vjp(const T* mc, const T* covc, const CameraParams<T>
   T lxn, lxp, lyn, lyp;
   persp_limits(cam, &lxn, &lxp, &lyn, &lyp);
   T tz = mc[2];
-  T rx = mc[0] / tz, ry = mc[1] / tz;
+  T iz = T(1) / tz;  // one division: the rest multiply by 1 / z, 1 / z^2, 1 / z^3
+  T iz2 = iz * iz, iz3 = iz2 * iz;
+  T rx = mc[0] * iz, ry = mc[1] * iz;
   bool clamp_x = rx < -lxn || rx > lxp;
   bool clamp_y = ry < -lyn || ry > lyp;
   T tx = tz * clamp_t(rx, -lxn, lxp);
   T ty = tz * clamp_t(ry, -lyn, lyp);
-  T tz2 = tz * tz, tz3 = tz2 * tz;
-  T J[6] = {fx / tz, T(0), -fx * tx / tz2, T(0), fy / tz, -fy * ty / tz2};
+  T J[6] = {fx * iz, T(0), -fx * tx * iz2, T(0), fy * iz, -fy * ty * iz2};
   // v_Sigma_c = J^T V J
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 3; ++j) {
@@ -126,9 +127,9 @@ SPATIAL_HD void persp_proj_vjp(const T* mc, const T* covc, const CameraParams<T>
   for (int i = 0; i < 2; ++i)
     for (int j = 0; j < 3; ++j) vJ[i * 3 + j] = Vs[i * 2 + 0] * JS[0 * 3 + j] + Vs[i * 2 + 1] * JS[1 * 3 + j];
   // J entries -> tx', ty', tz
-  T v_tz = -fx / tz2 * vJ[0] - fy / tz2 * vJ[4] + T(2) * fx * tx / tz3 * vJ[2] + T(2) * fy * ty / tz3 * vJ[5];
-  T v_tx = -fx / tz2 * vJ[2];
-  T v_ty = -fy / tz2 * vJ[5];
+  T v_tz = -fx * iz2 * vJ[0] - fy * iz2 * vJ[4] + T(2) * fx * tx * iz3 * vJ[2] + T(2) * fy * ty * iz3 * vJ[5];
+  T v_tx = -fx * iz2 * vJ[2];
+  T v_ty = -fy * iz2 * vJ[5];
   // tx' = tz * clamp(tx / tz): d/dtx = 1 (unclamped); d/dtz = the clamp value when clamped
   if (clamp_x) v_tz += clamp_t(rx, -lxn, lxp) * v_tx;
   else v_mc[0] += v_tx;
@@ -138,10 +139,10 @@ SPATIAL_HD void persp_proj_vjp(const T* mc, const T* covc, const CameraParams<T>
   const T* K = cam.K;
   T u = (K[0] * mc[0] + K[1] * mc[1] + K[2] * mc[2]);
   T v = (K[3] * mc[0] + K[4] * mc[1] + K[5] * mc[2]);
-  T gu = v_mean2d[0] / tz, gv = v_mean2d[1] / tz;
+  T gu = v_mean2d[0] * iz, gv = v_mean2d[1] * iz;
   v_mc[0] += K[0] * gu + K[3] * gv;
   v_mc[1] += K[1] * gu + K[4] * gv;
-  v_mc[2] += K[2] * gu + K[5] * gv - (u * gu + v * gv) / tz + v_tz;
+  v_mc[2] += K[2] * gu + K[5] * gv - (u * gu + v * gv) * iz + v_tz;
 }
 
 // eps2d low-pass, determinant, antialias compensation and conic. cov2d = (xx, xy, yy) before the blur.
@@ -172,17 +173,18 @@ SPATIAL_HD void blur_conic_vjp(const T* cov2d, T eps2d, const T* v_conic, T v_co
   T det_raw = b00 * b11 - b01 * b01;
   bool det_clamped = det_raw < T(1e-10);
   T det = max_t(det_raw, T(1e-10));
-  T a = b11 / det, b = -b01 / det, c = b00 / det;
-  T g00 = v_conic[2] / det, g11 = v_conic[0] / det, g01 = -v_conic[1] / det;  // g01: symmetric off-diagonal total
-  T v_det = det_clamped ? T(0) : -(v_conic[0] * a + v_conic[1] * b + v_conic[2] * c) / det;
-  T ratio = det_orig / det;
+  T idet = T(1) / det;
+  T a = b11 * idet, b = -b01 * idet, c = b00 * idet;
+  T g00 = v_conic[2] * idet, g11 = v_conic[0] * idet, g01 = -v_conic[1] * idet;  // g01: symmetric off-diagonal total
+  T v_det = det_clamped ? T(0) : -(v_conic[0] * a + v_conic[1] * b + v_conic[2] * c) * idet;
+  T ratio = det_orig * idet;
   if (v_comp != T(0) && ratio > T(0)) {
     T comp = sqrt_t(ratio);
     T v_ratio = v_comp * T(0.5) / comp;
-    g00 += v_ratio * cov2d[2] / det;
-    g11 += v_ratio * cov2d[0] / det;
-    g01 += v_ratio * (T(-2) * cov2d[1]) / det;
-    if (!det_clamped) v_det += -v_ratio * ratio / det;
+    g00 += v_ratio * cov2d[2] * idet;
+    g11 += v_ratio * cov2d[0] * idet;
+    g01 += v_ratio * (T(-2) * cov2d[1]) * idet;
+    if (!det_clamped) v_det += -v_ratio * ratio * idet;
   }
   g00 += v_det * b11;
   g11 += v_det * b00;
