@@ -25,13 +25,21 @@ $(STAMP): pyproject.toml $(shell find cuda_ext -type f 2>/dev/null)
 	$(PIP) install -q -e ".[$(EXTRAS)]"
 	touch $(STAMP)
 
-node:
-	@for d in $(NODE_DIRS); do \
-	  if command -v npm >/dev/null; then \
-	    echo "npm ci in $$d"; (cd $$d && npm ci --no-audit --no-fund --loglevel=error) || exit 1; \
-	    if grep -q '"build"' $$d/package.json; then (cd $$d && npm run -s build) || exit 1; fi; \
-	  else echo "npm not found: skipping $$d"; fi; \
-	done
+# node: `npm ci` per package folder only when its lock file changed (a stamp in node_modules), and the viewer
+# bundle only when its sources or packages changed.
+NODE_STAMPS := $(addsuffix /node_modules/.spatial-npm-ci,$(NODE_DIRS))
+VIEWER_BUNDLE := $(if $(wildcard app/viewer/package.json),app/viewer/dist/viewer.esm.js)
+
+node: $(NODE_STAMPS) $(VIEWER_BUNDLE)
+
+%/node_modules/.spatial-npm-ci: %/package-lock.json %/package.json
+	@if command -v npm >/dev/null; then \
+	  echo "npm ci in $*"; (cd $* && npm ci --no-audit --no-fund --loglevel=error) && touch $@; \
+	else echo "npm not found: skipping $*"; fi
+
+app/viewer/dist/viewer.esm.js: app/viewer/node_modules/.spatial-npm-ci $(shell find app/viewer/src -type f 2>/dev/null)
+	@if command -v npm >/dev/null; then echo "building the viewer bundle"; (cd app/viewer && npm run -s build); \
+	else echo "npm not found: the app's viewer bundle is not built"; fi
 
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1; then \

@@ -334,3 +334,33 @@ def test_uploads_check_type_and_content(tmp_path):
     big.write_bytes(buf.getvalue())
     with pytest.raises(UploadRefused, match="upload limit"):
         check_upload(big, IMAGE, max_mb=0.01)
+
+
+def test_app_cache_keeps_to_its_budget(tmp_path):
+    """<store>/app-cache drops least recently used versions over budget (never ones used in the last ten
+    minutes) and rewrites a dropped version from the store when it is asked for again."""
+    import os
+    import time
+
+    cfg = app_pkg.AppConfig(store=tmp_path / "store", make_default_world=False, cache_mb=0.0)
+    state = app_pkg.AppState(cfg)
+    try:
+        ids = [state.library.add(make_test_world(splats=300), f"cache world {i}").id for i in range(3)]
+        files = state.files
+        first = files.folder(ids[0], 0)
+        thumb = files.thumbnail(ids[0], 0)
+        assert first.is_dir() and thumb.is_file()
+        old = time.time() - 3600
+        for p in (first / "info.json", thumb):
+            os.utime(p, (old, old))
+        second = files.folder(ids[1], 0)  # over budget: the old entries go, the new one stays
+        assert second.is_dir() and not first.exists() and not thumb.exists()
+        assert files.folder(ids[0], 0) == first and (first / "splats.ply").is_file()  # rewritten on demand
+        files.max_bytes = 1 << 40
+        for p in (first / "info.json", second / "info.json"):
+            os.utime(p, (old, old))
+        files.folder(ids[2], 0)
+        assert first.is_dir() and second.is_dir()  # under budget: nothing goes
+        assert files.size_bytes() > 0
+    finally:
+        state.close()

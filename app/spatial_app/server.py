@@ -42,7 +42,7 @@ from spatial.errors import SpatialError, ValidationError
 from spatial.store import ConflictError, WorldNotFoundError
 
 from .library import Library, open_library
-from .worldfiles import VIEWER_FILES, WorldFiles
+from .worldfiles import DEFAULT_CACHE_MB, VIEWER_FILES, WorldFiles
 
 log = logging.getLogger("spatial.app")
 
@@ -58,6 +58,7 @@ class AppConfig:
     port: int = 7860
     auth: tuple[str, str] | None = None
     max_upload_mb: float = float(os.environ.get("SPATIAL_APP_MAX_UPLOAD_MB", 64))
+    cache_mb: float = DEFAULT_CACHE_MB  # budget of <store>/app-cache (env SPATIAL_APP_CACHE_MB)
     viewer_dist: Path = field(default_factory=lambda: Path(os.environ.get("SPATIAL_VIEWER_DIST", DEFAULT_VIEWER_DIST)))
     make_default_world: bool = True
     viewer_height: int = 620
@@ -92,7 +93,7 @@ class AppState:
         self.assets_dir.mkdir(parents=True, exist_ok=True)
         author = config.author or (config.auth[0] if config.auth else None)
         self.library: Library = open_library(root, asset_roots=[self.assets_dir], author=author)
-        self.files = WorldFiles(self.library, root / "app-cache")
+        self.files = WorldFiles(self.library, root / "app-cache", max_mb=config.cache_mb)
         self._stop = threading.Event()
         self._compactor: threading.Thread | None = None
 

@@ -3,7 +3,9 @@
 The store keeps worlds as snapshots and deltas, not files. A version the browser asks for is
 written once into ``<cache>/<key>/`` (``key`` = a hash of the world's name, creation time and
 version number; never a name someone typed) and served from there. Versions never change, so the
-cache never goes stale; a rename only makes the next request write a new folder.
+cache never goes stale; a rename only makes the next request write a new folder. The cache is kept
+under a size budget: after each write the least recently used version folders and thumbnails go, except
+those used in the last ten minutes (they are rewritten from the store when asked for again).
 
 Only the names in :data:`VIEWER_FILES` (and the export formats) are ever served, from a folder this
 module built inside the cache: nothing outside the cache can be reached.
@@ -13,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 from spatial.errors import ValidationError
@@ -33,19 +37,34 @@ EXPORTS = {
 }
 
 
+def _mark_used(path: Path) -> None:
+    """Record a use of a cache entry (its mtime; at most once a minute, so serving stays read-mostly)."""
+    try:
+        if time.time() - path.stat().st_mtime > 60:
+            os.utime(path)
+    except OSError:
+        pass
+
+
 def _safe_file_stem(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name.lower()).strip("-") or "world"
 
 
-class WorldFiles:
-    """Writes and finds the files of world versions under ``cache_dir``."""
+DEFAULT_CACHE_MB = float(os.environ.get("SPATIAL_APP_CACHE_MB", 2048))
+RECENT_S = 600.0  # entries used this recently are never pruned
 
-    def __init__(self, library: Library, cache_dir: Path):
+
+class WorldFiles:
+    """Writes and finds the files of world versions under ``cache_dir``, within ``max_mb``."""
+
+    def __init__(self, library: Library, cache_dir: Path, max_mb: float = DEFAULT_CACHE_MB):
         self.library = library
         self.cache_dir = Path(cache_dir).resolve()
         self.cache_dir.mkdir(parents=True, exist_ok=True)
+        self.max_bytes = int(max_mb * 1024 * 1024)
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        self._prune_lock = threading.Lock()
 
     def _key(self, world_id: str, version: int) -> str:
         info = self.library.info(world_id)
@@ -61,13 +80,56 @@ class WorldFiles:
         key = self._key(world_id, version)
         out = self.cache_dir / key
         if (out / "info.json").is_file():
+            _mark_used(out / "info.json")
             return out
         with self._lock_for(key):
             if (out / "info.json").is_file():
                 return out
             world = self.library.load(world_id, version)  # NotFound for a version that does not exist
             self._write(world, out)
+        self.prune()
         return out
+
+    # ------------------------------------------------------------------ size budget
+    def _entries(self) -> list[tuple[float, int, Path]]:
+        """(last use, bytes, path) of every version folder and thumbnail in the cache."""
+        out = []
+        for d in self.cache_dir.iterdir():
+            info = d / "info.json"
+            if d.is_dir() and info.is_file():  # a finished version folder (writes in progress have no info.json yet)
+                size = sum(f.stat().st_size for f in d.iterdir() if f.is_file())
+                out.append((info.stat().st_mtime, size, d))
+        thumbs = self.cache_dir / "thumbs"
+        if thumbs.is_dir():
+            out += [(f.stat().st_mtime, f.stat().st_size, f) for f in thumbs.glob("*.png")]
+        return out
+
+    def size_bytes(self) -> int:
+        return sum(size for _, size, _ in self._entries())
+
+    def prune(self) -> list[Path]:
+        """Delete the least recently used entries until the cache fits its budget; entries used in the
+        last ``RECENT_S`` seconds stay even over budget. Returns what was deleted."""
+        removed: list[Path] = []
+        with self._prune_lock:
+            try:
+                entries = sorted(self._entries())
+            except FileNotFoundError:  # another thread pruned something under us: next time
+                return removed
+            total = sum(size for _, size, _ in entries)
+            now = time.time()
+            for used, size, path in entries:
+                if total <= self.max_bytes:
+                    break
+                if now - used < RECENT_S:
+                    continue
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+                total -= size
+                removed.append(path)
+        return removed
 
     def _write(self, world, out: Path) -> None:
         from spatial.io.atomic import atomic_folder
@@ -132,13 +194,16 @@ class WorldFiles:
         if not self.library.has_version(world_id, v):
             raise NotFound(f"world {world_id!r} has no version {v}")
         out = self.cache_dir / "thumbs" / f"{self._key(world_id, v)}.png"
-        if not out.is_file():
-            from spatial.io.atomic import atomic_write
+        if out.is_file():
+            _mark_used(out)
+            return out
+        from spatial.io.atomic import atomic_write
 
-            data = self.library.preview_png(world_id, v)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_write(out) as f:
-                f.write(data)
+        data = self.library.preview_png(world_id, v)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(out) as f:
+            f.write(data)
+        self.prune()
         return out
 
     # ------------------------------------------------------------------ downloads
@@ -175,6 +240,7 @@ class WorldFiles:
                     tmp = folder / f".export{suffix}.part"
                     save(load(folder / "splats.ply"), tmp, format=EXPORTS[fmt][0])
                     tmp.replace(out)
+            self.prune()
         return out, name
 
     def engine_export(self, world_id: str, engine: str, version: int | None = None) -> tuple[Path, str]:
@@ -200,4 +266,5 @@ class WorldFiles:
                     export(self.library.load(world_id, v), engine, Path(tmp) / "out", name=world_id, progress=False)
                     base = shutil.make_archive(str(Path(tmp) / "bundle"), "zip", Path(tmp) / "out")
                     Path(base).replace(out)
+            self.prune()
         return out, name

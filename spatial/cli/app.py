@@ -42,6 +42,9 @@ def register(sub) -> None:
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--auth", default=None, metavar="USER:PASS", help="require HTTP Basic auth for every request")
     p.add_argument("--max-upload-mb", type=float, default=None, help="largest accepted upload in MB (default 64)")
+    p.add_argument("--cache-mb", type=float, default=None,
+                   help="size budget of <store>/app-cache, the files served to the browser (default 2048; "
+                        "least recently used versions are dropped and rewritten when asked for again)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
     p.set_defaults(func=run)
 
@@ -54,6 +57,8 @@ def run(args) -> int:
     cfg = app.AppConfig(store=store, host=args.host, port=args.port, auth=parse_auth(args.auth))
     if args.max_upload_mb:
         cfg.max_upload_mb = float(args.max_upload_mb)
+    if args.cache_mb is not None:
+        cfg.cache_mb = float(args.cache_mb)
     if args.host not in ("127.0.0.1", "localhost", "::1") and cfg.auth is None:
         print(f"warning: serving on {args.host} without --auth: anyone who can reach this port can edit and delete worlds",
               file=sys.stderr)
