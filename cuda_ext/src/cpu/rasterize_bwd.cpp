@@ -41,9 +41,11 @@ struct BackwardScratch {
   const float* cz[kBatch];  // colour then camera depth
   BlockLists lists;
   BlockListsUV uv;
-  alignas(64) float a[kBatch * 8];    // alpha where blended, else 0
+  alignas(64) float a[kBatch * 8];    // per blended entry (below): alpha where blended, else 0
   alignas(64) float ra[kBatch * 8];   // 1 / (1 - a)
   alignas(64) float vis[kBatch * 8];  // exp(-sigma) where blended, else 0
+  uint16_t entry[kBatch];             // list entry of each of those rows
+  int n_blended;                      // entries some pixel of the block blended
   std::vector<float> dyn;             // [(2 D + 1) * 256] planar vr, buf when D > 3
 };
 using TileFn = int64_t (*)(const TileJob&, BackwardScratch&);
