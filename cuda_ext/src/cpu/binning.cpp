@@ -60,17 +60,8 @@ void radix_sort_pairs(std::vector<uint32_t>& keys, std::vector<int32_t>& vals) {
 }  // namespace
 }  // namespace spatial::cpu
 
-#define SPATIAL_ISA_NS base
-#include "binning_tiles.inc"
-#undef SPATIAL_ISA_NS
-#if SPATIAL_CPU_DISPATCH
-#pragma GCC push_options
-#pragma GCC target("arch=x86-64-v3")
-#define SPATIAL_ISA_NS v3
-#include "binning_tiles.inc"
-#undef SPATIAL_ISA_NS
-#pragma GCC pop_options
-#endif
+#define SPATIAL_ISA_FILE "binning_tiles.inc"
+#include "isa_instantiate.inc"
 
 namespace spatial::cpu {
 namespace {

@@ -21,20 +21,9 @@ constexpr int64_t kPrefetchAhead = 6;  // splats ahead whose gradient rows proje
 
 }  // namespace spatial::cpu
 
-#define SPATIAL_ISA_NS base
-#define SPATIAL_ISA_V3 0
-#include "project_impl.inc"
-#undef SPATIAL_ISA_NS
-#undef SPATIAL_ISA_V3
+#define SPATIAL_ISA_FILE "project_impl.inc"
+#include "isa_instantiate.inc"
 #if SPATIAL_CPU_DISPATCH
-#pragma GCC push_options
-#pragma GCC target("arch=x86-64-v3")
-#define SPATIAL_ISA_NS v3
-#define SPATIAL_ISA_V3 1
-#include "project_impl.inc"
-#undef SPATIAL_ISA_NS
-#undef SPATIAL_ISA_V3
-#pragma GCC pop_options
 #define SPATIAL_DISPATCH(call) (cpu_has_v3() ? v3::call : base::call)
 #else
 #define SPATIAL_DISPATCH(call) base::call

@@ -53,21 +53,8 @@ using TileFn = int64_t (*)(const TileJob&, BackwardScratch&);
 }  // namespace
 }  // namespace spatial::cpu
 
-#define SPATIAL_ISA_NS base
-#define SPATIAL_ISA_V3 0
-#include "rasterize_bwd_tile.inc"
-#undef SPATIAL_ISA_NS
-#undef SPATIAL_ISA_V3
-#if SPATIAL_CPU_DISPATCH
-#pragma GCC push_options
-#pragma GCC target("arch=x86-64-v3")
-#define SPATIAL_ISA_NS v3
-#define SPATIAL_ISA_V3 1
-#include "rasterize_bwd_tile.inc"
-#undef SPATIAL_ISA_NS
-#undef SPATIAL_ISA_V3
-#pragma GCC pop_options
-#endif
+#define SPATIAL_ISA_FILE "rasterize_bwd_tile.inc"
+#include "isa_instantiate.inc"
 
 namespace spatial::cpu {
 namespace {

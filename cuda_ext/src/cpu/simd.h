@@ -1,8 +1,8 @@
 // Loads/stores of 8-lane vectors (spatial/common.h f32x8, i32x8) from tile-local arrays, lane tests, and
 // the x86 instruction-set dispatch of the hot loops.
 //
-// Dispatch: on x86-64 with GCC, each kernel file includes its tile loop (a .inc) twice, once plain
-// (baseline x86-64) and once inside `#pragma GCC target("arch=x86-64-v3")` (AVX2 + FMA) with
+// Dispatch: on x86-64 with GCC, each kernel file includes its hot loops (a .inc) twice through
+// isa_instantiate.inc, once plain (baseline x86-64) and once inside `#pragma GCC target("arch=x86-64-v3")` (AVX2 + FMA) with
 // SPATIAL_ISA_V3 = 1, and picks one at run time (cpu_has_v3()). Unlike separate translation units with
 // -march flags this cannot leak AVX2 code into shared inline functions: templates and inline functions
 // defined outside the region keep the baseline target. The v3 copy may use the *_v3 helpers below.
