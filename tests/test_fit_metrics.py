@@ -92,3 +92,40 @@ def test_fused_training_ssim_matches_autograd_ssim(masked):
     assert torch.autograd.gradcheck(lambda x: ssim_loss_value(x, small_b, small_m), (a[:9, :8].clone().requires_grad_(True),))
     loss, l1 = photometric_loss(x2.detach(), b, mask, 0.2)
     assert float(loss) == pytest.approx(0.8 * float(l1) + 0.2 * (1 - float(ref.detach())), abs=1e-12)
+
+
+@pytest.mark.parametrize("masked", [False, True])
+@pytest.mark.parametrize("shape", [(37, 53, 3), (6, 9, 3), (40, 31, 1), (256, 256, 3)])
+def test_cpu_ssim_kernel_matches_the_torch_path(shape, masked):
+    """The C++ SSIM (CPU, float32) against the same math in torch: value and gradient, images smaller
+    than the window, one channel, masks."""
+    from spatial.fit import loss
+
+    if loss._C is None:
+        pytest.skip("the compiled extension spatial._C is not built")
+    h, w, c = shape
+    g = torch.Generator().manual_seed(h * w + c)
+    x = torch.rand(c, h, w, generator=g)
+    y = torch.rand(c, h, w, generator=g)
+    mu_y, eyy = (t.reshape(y.shape).contiguous() for t in metrics.target_stats(y.permute(1, 2, 0)))
+    if masked:
+        m = (torch.rand(h, w, generator=g) > 0.3).float()
+        weight = (m / (c * m.sum().clamp_min(1e-12)))[None]
+    else:
+        weight = torch.full((1, 1, 1), 1.0 / (c * h * w))
+    out = {}
+    for use_kernel in (True, False):
+        xi = x.clone().requires_grad_(True)
+        v = loss._FusedSSIM.apply(xi, y, mu_y, eyy, weight, use_kernel)
+        v.backward()
+        out[use_kernel] = (float(v.detach()), xi.grad)
+    (v_k, g_k), (v_t, g_t) = out[True], out[False]
+    assert v_k == pytest.approx(v_t, rel=1e-5, abs=1e-7)
+    assert torch.allclose(g_k, g_t, rtol=1e-4, atol=1e-5 * float(g_t.abs().max()))
+    assert float(g_t.abs().max()) > 0
+    # and through the public entry, which picks the kernel for CPU float32
+    x3 = x.permute(1, 2, 0).clone().requires_grad_(True)
+    v3 = loss.ssim_loss_value(x3, y.permute(1, 2, 0), None if not masked else m)
+    v3.backward()
+    assert float(v3.detach()) == pytest.approx(v_t, rel=1e-5, abs=1e-7)
+    assert torch.allclose(x3.grad.permute(2, 0, 1), g_t, rtol=1e-4, atol=1e-5 * float(g_t.abs().max()))

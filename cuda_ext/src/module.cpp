@@ -19,6 +19,7 @@
 #include "cpu/parallel.h"
 #include "cpu/raster_cpu.h"
 #include "cpu/simd.h"
+#include "cpu/ssim.h"
 #include "spatial/blend.h"
 #include "spatial/projection.h"
 #include "spatial/sh.h"
@@ -533,6 +534,34 @@ NB_MODULE(_C, m) {
       nb::arg("state"), nb::arg("means"), nb::arg("quats"), nb::arg("scales"), nb::arg("opacities"), nb::arg("colors"), nb::arg("viewmats"),
       nb::arg("Ks"), nb::arg("backgrounds").none(), nb::arg("v_rgb"), nb::arg("v_alpha"), nb::arg("v_depth"), nb::arg("v_means"), nb::arg("v_quats"),
       nb::arg("v_scales"), nb::arg("v_opacities"), nb::arg("v_colors"), nb::arg("v_viewmats"), nb::arg("v_backgrounds").none(), nb::arg("v_means2d"));
+
+  // fused SSIM of the training loss (spatial/fit/loss.py)
+  m.def(
+      "ssim_forward",
+      [](CF x, CF y, CF mu_y, CF eyy, CF weight, std::optional<MF> p) {
+        if (x.ndim() != 3) throw std::invalid_argument("ssim: x must be [C, H, W]");
+        const int C = (int)x.shape(0), H = (int)x.shape(1), W = (int)x.shape(2);
+        for (auto* t : {&y, &mu_y, &eyy}) check_shape(*t, {C, H, W}, "ssim input");
+        const bool per_pixel = weight.size() != 1;
+        if (per_pixel && (int64_t)weight.size() != (int64_t)H * W) throw std::invalid_argument("ssim: weight must have 1 or H*W values");
+        if (p) check_shape(*p, {3 * C, H, W}, "ssim p");
+        float* pp = p ? p->data() : nullptr;
+        nb::gil_scoped_release release;
+        return cpu::ssim_forward(x.data(), y.data(), mu_y.data(), eyy.data(), weight.data(), per_pixel, C, H, W, pp);
+      },
+      nb::arg("x"), nb::arg("y"), nb::arg("mu_y"), nb::arg("eyy"), nb::arg("weight"), nb::arg("p").none());
+  m.def(
+      "ssim_backward",
+      [](CF p, CF x, CF y, float grad, MF dx) {
+        if (x.ndim() != 3) throw std::invalid_argument("ssim: x must be [C, H, W]");
+        const int C = (int)x.shape(0), H = (int)x.shape(1), W = (int)x.shape(2);
+        check_shape(p, {3 * C, H, W}, "ssim p");
+        check_shape(y, {C, H, W}, "ssim y");
+        check_shape(dx, {C, H, W}, "ssim dx");
+        nb::gil_scoped_release release;
+        cpu::ssim_backward(p.data(), x.data(), y.data(), grad, C, H, W, dx.data());
+      },
+      nb::arg("p"), nb::arg("x"), nb::arg("y"), nb::arg("grad"), nb::arg("dx"));
 
   // header tests
   m.def("_test_names", []() {
