@@ -75,7 +75,7 @@ struct CpuState {
   std::vector<float> wsum;             // [C * H * W] sum w_i
   std::vector<int32_t> stop_at;        // [C * H * W] isect index at which the pixel terminated (that splat and all
                                        // later ones are not blended); INT32_MAX when it never did
-  std::vector<int32_t> tile_last;      // [C * tiles] largest isect index any pixel of the tile blended, -1 none
+  std::vector<int32_t> tile_last;      // [C * tiles] last isect index any block of the tile ran (>= the last one blended), -1 none
   int64_t n_isects = 0;
   int64_t n_evaluated_fwd = 0;         // (pixel, splat) pairs evaluated in the forward pass
   int64_t n_evaluated_bwd = 0;
