@@ -212,21 +212,14 @@ def main(argv=None) -> int:
     print(f"controller step: ours {1e3 * t_cc:.3f} ms, pybullet baseline {1e3 * t_pb:.3f} ms "
           f"(+{t_build:.2f} s to load the 200k-triangle world); ratio baseline/ours = {t_pb / t_cc:.2f}x")
 
-    from spatial.core.splats import Splats
-    from spatial.physics.scenes import box, splats_from_mesh
+    from spatial.physics.scenes import box, concat_objects, splats_from_mesh
 
     rng = np.random.default_rng(1)
     objs = []
     for i in range(20):
         x, z = spawn.position[0] + rng.uniform(-6, 6), spawn.position[2] + rng.uniform(-6, 6)
         objs.append(splats_from_mesh(box((x, spawn.position[1] + 2 + i * 0.3, z), (x + 0.4, spawn.position[1] + 2.5 + i * 0.3, z + 0.5)), 300, seed=i))
-    allsp = Splats.concat(objs)
-    masks, off = [], 0
-    for o in objs:
-        m = np.zeros(len(allsp), bool)
-        m[off:off + len(o)] = True
-        masks.append(m)
-        off += len(o)
+    allsp, masks = concat_objects(objs)
     t = time.perf_counter()
     r = drop_objects(col, allsp, masks, duration=4.0)
     print(f"drop_objects: 20 boxes, {r.seconds:.2f} s simulated in {time.perf_counter() - t:.2f} s; "

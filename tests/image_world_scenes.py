@@ -221,19 +221,9 @@ def _combined(scene: Scene):
     return trimesh.util.concatenate(scene.meshes), ids
 
 
-def photo(name: str, width: int = 256, height: int = 192, fov_y: float = 48.0, yaw_deg: float = 0.0, supersample: int = 2,
-          pitch_deg: float = 0.0):
-    """(rgb uint8 [H,W,3], depth float32 [H,W] (camera z, inf = sky), camera, scene)."""
-    scene = SCENES[name]()
-    cam = camera(scene, width, height, fov_y, yaw_deg, pitch_deg)
-    mesh, ids = _combined(scene)
-    c2w = cam.camtoworld.double().numpy()
-    s = supersample
-    jj, ii = np.meshgrid((np.arange(width * s) + 0.5) / s, (np.arange(height * s) + 0.5) / s)
-    dirs_c = np.stack([(jj - cam.cx) / cam.fx, (ii - cam.cy) / cam.fy, np.ones_like(jj)], -1).reshape(-1, 3)
-    dirs = dirs_c @ c2w[:3, :3].T
-    dn = dirs / np.linalg.norm(dirs, axis=1, keepdims=True)
-    origin = c2w[:3, 3]
+def _shade_rays(scene, mesh, ids, origin, dn: np.ndarray) -> np.ndarray:
+    """Colour seen along unit rays dn [M, 3] from origin: textured, sun-lit surfaces, optional haze, sky
+    (outdoors) or black where nothing is hit."""
     hits = raycast(mesh, np.broadcast_to(origin, dn.shape), dn)
     col = sky_color(dn) if scene.outdoor else np.zeros_like(dn)
     h = hits.hit
@@ -252,8 +242,25 @@ def photo(name: str, width: int = 256, height: int = 192, fov_y: float = 48.0, y
         t = np.exp(-scene.haze * hits.distance[h])[:, None]
         c = c * t + sky_color(dn[h] * np.array([1, 0, 1]) + np.array([0, 0.05, 0])) * (1 - t)
     col[h] = c
+    return col
+
+
+def photo(name: str, width: int = 256, height: int = 192, fov_y: float = 48.0, yaw_deg: float = 0.0, supersample: int = 2,
+          pitch_deg: float = 0.0):
+    """(rgb uint8 [H,W,3], depth float32 [H,W] (camera z, inf = sky), camera, scene)."""
+    scene = SCENES[name]()
+    cam = camera(scene, width, height, fov_y, yaw_deg, pitch_deg)
+    mesh, ids = _combined(scene)
+    c2w = cam.camtoworld.double().numpy()
+    s = supersample
+    jj, ii = np.meshgrid((np.arange(width * s) + 0.5) / s, (np.arange(height * s) + 0.5) / s)
+    dirs_c = np.stack([(jj - cam.cx) / cam.fx, (ii - cam.cy) / cam.fy, np.ones_like(jj)], -1).reshape(-1, 3)
+    dirs = dirs_c @ c2w[:3, :3].T
+    dn = dirs / np.linalg.norm(dirs, axis=1, keepdims=True)
+    origin = c2w[:3, 3]
+    col = _shade_rays(scene, mesh, ids, origin, dn)
     img = col.reshape(height, s, width, s, 3).mean((1, 3))
-    rgb = (np.clip(img, 0, 1) ** (1 / 1.0) * 255 + 0.5).astype(np.uint8)
+    rgb = (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
     # depth at pixel centres (camera z)
     jj, ii = np.meshgrid(np.arange(width) + 0.5, np.arange(height) + 0.5)
     dc = np.stack([(jj - cam.cx) / cam.fx, (ii - cam.cy) / cam.fy, np.ones_like(jj)], -1).reshape(-1, 3)
@@ -283,22 +290,6 @@ def panorama(name: str, width: int = 256, supersample: int = 2) -> np.ndarray:
     mesh, ids = _combined(scene)
     H, W = width // 2, width
     dn = directions(H * supersample, W * supersample).reshape(-1, 3)
-    hits = raycast(mesh, np.broadcast_to(scene.eye, dn.shape), dn)
-    col = sky_color(dn) if scene.outdoor else np.zeros_like(dn)
-    h = hits.hit
-    p, nrm = hits.points[h], hits.normals[h]
-    fid = ids[hits.faces[h]]
-    alb = np.zeros((h.sum(), 3))
-    for k, mat in enumerate(scene.materials):
-        sel = fid == k
-        if sel.any():
-            alb[sel] = _texture(mat, p[sel], nrm[sel])
-    lam = np.clip(nrm @ scene.sun, 0, 1)
-    shade = (0.62 * lam + 0.45 + 0.15 * np.clip(nrm[:, 1], -1, 1))[:, None] if scene.outdoor else (0.35 * lam + 0.62 + 0.05 * nrm[:, 1])[:, None]
-    c = alb * shade
-    if scene.haze > 0:
-        t = np.exp(-scene.haze * hits.distance[h])[:, None]
-        c = c * t + sky_color(dn[h] * np.array([1, 0, 1]) + np.array([0, 0.05, 0])) * (1 - t)
-    col[h] = c
+    col = _shade_rays(scene, mesh, ids, scene.eye, dn)
     img = col.reshape(H, supersample, W, supersample, 3).mean((1, 3))
     return (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)

@@ -9,7 +9,7 @@ import torch
 from spatial.core.splats import Splats
 from spatial.physics import (CharacterController, ControllerParams, drop_objects, find_spawn, pick_splat, raycast,
                              walkable)
-from spatial.physics.scenes import box, course, hills, splats_from_mesh
+from spatial.physics.scenes import box, concat_objects, course, hills, splats_from_mesh
 
 
 @pytest.fixture(scope="module")
@@ -89,15 +89,7 @@ def test_pick_splat_front_to_back():
 def _boxes():
     objs = [box((x, 2 + 0.5 * i, z), (x + 0.4, 2.4 + 0.5 * i, z + 0.6)) for i, (x, z) in
             enumerate([(0, 5), (6.8, 2.0), (15, 1.5), (-5, -2), (2, 2)])]
-    groups = [splats_from_mesh(o, 400, seed=i) for i, o in enumerate(objs)]
-    allsp = Splats.concat(groups)
-    masks, off = [], 0
-    for g in groups:
-        m = np.zeros(len(allsp), bool)
-        m[off:off + len(g)] = True
-        masks.append(m)
-        off += len(g)
-    return allsp, masks
+    return concat_objects([splats_from_mesh(o, 400, seed=i) for i, o in enumerate(objs)])
 
 
 def test_dropped_objects_rest_on_surfaces(scene):

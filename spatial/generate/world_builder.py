@@ -27,6 +27,7 @@ import numpy as np
 import torch
 
 from .. import __version__
+from .._progress import StageProgress
 from ..core.camera import Camera
 from ..core.labels import DEFAULT_LEGEND, label_id
 from ..core.splats import Splats
@@ -708,7 +709,7 @@ def build_world(spec: SceneSpec, quality: str = "draft", splats: int | None = No
         raise ValidationError(f"splats must be between 10000 and 20000000; got {budget}")
     timings: dict[str, float] = {}
     t_all = time.perf_counter()
-    bar = _Progress(progress)
+    bar = StageProgress(progress, 5, "generate")  # layout, collider, splats, refine, preview
     bar.step("layout")
     if spec.family == "nature":
         sc = build_nature(spec, quality)
@@ -843,25 +844,3 @@ def _last(hist, key):
         return round(float(hist[-1][key]), 6)
     except (IndexError, KeyError, TypeError, ValueError):
         return None
-
-
-class _Progress:
-    """tqdm over the stages when asked (the CLI), silent otherwise."""
-
-    STAGES = ("layout", "collider", "splats", "refine", "preview")
-
-    def __init__(self, enabled: bool):
-        self.bar = None
-        if enabled:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=len(self.STAGES), desc="generate", unit="stage", leave=False)
-
-    def step(self, name: str):
-        if self.bar is not None:
-            self.bar.set_postfix_str(name)
-            self.bar.update(1)
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.close()

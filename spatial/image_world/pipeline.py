@@ -27,6 +27,7 @@ import numpy as np
 import torch
 
 from .. import __version__
+from .._progress import StageProgress
 from ..core.camera import Camera
 from ..core.labels import DEFAULT_LEGEND
 from ..core.splats import Splats
@@ -149,7 +150,7 @@ def image_to_world(image, prompt: str | None = None, seed: int = 0, quality: str
     tier = TIERS[quality]
     timings: dict[str, float] = {}
     t_all = time.perf_counter()
-    bar = _Progress(progress)
+    bar = StageProgress(progress, 7, "image -> world")
     bar.step("load")
     t0 = time.perf_counter()
     photo = load_photo(image, max_side=tier.max_side if panorama is not True else 2 * tier.max_side)
@@ -367,23 +368,3 @@ def _merge_colliders(meshes):
     if not ms:
         return None
     return trimesh.util.concatenate(ms) if len(ms) > 1 else ms[0]
-
-
-class _Progress:
-    """tqdm over the stages when asked (the CLI), silent otherwise."""
-
-    def __init__(self, enabled: bool):
-        self.bar = None
-        if enabled:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=7, desc="image -> world", unit="stage", leave=False)
-
-    def step(self, name: str):
-        if self.bar is not None:
-            self.bar.set_postfix_str(name)
-            self.bar.update(1)
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.close()

@@ -15,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["Scene", "box", "wedge", "course", "hills", "splats_from_mesh", "hills_height"]
+__all__ = ["Scene", "box", "wedge", "course", "hills", "splats_from_mesh", "hills_height", "concat_objects"]
 
 
 def box(lo, hi):
@@ -205,3 +205,18 @@ def splats_from_mesh(
         torch.as_tensor(op, dtype=torch.float32), torch.as_tensor(col, dtype=torch.float32),
     )
     return s.with_sh_degree(sh_degree) if sh_degree else s
+
+
+def concat_objects(objects):
+    """Several objects' splats as one set, with one boolean mask per object over it (the input of
+    :func:`spatial.physics.drop_objects`)."""
+    from ..core.splats import Splats
+
+    allsp = Splats.concat(objects)
+    masks, off = [], 0
+    for o in objects:
+        m = np.zeros(len(allsp), bool)
+        m[off:off + len(o)] = True
+        masks.append(m)
+        off += len(o)
+    return allsp, masks
