@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import torch
 
+from . import compiled_autograd
+
 supports_viewmat_grad = True  # gradients flow to viewmats (camera pose)
 
 try:
@@ -53,64 +55,29 @@ def _require():
     return _C
 
 
-def _f32(t: torch.Tensor) -> torch.Tensor:
-    return t.detach().to(device="cpu", dtype=torch.float32).contiguous()
+def _forward_kernel(args, bg, cfg, outs, stats):
+    width, height, sh_degree, near_plane, far_plane, eps2d, antialiased = cfg
+    state = _C.cpu_forward(
+        *args, bg, width, height, -1 if sh_degree is None else int(sh_degree), float(near_plane), float(far_plane),
+        float(eps2d), bool(antialiased), *outs,
+    )
+    stats["n_isects"] = state.n_isects
+    stats["n_evaluated"] = state.n_evaluated_fwd
+    return state
+
+
+def _backward_kernel(state, args, bg, v_rgb, v_alpha, v_depth, grads, v_bg, v_means2d):
+    _C.cpu_backward(state, *args, bg, v_rgb, v_alpha, v_depth, *grads, v_bg, v_means2d)
 
 
 class _RasterizeCPU(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, means, quats, scales, opacities, colors, viewmats, Ks, backgrounds, means2d_grad_sink, cfg, stats):
-        width, height, sh_degree, near_plane, far_plane, eps2d, antialiased = cfg
-        C, N = viewmats.shape[0], means.shape[0]
-        D = 3 if sh_degree is not None else colors.shape[-1]
-        args = [_f32(t) for t in (means, quats, scales, opacities, colors, viewmats, Ks)]
-        bg = _f32(backgrounds) if backgrounds is not None else None
-        f32 = dict(dtype=torch.float32)
-        rgb = torch.empty(C, height, width, D, **f32)
-        alpha = torch.empty(C, height, width, 1, **f32)
-        depth = torch.empty(C, height, width, 1, **f32)
-        radii = torch.empty(C, N, 2, dtype=torch.int32)
-        means2d = torch.empty(C, N, 2, **f32)
-        depths = torch.empty(C, N, **f32)
-        conics = torch.empty(C, N, 3, **f32)
-        opac = torch.empty(C, N, **f32)
-        state = _C.cpu_forward(
-            *args, bg, width, height, -1 if sh_degree is None else int(sh_degree), float(near_plane), float(far_plane),
-            float(eps2d), bool(antialiased), rgb, alpha, depth, radii, means2d, depths, conics, opac,
-        )
-        stats["n_isects"] = state.n_isects
-        stats["n_evaluated"] = state.n_evaluated_fwd
-        ctx.state = state
-        ctx.inputs = (args, bg)
-        ctx.image = (C, height, width, D)
-        ctx.dtypes = [t.dtype for t in (means, quats, scales, opacities, colors, viewmats)]
-        ctx.bg_dtype = backgrounds.dtype if backgrounds is not None else None
-        ctx.has_sink = means2d_grad_sink is not None
-        ctx.mark_non_differentiable(radii, means2d, depths, conics, opac)
-        dt = means.dtype
-        return rgb.to(dt), alpha.to(dt), depth.to(dt), radii, means2d, depths, conics, opac
+    def forward(ctx, *inputs):
+        return compiled_autograd.forward(ctx, inputs, _forward_kernel)
 
     @staticmethod
     def backward(ctx, v_rgb, v_alpha, v_depth, *_):
-        args, bg = ctx.inputs
-        C, H, W, D = ctx.image
-        N = args[0].shape[0]
-
-        def dense(g, shape):
-            return _f32(g) if g is not None else torch.zeros(shape, dtype=torch.float32)
-
-        v_rgb = dense(v_rgb, (C, H, W, D))
-        v_alpha = dense(v_alpha, (C, H, W, 1))
-        v_depth = dense(v_depth, (C, H, W, 1))
-        outs = [torch.empty_like(t) for t in args[:6]]  # means, quats, scales, opacities, colors, viewmats
-        v_bg = torch.empty_like(bg) if bg is not None else None
-        v_means2d = torch.empty(C, N, 2, dtype=torch.float32)
-        _C.cpu_backward(ctx.state, *args, bg, v_rgb, v_alpha, v_depth, *outs, v_bg, v_means2d)
-        needs = ctx.needs_input_grad
-        grads = [g.to(dt) if needs[i] else None for i, (g, dt) in enumerate(zip(outs, ctx.dtypes))]
-        v_bg = v_bg.to(ctx.bg_dtype) if (v_bg is not None and needs[7]) else None
-        v_sink = v_means2d if (ctx.has_sink and needs[8]) else None
-        return (*grads, None, v_bg, v_sink, None, None)
+        return compiled_autograd.backward(ctx, v_rgb, v_alpha, v_depth, _backward_kernel)
 
 
 def rasterize(
