@@ -54,7 +54,9 @@ void check_shape(const A& a, std::initializer_list<int64_t> shape, const char* n
   }
 }
 
-cpu::RasterConfig make_config(const CF& means, const CF& colors, const CF& viewmats, int width, int height, int sh_degree, float near_plane,
+// Shapes and settings of a render call (either backend: A is a CPU or CUDA array type).
+template <class A>
+cpu::RasterConfig make_config(const A& means, const A& colors, const A& viewmats, int width, int height, int sh_degree, float near_plane,
                               float far_plane, float eps2d, bool antialiased) {
   cpu::RasterConfig cfg;
   check_shape(means, {-1, 3}, "means");
@@ -83,22 +85,65 @@ cpu::RasterConfig make_config(const CF& means, const CF& colors, const CF& viewm
   return cfg;
 }
 
-cpu::Inputs make_inputs(const cpu::RasterConfig& cfg, const CF& means, const CF& quats, const CF& scales, const CF& opacities, const CF& colors,
-                        const CF& viewmats, const CF& Ks, const std::optional<CF>& bg) {
+template <class A>
+void check_inputs(const cpu::RasterConfig& cfg, const A& quats, const A& scales, const A& opacities, const A& Ks, const std::optional<A>& bg) {
   check_shape(quats, {cfg.N, 4}, "quats");
   check_shape(scales, {cfg.N, 3}, "scales");
   check_shape(opacities, {cfg.N}, "opacities");
   check_shape(Ks, {cfg.C, 3, 3}, "Ks");
   if (bg) check_shape(*bg, {cfg.C, cfg.D}, "backgrounds");
+}
+
+template <class MA, class MIA>
+void check_forward_outputs(const cpu::RasterConfig& cfg, const MA& rgb, const MA& alpha, const MA& depth, const MIA& radii, const MA& means2d,
+                           const MA& depths, const MA& conics, const MA& opac_out) {
+  check_shape(rgb, {cfg.C, cfg.height, cfg.width, cfg.D}, "rgb");
+  check_shape(alpha, {cfg.C, cfg.height, cfg.width, 1}, "alpha");
+  check_shape(depth, {cfg.C, cfg.height, cfg.width, 1}, "depth");
+  check_shape(radii, {cfg.C, cfg.N, 2}, "radii");
+  check_shape(means2d, {cfg.C, cfg.N, 2}, "means2d");
+  check_shape(depths, {cfg.C, cfg.N}, "depths");
+  check_shape(conics, {cfg.C, cfg.N, 3}, "conics");
+  check_shape(opac_out, {cfg.C, cfg.N}, "opacities_out");
+}
+
+template <class A, class MA>
+void check_backward_arrays(const cpu::RasterConfig& cfg, const A& colors, const A& v_rgb, const A& v_alpha, const A& v_depth, const MA& v_means,
+                           const MA& v_quats, const MA& v_scales, const MA& v_opacities, const MA& v_colors, const MA& v_viewmats,
+                           const std::optional<MA>& v_bg, const MA& v_means2d) {
+  check_shape(v_rgb, {cfg.C, cfg.height, cfg.width, cfg.D}, "v_rgb");
+  check_shape(v_alpha, {cfg.C, cfg.height, cfg.width, 1}, "v_alpha");
+  check_shape(v_depth, {cfg.C, cfg.height, cfg.width, 1}, "v_depth");
+  check_shape(v_means, {cfg.N, 3}, "v_means");
+  check_shape(v_quats, {cfg.N, 4}, "v_quats");
+  check_shape(v_scales, {cfg.N, 3}, "v_scales");
+  check_shape(v_opacities, {cfg.N}, "v_opacities");
+  if ((int64_t)v_colors.size() != (int64_t)colors.size()) throw std::invalid_argument("v_colors: wrong size");
+  check_shape(v_viewmats, {cfg.C, 4, 4}, "v_viewmats");
+  if (v_bg) check_shape(*v_bg, {cfg.C, cfg.D}, "v_backgrounds");
+  check_shape(v_means2d, {cfg.C, cfg.N, 2}, "v_means2d");
+}
+
+// The input pointers of a render call into any argument struct with these fields (cpu::Inputs,
+// cuda::ForwardArgs, cuda::BackwardArgs).
+template <class Args, class A>
+void set_inputs(Args& a, const A& means, const A& quats, const A& scales, const A& opacities, const A& colors, const A& viewmats, const A& Ks,
+                const std::optional<A>& bg) {
+  a.means = means.data();
+  a.quats = quats.data();
+  a.scales = scales.data();
+  a.opacities = opacities.data();
+  a.colors = colors.data();
+  a.viewmats = viewmats.data();
+  a.Ks = Ks.data();
+  a.backgrounds = bg ? bg->data() : nullptr;
+}
+
+cpu::Inputs make_inputs(const cpu::RasterConfig& cfg, const CF& means, const CF& quats, const CF& scales, const CF& opacities, const CF& colors,
+                        const CF& viewmats, const CF& Ks, const std::optional<CF>& bg) {
+  check_inputs(cfg, quats, scales, opacities, Ks, bg);
   cpu::Inputs in;
-  in.means = means.data();
-  in.quats = quats.data();
-  in.scales = scales.data();
-  in.opacities = opacities.data();
-  in.colors = colors.data();
-  in.viewmats = viewmats.data();
-  in.Ks = Ks.data();
-  in.backgrounds = bg ? bg->data() : nullptr;
+  set_inputs(in, means, quats, scales, opacities, colors, viewmats, Ks, bg);
   return in;
 }
 
@@ -310,7 +355,7 @@ using GMI = nb::ndarray<int32_t, nb::c_contig, nb::device::cuda>;
 
 struct CudaStateHandle {
   std::shared_ptr<cuda::CudaState> st;
-  int C, N, width, height, D, sh_degree, K;
+  cpu::RasterConfig cfg;  // the call's shapes (the CPU backend's struct; only its sizes are used here)
 };
 
 void bind_cuda(nb::module_& m) {
@@ -320,46 +365,22 @@ void bind_cuda(nb::module_& m) {
       [](GF means, GF quats, GF scales, GF opacities, GF colors, GF viewmats, GF Ks, std::optional<GF> bg, int width, int height, int sh_degree,
          float near_plane, float far_plane, float eps2d, bool antialiased, GMF rgb, GMF alpha, GMF depth, GMI radii, GMF means2d, GMF depths, GMF conics,
          GMF opac_out, uintptr_t stream) {
-        check_shape(means, {-1, 3}, "means");
-        check_shape(viewmats, {-1, 4, 4}, "viewmats");
-        const int N = (int)means.shape(0), C = (int)viewmats.shape(0);
-        int D = 3, K = 0;
-        if (sh_degree >= 0) {
-          if (sh_degree > kMaxShDegree) throw std::invalid_argument("sh_degree must be 0..3");
-          check_shape(colors, {N, -1, 3}, "colors (SH)");
-          K = (int)colors.shape(1);
-          if (K < sh_num_bases(sh_degree)) throw std::invalid_argument("colors: fewer SH coefficients than sh_degree needs");
-        } else {
-          check_shape(colors, {N, -1}, "colors");
-          D = (int)colors.shape(1);
-        }
-        check_shape(quats, {N, 4}, "quats");
-        check_shape(scales, {N, 3}, "scales");
-        check_shape(opacities, {N}, "opacities");
-        check_shape(Ks, {C, 3, 3}, "Ks");
-        if (bg) check_shape(*bg, {C, D}, "backgrounds");
-        check_shape(rgb, {C, height, width, D}, "rgb");
-        check_shape(radii, {C, N, 2}, "radii");
+        const cpu::RasterConfig cfg = make_config(means, colors, viewmats, width, height, sh_degree, near_plane, far_plane, eps2d, antialiased);
+        check_inputs(cfg, quats, scales, opacities, Ks, bg);
+        check_forward_outputs(cfg, rgb, alpha, depth, radii, means2d, depths, conics, opac_out);
         cuda::ForwardArgs a;
-        a.C = C;
-        a.N = N;
+        a.C = cfg.C;
+        a.N = cfg.N;
         a.width = width;
         a.height = height;
-        a.D = D;
+        a.D = cfg.D;
         a.sh_degree = sh_degree;
-        a.K = K;
+        a.K = cfg.K;
         a.near_plane = near_plane;
         a.far_plane = far_plane;
         a.eps2d = eps2d;
         a.antialiased = antialiased;
-        a.means = means.data();
-        a.quats = quats.data();
-        a.scales = scales.data();
-        a.opacities = opacities.data();
-        a.colors = colors.data();
-        a.viewmats = viewmats.data();
-        a.Ks = Ks.data();
-        a.backgrounds = bg ? bg->data() : nullptr;
+        set_inputs(a, means, quats, scales, opacities, colors, viewmats, Ks, bg);
         a.rgb = rgb.data();
         a.alpha = alpha.data();
         a.depth = depth.data();
@@ -369,7 +390,7 @@ void bind_cuda(nb::module_& m) {
         a.conics = conics.data();
         a.opacities_out = opac_out.data();
         a.stream = stream;
-        CudaStateHandle h{nullptr, C, N, width, height, D, sh_degree, K};
+        CudaStateHandle h{nullptr, cfg};
         {
           nb::gil_scoped_release release;
           h.st = cuda::forward(a);
@@ -385,19 +406,10 @@ void bind_cuda(nb::module_& m) {
       [](CudaStateHandle& h, GF means, GF quats, GF scales, GF opacities, GF colors, GF viewmats, GF Ks, std::optional<GF> bg, GF v_rgb, GF v_alpha,
          GF v_depth, GMF v_means, GMF v_quats, GMF v_scales, GMF v_opacities, GMF v_colors, GMF v_viewmats, std::optional<GMF> v_bg, GMF v_means2d,
          uintptr_t stream) {
-        check_shape(v_rgb, {h.C, h.height, h.width, h.D}, "v_rgb");
-        check_shape(v_means, {h.N, 3}, "v_means");
-        check_shape(v_means2d, {h.C, h.N, 2}, "v_means2d");
-        if ((int64_t)v_colors.size() != (int64_t)colors.size()) throw std::invalid_argument("v_colors: wrong size");
+        check_inputs(h.cfg, quats, scales, opacities, Ks, bg);
+        check_backward_arrays(h.cfg, colors, v_rgb, v_alpha, v_depth, v_means, v_quats, v_scales, v_opacities, v_colors, v_viewmats, v_bg, v_means2d);
         cuda::BackwardArgs a;
-        a.means = means.data();
-        a.quats = quats.data();
-        a.scales = scales.data();
-        a.opacities = opacities.data();
-        a.colors = colors.data();
-        a.viewmats = viewmats.data();
-        a.Ks = Ks.data();
-        a.backgrounds = bg ? bg->data() : nullptr;
+        set_inputs(a, means, quats, scales, opacities, colors, viewmats, Ks, bg);
         a.v_rgb = v_rgb.data();
         a.v_alpha = v_alpha.data();
         a.v_depth = v_depth.data();
@@ -488,14 +500,7 @@ NB_MODULE(_C, m) {
         st->cfg = make_config(means, colors, viewmats, width, height, sh_degree, near_plane, far_plane, eps2d, antialiased);
         const cpu::RasterConfig& cfg = st->cfg;
         cpu::Inputs in = make_inputs(cfg, means, quats, scales, opacities, colors, viewmats, Ks, bg);
-        check_shape(rgb, {cfg.C, height, width, cfg.D}, "rgb");
-        check_shape(alpha, {cfg.C, height, width, 1}, "alpha");
-        check_shape(depth, {cfg.C, height, width, 1}, "depth");
-        check_shape(radii, {cfg.C, cfg.N, 2}, "radii");
-        check_shape(means2d, {cfg.C, cfg.N, 2}, "means2d");
-        check_shape(depths, {cfg.C, cfg.N}, "depths");
-        check_shape(conics, {cfg.C, cfg.N, 3}, "conics");
-        check_shape(opac_out, {cfg.C, cfg.N}, "opacities_out");
+        check_forward_outputs(cfg, rgb, alpha, depth, radii, means2d, depths, conics, opac_out);
         cpu::ForwardOutputs out{rgb.data(), alpha.data(), depth.data(), radii.data(), means2d.data(), depths.data(), conics.data(), opac_out.data()};
         {
           nb::gil_scoped_release release;
@@ -514,17 +519,7 @@ NB_MODULE(_C, m) {
          CF v_depth, MF v_means, MF v_quats, MF v_scales, MF v_opacities, MF v_colors, MF v_viewmats, std::optional<MF> v_bg, MF v_means2d) {
         const cpu::RasterConfig& cfg = st.cfg;
         cpu::Inputs in = make_inputs(cfg, means, quats, scales, opacities, colors, viewmats, Ks, bg);
-        check_shape(v_rgb, {cfg.C, cfg.height, cfg.width, cfg.D}, "v_rgb");
-        check_shape(v_alpha, {cfg.C, cfg.height, cfg.width, 1}, "v_alpha");
-        check_shape(v_depth, {cfg.C, cfg.height, cfg.width, 1}, "v_depth");
-        check_shape(v_means, {cfg.N, 3}, "v_means");
-        check_shape(v_quats, {cfg.N, 4}, "v_quats");
-        check_shape(v_scales, {cfg.N, 3}, "v_scales");
-        check_shape(v_opacities, {cfg.N}, "v_opacities");
-        if ((int64_t)v_colors.size() != (int64_t)colors.size()) throw std::invalid_argument("v_colors: wrong size");
-        check_shape(v_viewmats, {cfg.C, 4, 4}, "v_viewmats");
-        if (v_bg) check_shape(*v_bg, {cfg.C, cfg.D}, "v_backgrounds");
-        check_shape(v_means2d, {cfg.C, cfg.N, 2}, "v_means2d");
+        check_backward_arrays(cfg, colors, v_rgb, v_alpha, v_depth, v_means, v_quats, v_scales, v_opacities, v_colors, v_viewmats, v_bg, v_means2d);
         cpu::BackwardGrads g{v_rgb.data(), v_alpha.data(), v_depth.data()};
         cpu::BackwardOutputs out{v_means.data(),    v_quats.data(),    v_scales.data(), v_opacities.data(),
                                  v_colors.data(),   v_viewmats.data(), v_bg ? v_bg->data() : nullptr, v_means2d.data()};

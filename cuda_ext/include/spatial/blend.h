@@ -1,5 +1,5 @@
 // Per-pixel Gaussian evaluation and front-to-back alpha blending (gsplat 1.5.3 rules), their VJP, and
-// the conservative culling geometry (opacity-aware ellipse extents, ellipse/tile test, row spans) that
+// the conservative culling geometry (opacity-aware ellipse extents, ellipse/tile test, row bands) that
 // lets a backend skip (pixel, splat) pairs that the blending rule would skip anyway.
 //
 // Blending rule at pixel centre p = (j + 0.5, i + 0.5), delta = mean2d - p:
@@ -186,19 +186,5 @@ struct EllipseBands {
     return true;
   }
 };
-
-// Pixel columns [*j0, *j1] (inclusive, may be empty) of a row whose sigma can be <= s; xc is relative
-// to x0 like SplatRow::xc.
-SPATIAL_HD void row_span(const SplatRow& row, float ha, float s, int x0, int* j0, int* j1) {
-  float rem = s - row.srow;
-  if (rem < -1e-4f) {
-    *j0 = 1;
-    *j1 = 0;
-    return;
-  }
-  float w = sqrtf(max_f(rem, 0.f) / ha) * 1.0001f + 1e-3f + 1e-6f * fabsf(row.xc);
-  *j0 = x0 + (int)clamp_f(ceilf(row.xc - w - 0.5f), -1e9f, 1e9f);
-  *j1 = x0 + (int)clamp_f(floorf(row.xc + w - 0.5f), -1e9f, 1e9f);
-}
 
 }  // namespace spatial

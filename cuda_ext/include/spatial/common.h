@@ -73,7 +73,6 @@ SPATIAL_HD i32x8 select(i32x8 m, i32x8 a, i32x8 b) { return m ? a : b; }
 #endif
 SPATIAL_HD f32x8 min_v(f32x8 a, f32x8 b) { return select(b < a, b, a); }
 SPATIAL_HD f32x8 max_v(f32x8 a, f32x8 b) { return select(b > a, b, a); }
-SPATIAL_HD f32x8 pow2_of_integral(f32x8 n) { return (f32x8)((__builtin_convertvector(n, i32x8) + 127) << 23); }
 SPATIAL_HD f32x8 constant_like(f32x8, float c) { return broadcast8(c); }
 SPATIAL_HD f32x8 pow2_from_shifted(f32x8 j) { return (f32x8)((i32x8)j << 23); }
 SPATIAL_HD float hsum(f32x8 v) {
@@ -86,41 +85,22 @@ SPATIAL_HD float hsum(f32x8 v) {
 SPATIAL_HD float select(bool m, float a, float b) { return m ? a : b; }
 SPATIAL_HD float min_v(float a, float b) { return min_f(a, b); }
 SPATIAL_HD float max_v(float a, float b) { return max_f(a, b); }
-SPATIAL_HD float pow2_of_integral(float n) { return int_bits_to_float(((int32_t)n + 127) << 23); }
 SPATIAL_HD float constant_like(float, float c) { return c; }
 SPATIAL_HD float pow2_from_shifted(float j) { return int_bits_to_float((int32_t)(float_to_bits(j) << 23)); }
 
-// exp(x) for float32 lanes, branch-free so that it runs identically per lane on the CPU (8 lanes) and
-// the GPU. Cody-Waite range reduction x = n ln2 + r, |r| <= ln2/2, then the Cephes degree-6
-// polynomial: max relative error 2 ulp over [-87, 88] (tested in tests/test_kernels_headers.py).
-template <class F>
-SPATIAL_HD F exp_poly(F x) {
-  x = min_v(max_v(x, constant_like(x, -87.0f)), constant_like(x, 88.0f));
-  // round-to-nearest via the 1.5 * 2^23 trick (exact for |x * log2e| < 2^22)
-  const float shifter = 12582912.0f;
-  F n = (x * 1.44269504088896341f + shifter) - shifter;
-  F r = x - n * 0.693359375f;  // ln2 split in two: hi part has 9 significant bits, so n*hi is exact
-  r = r - n * -2.12194440e-4f;
-  F p = r * 1.9875691500e-4f + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * (r * r) + r + 1.0f;
-  return p * pow2_of_integral(n);
-}
-SPATIAL_HD float exp_f(float x) { return exp_poly(x); }
-
-// exp_poly without the input clamp, for lanes known to hold -87 <= x <= 0 (the blending loops, where
-// larger sigmas are masked out before use: their lanes may hold garbage, never a trap). Same reduction,
-// polynomial and results as exp_poly on that range; 2^n comes straight from the shifter's bits
-// ((1.5 * 2^23 + 127 + n) has 127 + n in its low mantissa bits) instead of a float->int conversion.
+// exp(x) for float32 lanes without the input clamp, for lanes known to hold -87 <= x <= 88 (the CPU
+// blending loops clamp sigma first; CUDA masks lanes beyond the sigma cutoff: their lanes may hold
+// garbage, never a trap). Branch-free, so it runs identically per lane on the CPU (8 lanes) and the GPU.
+// Cody-Waite range reduction x = n ln2 + r, |r| <= ln2/2 (n rounded to nearest by the 1.5 * 2^23
+// shifter trick; 127 + n then sits in the low mantissa bits of j, which gives 2^n without a float->int
+// conversion), then the Cephes degree-6 polynomial: max relative error 2 ulp over [-87, 88] (tested in
+// tests/test_kernels_headers.py).
 template <class F>
 SPATIAL_HD F exp_poly_nc(F x) {
   const float shifter = 12582912.0f + 127.0f;
   const F j = x * 1.44269504088896341f + shifter;
   const F n = j - shifter;
-  F r = x - n * 0.693359375f;
+  F r = x - n * 0.693359375f;  // ln2 split in two: hi part has 9 significant bits, so n*hi is exact
   r = r - n * -2.12194440e-4f;
   F p = r * 1.9875691500e-4f + 1.3981999507e-3f;
   p = p * r + 8.3334519073e-3f;
@@ -130,6 +110,13 @@ SPATIAL_HD F exp_poly_nc(F x) {
   p = p * (r * r) + r + 1.0f;
   return p * pow2_from_shifted(j);
 }
+
+// exp(x) for any float32 input: clamped into [-87, 88] (results stay finite normal floats), then exp_poly_nc.
+template <class F>
+SPATIAL_HD F exp_poly(F x) {
+  return exp_poly_nc(min_v(max_v(x, constant_like(x, -87.0f)), constant_like(x, 88.0f)));
+}
+SPATIAL_HD float exp_f(float x) { return exp_poly(x); }
 
 // Overloads so that templated math (float or double) calls the right libm function on host and device.
 SPATIAL_HD float sqrt_t(float x) { return sqrtf(x); }

@@ -40,16 +40,6 @@ SPATIAL_HD void store8(int32_t* p, i32x8 v) { std::memcpy(p, &v, sizeof(v)); }
 SPATIAL_HD f32x8 lane_offsets() { return f32x8{0.f, 1.f, 2.f, 3.f, 4.f, 5.f, 6.f, 7.f}; }
 // x of the pixel centres of 8-pixel block `blk` (0 or 1) of a tile row, relative to the tile's x origin
 SPATIAL_HD f32x8 block_centres(int blk) { return lane_offsets() + (float)(8 * blk) + 0.5f; }
-SPATIAL_HD int hsum_i(i32x8 v) {
-  int n = 0;
-  for (int i = 0; i < 8; ++i) n += v[i];
-  return n;
-}
-SPATIAL_HD int count_true(i32x8 m) {
-  int n = 0;
-  for (int i = 0; i < 8; ++i) n -= m[i];
-  return n;
-}
 // true when any lane of a comparison mask is set (a 256-bit OR test: vptest with AVX)
 SPATIAL_HD bool any_lane(i32x8 m) {
   typedef long long i64x4 __attribute__((vector_size(32)));
@@ -66,11 +56,6 @@ SPATIAL_V3_HELPER bool any_lane_v3(i32x8 m) {
   __m256i v;
   std::memcpy(&v, &m, sizeof(v));
   return !_mm256_testz_si256(v, v);
-}
-SPATIAL_V3_HELPER int count_true_v3(i32x8 m) {
-  __m256 v;
-  std::memcpy(&v, &m, sizeof(v));
-  return __builtin_popcount((unsigned)_mm256_movemask_ps(v));
 }
 // b < a ? b : a (min_v's semantics: a NaN b gives a) as one vminps
 SPATIAL_V3_HELPER f32x8 min_v3(f32x8 a, f32x8 b) { return (f32x8)_mm256_min_ps((__m256)b, (__m256)a); }
