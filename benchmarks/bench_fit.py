@@ -54,8 +54,8 @@ def _synthetic(size=160, views=48, points=6000):
 
 def bench_synthetic(args, out: Path) -> dict:
     from spatial.datasets.synthetic import SKY
-    from spatial.fit import fit
-    from spatial.fit.init import splats_from_points
+    from spatial.fitting import fit
+    from spatial.fitting.init import splats_from_points
 
     print("== synthetic scene: default densification ==")
     ds = _synthetic()
@@ -75,8 +75,8 @@ def bench_synthetic(args, out: Path) -> dict:
 
 def bench_strategies(args, out: Path) -> dict:
     from spatial.datasets.synthetic import SKY
-    from spatial.fit import fit
-    from spatial.fit.init import splats_from_points
+    from spatial.fitting import fit
+    from spatial.fitting.init import splats_from_points
 
     print(f"== strategies at an equal time budget ({args.strategy_minutes} min each) ==")
     ds = _synthetic(points=3000)
@@ -118,9 +118,9 @@ def _fox_points(fox: Path, ds_ref, work: Path):
 
 def bench_fox(args, out: Path) -> dict:
     from spatial.datasets.nerfstudio import load_nerfstudio
-    from spatial.fit import fit
-    from spatial.fit.init import splats_from_points
-    from spatial.fit.plots import save_png, side_by_side
+    from spatial.fitting import fit
+    from spatial.fitting.init import splats_from_points
+    from spatial.fitting.plots import save_png, side_by_side
 
     fox = Path(os.environ.get("SPATIAL_FIXTURES", REPO.parent / "shared" / "fixtures")) / "fox"
     if not fox.is_dir():
@@ -139,7 +139,7 @@ def bench_fox(args, out: Path) -> dict:
     print(f"  fitted ({r.timings['steps']} steps, {r.timings['total']:.0f} s, {len(r.splats)} splats, {r.timings['it_per_s']:.2f} it/s): "
           f"{_fmt(r.metrics)}  target >= 22 dB: {'PASS' if r.metrics['psnr'] >= 22 else 'FAIL'}; load average {os.getloadavg()[0]:.1f}")
     print(f"  per held-out view PSNR: {', '.join(f'{v:.2f}' for v in r.metrics['per_view_psnr'])}")
-    from spatial.render import render
+    from spatial.rendering import render
 
     rows = []
     for k, v in enumerate(test.views[:4]):
@@ -164,7 +164,7 @@ def bench_sfm(args, out: Path) -> dict:
     from spatial.datasets import pose_errors
     from spatial.datasets.sfm import run_sfm
     from spatial.datasets.synthetic import SKY, orbit_cameras, render_scene
-    from spatial.fit.reconstruct import reconstruct
+    from spatial.fitting.reconstruct import reconstruct
     from spatial.world import World
 
     print("== SfM on a rendered photo set, then spatial reconstruct ==")
@@ -193,9 +193,9 @@ def bench_sfm(args, out: Path) -> dict:
 
 def bench_speed(args, out: Path) -> dict:
     from spatial.datasets.synthetic import orbit_cameras
-    from spatial.fit import fit
-    from spatial.fit.init import random_splats_in_box
-    from spatial.render import available_backends
+    from spatial.fitting import fit
+    from spatial.fitting.init import random_splats_in_box
+    from spatial.rendering import available_backends
 
     print("== speed: 100k splats, 256x256 ==")
     cams = orbit_cameras(8, 256)
@@ -245,7 +245,7 @@ def main(argv=None) -> int:
     ap.add_argument("--json", default=None, help="write results here")
     ap.add_argument("--docs-image", default=None, help="fox: also write a small (2-view, 256-colour) side-by-side PNG here")
     args = ap.parse_args(argv)
-    from spatial.render import available_backends
+    from spatial.rendering import available_backends
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@
 (alpha coverage >= 0.99, surfaces alone covering >= 0.99 of the pixels below the horizon, no
 quantised colour over 80 %) and **walkability** (spawn on the collider;
 the character controller walks >= 30 m outdoors / across the room indoors without falling or
-sticking), printed as a pass/fail table (``spatial.generate.checks``).
+sticking), printed as a pass/fail table (``spatial.generation.checks``).
 
 Prints wall-clock seconds per stage and in total for each prompt, and a ratio against a
 baseline measured in the same run: the **naive sampler baseline** - the same scene's meshes
@@ -61,8 +61,8 @@ SCENE_PROMPTS = [
 def scene_table(seed: int) -> bool:
     """Generate one draft world per scene type and print the view / walk acceptance table."""
     import spatial
-    from spatial.generate.checks import view_coverage, walk_check
-    from spatial.generate.spec import SCENE_TYPES
+    from spatial.generation.checks import view_coverage, walk_check
+    from spatial.generation.spec import SCENE_TYPES
 
     covered = {st for st, _ in SCENE_PROMPTS}
     missing = set(SCENE_TYPES) - covered
@@ -94,9 +94,9 @@ def naive_baseline(prompt: str, seed: int, budget: int) -> float:
     import numpy as np
     import trimesh
 
-    from spatial.generate.prompt import parse_prompt
-    from spatial.generate.world_builder import _group_parts, build_indoor, build_nature, build_urban
-    from spatial.generate import sky as sky_mod
+    from spatial.generation.prompt import parse_prompt
+    from spatial.generation.world_builder import _group_parts, build_indoor, build_nature, build_urban
+    from spatial.generation import sky as sky_mod
 
     t = time.perf_counter()
     spec, _ = parse_prompt(prompt, seed=seed, use_embedding=False)
@@ -127,7 +127,7 @@ def main(argv=None) -> int:
     import torch
 
     import spatial
-    from spatial.render import available_backends
+    from spatial.rendering import available_backends
 
     print(f"torch threads: {torch.get_num_threads()}, render backends: {', '.join(available_backends())}")
     rows = []
@@ -142,7 +142,7 @@ def main(argv=None) -> int:
               f"layout {tm['layout_total']:.2f}  collider {tm['collider']:.2f}  splats {tm['splats_total']:.2f}  "
               f"preview {tm.get('preview', 0):.2f}   '{prompt}'", flush=True)
     # the embedding model adds a one-off load when the lexicon is silent
-    from spatial.generate.prompt import PromptEmbedder, parse_prompt
+    from spatial.generation.prompt import PromptEmbedder, parse_prompt
 
     t = time.perf_counter()
     e = PromptEmbedder()

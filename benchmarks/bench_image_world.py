@@ -32,8 +32,8 @@ def main() -> int:
     from PIL import Image
 
     from image_world_scenes import photo
-    from spatial.generate.spec import preset
-    from spatial.generate.world_builder import build_world
+    from spatial.generation.spec import preset
+    from spatial.generation.world_builder import build_world
     from spatial.image_world import image_to_world
 
     torch.set_num_threads(os.cpu_count() or 1)

@@ -80,7 +80,7 @@ def _renderer(backend: str):
             return render_oracle(s["means"], s["quats"], s["scales"], s["opacities"], s["colors"], s["viewmats"], s["Ks"],
                                  s["width"], s["height"], sh_degree=3, backgrounds=s["backgrounds"])
         return run
-    from spatial.render import backends
+    from spatial.rendering import backends
 
     mod = backends.module(backend)
 
@@ -95,7 +95,7 @@ def _tile_pairs(s) -> int:
 
     import torch
 
-    from spatial.render import reference
+    from spatial.rendering import reference
 
     with torch.no_grad():
         p = reference.project(s["means"], s["quats"], s["scales"], s["viewmats"], s["Ks"], s["width"], s["height"])
@@ -108,7 +108,7 @@ def child(backend: str, n: int, width: int, height: int, threads: int, repeat: i
 
     torch.set_num_threads(threads)
     if backend == "cpu":
-        from spatial.render import backend_cpu
+        from spatial.rendering import backend_cpu
 
         backend_cpu.set_num_threads(threads)
     s = _scene(n, width, height)
@@ -191,7 +191,7 @@ def main(argv=None) -> int:
         return 0
 
     sys.path.insert(0, str(REPO))
-    from spatial.render import backends
+    from spatial.rendering import backends
 
     avail = backends.available_backends()
     names = args.backends or [b for b in ("cpu", "cuda", "reference") if b in avail and b != "gsplat"]

@@ -48,7 +48,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     from PIL import Image
 
-    from spatial.generate import generate
+    from spatial.generation import generate
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

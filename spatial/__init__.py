@@ -7,13 +7,22 @@ The public API is small and flat (names resolve lazily so ``import spatial`` sta
 * rendering: :func:`render`, :func:`rasterize`
 * making worlds: :func:`generate`, :func:`fit`, :func:`reconstruct`
 * editing and versions: :func:`apply_edit`, :class:`Store` (see docs/edits.md, docs/store.md)
+* subpackages (nouns; the verbs above are functions only): ``core``, ``io``, ``rendering``, ``fitting``,
+  ``generation``, ``image_world``, ``physics``, ``edit``, ``store``, ``exporting``, ``datasets``, ``batch``
+
+The 0.1 package paths ``spatial.render``, ``spatial.fit``, ``spatial.generate`` and ``spatial.export``
+still import (with a DeprecationWarning) until 0.3; see :mod:`spatial._deprecated_paths`.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 
-__version__ = "0.1.0"
+from . import _deprecated_paths
+
+__version__ = "0.2.0"
 
 _LAZY = {
     "Splats": ("spatial.core.splats", "Splats"),
@@ -26,15 +35,26 @@ _LAZY = {
     "SpatialError": ("spatial.errors", "SpatialError"),
     "FormatError": ("spatial.errors", "FormatError"),
     "ValidationError": ("spatial.errors", "ValidationError"),
-    "fit": ("spatial.fit.fit", "fit"),
-    "reconstruct": ("spatial.fit.reconstruct", "reconstruct"),
-    "generate": ("spatial.generate.api", "generate"),
+    "fit": ("spatial.fitting.fit", "fit"),
+    "reconstruct": ("spatial.fitting.reconstruct", "reconstruct"),
+    "generate": ("spatial.generation.api", "generate"),
     "image_to_world": ("spatial.image_world.pipeline", "image_to_world"),
-    "render": ("spatial.render.api", "render"),
-    "rasterize": ("spatial.render.api", "rasterize"),
-    "RenderOutput": ("spatial.render.api", "RenderOutput"),
-    "export": ("spatial.export", "export"),
+    "render": ("spatial.rendering.api", "render"),
+    "rasterize": ("spatial.rendering.api", "rasterize"),
+    "RenderOutput": ("spatial.rendering.api", "RenderOutput"),
+    "export": ("spatial.exporting", "export"),
     "batch": ("spatial.batch", None),
+    "core": ("spatial.core", None),
+    "io": ("spatial.io", None),
+    "rendering": ("spatial.rendering", None),
+    "fitting": ("spatial.fitting", None),
+    "generation": ("spatial.generation", None),
+    "image_world": ("spatial.image_world", None),
+    "physics": ("spatial.physics", None),
+    "edit": ("spatial.edit", None),
+    "store": ("spatial.store", None),
+    "exporting": ("spatial.exporting", None),
+    "datasets": ("spatial.datasets", None),
     "Store": ("spatial.store.store", "Store"),
     "WorldHandle": ("spatial.store.handle", "WorldHandle"),
     "ConflictError": ("spatial.store.errors", "ConflictError"),
@@ -61,3 +81,17 @@ def __dir__():
 
 
 __all__ = sorted(_LAZY) + ["__version__"]
+
+
+class _Package(types.ModuleType):
+    """``spatial`` itself: importing a deprecated 0.1 path (``import spatial.render.api``) makes the import
+    system bind the old package name on ``spatial``; the verb stays the function."""
+
+    def __setattr__(self, name, value):
+        if name in _deprecated_paths.VERBS and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+_deprecated_paths.install()

@@ -158,7 +158,7 @@ def run_item(item: dict, out_dir: str, threads: int = 1) -> dict:
     """Generate one item into ``out_dir/name`` (runs in a worker process or a Ray task)."""
     import torch
 
-    from .generate import generate
+    from .generation import generate
 
     torch.set_num_threads(max(1, threads))
     it = BatchItem(**item)

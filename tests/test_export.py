@@ -13,7 +13,7 @@ import trimesh
 
 from conftest import REPO, random_splats
 from spatial.errors import ValidationError
-from spatial.export import ENGINES, export
+from spatial.exporting import ENGINES, export
 from spatial.world import Spawn, World
 
 NODE_DIR = REPO / "tests" / "node"

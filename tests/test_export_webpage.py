@@ -16,7 +16,7 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    from spatial.export import export
+    from spatial.exporting import export
 
     out = tmp_path_factory.mktemp("web")
     manifest = json.loads(export(make_test_world(2000), "threejs", out).read_text())

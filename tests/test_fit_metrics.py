@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from spatial.fit import metrics
+from spatial.fitting import metrics
 
 
 def test_psnr_known_values():
@@ -75,7 +75,7 @@ def test_separable_blur_equals_the_2d_gaussian_window():
 
 @pytest.mark.parametrize("masked", [False, True])
 def test_fused_training_ssim_matches_autograd_ssim(masked):
-    from spatial.fit.loss import photometric_loss, ssim_loss_value
+    from spatial.fitting.loss import photometric_loss, ssim_loss_value
 
     g = torch.Generator().manual_seed(1)
     a = torch.rand(21, 17, 3, dtype=torch.float64, generator=g)
@@ -99,7 +99,7 @@ def test_fused_training_ssim_matches_autograd_ssim(masked):
 def test_cpu_ssim_kernel_matches_the_torch_path(shape, masked):
     """The C++ SSIM (CPU, float32) against the same math in torch: value and gradient, images smaller
     than the window, one channel, masks."""
-    from spatial.fit import loss
+    from spatial.fitting import loss
 
     if loss._C is None:
         pytest.skip("the compiled extension spatial._C is not built")

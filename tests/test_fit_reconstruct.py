@@ -54,7 +54,7 @@ def test_bad_dataset_writes_nothing(colmap_project, tmp_path):
     import shutil
 
     from spatial.datasets import DatasetError
-    from spatial.fit.reconstruct import reconstruct
+    from spatial.fitting.reconstruct import reconstruct
 
     broken = tmp_path / "broken"
     shutil.copytree(colmap_project, broken)

@@ -8,9 +8,9 @@ import pytest
 import torch
 
 from conftest import random_splats
-from spatial.fit.params import SplatParams
-from spatial.fit.strategy_default import DefaultStrategy
-from spatial.fit.strategy_mcmc import MCMCStrategy, _binoms, relocation
+from spatial.fitting.params import SplatParams
+from spatial.fitting.strategy_default import DefaultStrategy
+from spatial.fitting.strategy_mcmc import MCMCStrategy, _binoms, relocation
 
 
 class FakeOut:

@@ -10,9 +10,9 @@ import torch
 
 from spatial.datasets.synthetic import SKY, synthetic_dataset
 from spatial.errors import ValidationError
-from spatial.fit import fit
-from spatial.fit.init import splats_from_points
-from spatial.fit.trainer import photometric_loss
+from spatial.fitting import fit
+from spatial.fitting.init import splats_from_points
+from spatial.fitting.trainer import photometric_loss
 
 
 @pytest.fixture(scope="module")

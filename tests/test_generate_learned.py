@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from spatial.generate.learned import LearnedConfig, LearnedPathUnavailable, generate_learned, text_to_image
+from spatial.generation.learned import LearnedConfig, LearnedPathUnavailable, generate_learned, text_to_image
 
 
 def _tiny_pipeline(folder):

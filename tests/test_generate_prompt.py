@@ -7,8 +7,8 @@ import json
 import pytest
 
 from spatial.errors import FormatError, ValidationError
-from spatial.generate.prompt import EMBED_THRESHOLD, PromptEmbedder, parse_prompt, prompt_seed
-from spatial.generate.spec import COLOR_NAMES, SCENE_TYPES, SPEC_VERSION, SceneSpec, StructureSpec, preset
+from spatial.generation.prompt import EMBED_THRESHOLD, PromptEmbedder, parse_prompt, prompt_seed
+from spatial.generation.spec import COLOR_NAMES, SCENE_TYPES, SPEC_VERSION, SceneSpec, StructureSpec, preset
 
 LEXICON_CASES = [
     ("a misty pine forest with a lake at sunset", dict(scene_type="conifer_forest", time_of_day="sunset", weather="fog", water="lake")),

@@ -62,14 +62,14 @@ def test_same_prompt_and_seed_give_identical_files(tmp_path):
     back = World.load(tmp_path / "a")
     assert len(back.splats) == len(a.splats) and back.splats.labels is not None
     assert back.prompt == "a pine forest by a river at dawn" and back.seed == 11
-    assert back.spec["scene_type"] == "conifer_forest" and back.generator["name"] == "spatial.generate.procedural"
+    assert back.spec["scene_type"] == "conifer_forest" and back.generator["name"] == "spatial.generation.procedural"
     assert back.collider is not None and len(back.collider.faces) == len(a.collider.faces)
     assert back.preview.shape == (270, 480, 3)
     assert back.labels[label_id("water")] == "water"
 
 
 def test_spec_file_regenerates_same_world(tmp_path):
-    from spatial.generate.prompt import parse_prompt
+    from spatial.generation.prompt import parse_prompt
 
     spec, _ = parse_prompt("a desert at sunset", seed=3, use_embedding=False)
     spec.save(tmp_path / "s.json")
@@ -290,8 +290,8 @@ def test_no_floating_splats(prompt):
 def test_views_from_spawn_are_covered_and_varied(prompt):
     """8 directions from the spawn eye: alpha >= 0.99 (mean and share of pixels > 0.9), the surfaces alone
     (without the sky dome, which would fill any hole) cover >= 0.99 below the horizon, and no quantised
-    colour covers more than 80 % of a view (``spatial.generate.checks``; the benchmark runs every scene type)."""
-    from spatial.generate.checks import view_coverage
+    colour covers more than 80 % of a view (``spatial.generation.checks``; the benchmark runs every scene type)."""
+    from spatial.generation.checks import view_coverage
 
     v = view_coverage(world(prompt, splats=100_000), 96, 54)
     assert v["min_alpha"] >= 0.99 and v["min_alpha_full"] >= 0.99, v
@@ -318,11 +318,11 @@ def test_cli_generate(tmp_path, capsys):
 
 
 def test_acceptance_checks_pass_and_can_fail():
-    """``spatial.generate.checks`` (the benchmark's per-scene-type table) passes a good world and
+    """``spatial.generation.checks`` (the benchmark's per-scene-type table) passes a good world and
     fails one with a hole in the floor splats or no collider under the spawn."""
     import trimesh
 
-    from spatial.generate.checks import view_coverage, walk_check
+    from spatial.generation.checks import view_coverage, walk_check
 
     w = world("a cozy living room", splats=100_000)
     v, k = view_coverage(w, 64, 36), walk_check(w)

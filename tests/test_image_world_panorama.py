@@ -11,7 +11,7 @@ from image_world_scenes import panorama, photo
 from spatial.image_world import image_to_world
 from spatial.image_world.panorama import face_rays, is_equirectangular, sample_equirect
 from spatial.image_world.pipeline import psnr, view_camera
-from spatial.render import render
+from spatial.rendering import render
 
 
 @pytest.fixture(scope="module")

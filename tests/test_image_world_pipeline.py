@@ -13,7 +13,7 @@ from image_world_scenes import photo
 from spatial.core.camera import Camera
 from spatial.image_world import image_to_world
 from spatial.image_world.pipeline import psnr
-from spatial.render import render
+from spatial.rendering import render
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 _C = pytest.importorskip("spatial._C", reason="the compiled extension spatial._C is not built")
-from spatial.render import backend_cpu  # noqa: E402
+from spatial.rendering import backend_cpu  # noqa: E402
 
 
 def _scene(n=3000, width=70, height=45, seed=0, sh_degree=3):

@@ -21,7 +21,7 @@ from render_scenes import KINDS, backend_kwargs, cast, make_scene
 import spatial
 from spatial.core.camera import Camera
 from spatial.core.splats import Splats
-from spatial.render import backends, reference
+from spatial.rendering import backends, reference
 
 COMPILED = ("cpu", "cuda")
 REQUIRED = {b.strip() for b in os.environ.get("SPATIAL_REQUIRE_BACKENDS", "").split(",") if b.strip()}

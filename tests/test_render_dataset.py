@@ -11,7 +11,7 @@ from PIL import Image
 from spatial.core.labels import LABEL_IDS
 from spatial.core.splats import Splats
 from spatial.core.rotation import rotmat_to_quat
-from spatial.export.dataset import render_dataset
+from spatial.exporting.dataset import render_dataset
 from spatial.errors import ValidationError
 from spatial.world import Spawn, World
 

@@ -16,7 +16,7 @@ import spatial  # noqa: E402
 from spatial.core.camera import Camera  # noqa: E402
 from spatial.core.splats import Splats  # noqa: E402
 from spatial.errors import ValidationError  # noqa: E402
-from spatial.render import reference  # noqa: E402
+from spatial.rendering import reference  # noqa: E402
 
 N_SCENES = 66  # every kind appears 6 times
 
@@ -287,11 +287,11 @@ def test_rasterize_is_gsplat_compatible():
 def test_backend_listing_and_cli():
     from spatial.cli.info import backends
 
-    listed = spatial.render.available_backends()
+    listed = spatial.rendering.available_backends()
     report = backends()
     assert "reference" in listed and report["available"] == listed
-    assert report["unavailable"] == spatial.render.unavailable_backends() and "build" in report
-    assert set(listed) | set(spatial.render.unavailable_backends()) == {"reference", "cpu", "cuda", "gsplat"}
+    assert report["unavailable"] == spatial.rendering.unavailable_backends() and "build" in report
+    assert set(listed) | set(spatial.rendering.unavailable_backends()) == {"reference", "cpu", "cuda", "gsplat"}
 
 
 def test_empty_scene_renders_background():

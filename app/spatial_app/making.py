@@ -55,7 +55,7 @@ def _call_with_supported(fn: Callable, **kwargs) -> Any:
 def spec_for_prompt(prompt: str, seed: int | None = None) -> dict | None:
     """The editable scene specification the generator would use for ``prompt`` (None if unavailable)."""
     for mod, name in (("spatial.generate", "spec_from_prompt"), ("spatial.generate", "prompt_to_spec"),
-                      ("spatial.generate.prompt", "spec_from_prompt")):
+                      ("spatial.generation.prompt", "spec_from_prompt")):
         try:
             m = __import__(mod, fromlist=[name])
             fn = getattr(m, name)

@@ -124,7 +124,7 @@ def build_ui(state) -> gr.Blocks:
         except Exception:  # noqa: BLE001
             pass
         try:
-            from spatial.export import ENGINES
+            from spatial.exporting import ENGINES
 
             out += [(f"{p.title} (zip)", f"engine:{k}") for k, p in ENGINES.items()]
         except ImportError:

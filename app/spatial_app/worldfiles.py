@@ -245,7 +245,7 @@ class WorldFiles:
 
     def engine_export(self, world_id: str, engine: str, version: int | None = None) -> tuple[Path, str]:
         """A zip of ``spatial.export(world, engine)`` (splats, named colliders, visual mesh, guide)."""
-        from spatial.export import ENGINES
+        from spatial.exporting import ENGINES
 
         if engine not in ENGINES:
             raise ValidationError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
@@ -260,7 +260,7 @@ class WorldFiles:
             if not out.is_file():
                 import tempfile
 
-                from spatial.export import export
+                from spatial.exporting import export
 
                 with tempfile.TemporaryDirectory(prefix="spatial-engine-", dir=self.cache_dir) as tmp:
                     export(self.library.load(world_id, v), engine, Path(tmp) / "out", name=world_id, progress=False)

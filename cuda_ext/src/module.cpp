@@ -530,7 +530,7 @@ NB_MODULE(_C, m) {
       nb::arg("Ks"), nb::arg("backgrounds").none(), nb::arg("v_rgb"), nb::arg("v_alpha"), nb::arg("v_depth"), nb::arg("v_means"), nb::arg("v_quats"),
       nb::arg("v_scales"), nb::arg("v_opacities"), nb::arg("v_colors"), nb::arg("v_viewmats"), nb::arg("v_backgrounds").none(), nb::arg("v_means2d"));
 
-  // fused SSIM of the training loss (spatial/fit/loss.py)
+  // fused SSIM of the training loss (spatial/fitting/loss.py)
   m.def(
       "ssim_forward",
       [](CF x, CF y, CF mu_y, CF eyy, CF weight, std::optional<MF> p) {

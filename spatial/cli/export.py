@@ -6,7 +6,7 @@ from ._store_args import add_store_arg, load_world_arg
 
 
 def register(sub) -> None:
-    from ..export.engines import ENGINES
+    from ..exporting.engines import ENGINES
 
     p = sub.add_parser("export", help="export a world for a game engine or the web",
                        description="Export a world folder for a game engine: splat files in the formats the engine's "
@@ -23,7 +23,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..export import export
+    from ..exporting import export
 
     manifest = export(load_world_arg(args), args.engine, args.output, name=args.name, convex=not args.no_convex, visual=not args.no_visual)
     print(f"exported for {args.engine}: {manifest.parent} (see {manifest.name} and IMPORT.md)")

@@ -57,8 +57,8 @@ def run_image(args) -> int:
 def run(args) -> int:
     if getattr(args, "image", None):
         return run_image(args)
-    from ..generate.prompt import parse_prompt
-    from ..generate.spec import SceneSpec
+    from ..generation.prompt import parse_prompt
+    from ..generation.spec import SceneSpec
 
     use_emb = False if args.no_embedding else "auto"
     if args.spec:
@@ -83,7 +83,7 @@ def run(args) -> int:
     if not args.output:
         print("spatial generate: error: give -o WORLD (or --print-spec)", file=sys.stderr)
         return 2
-    from ..generate.world_builder import build_world
+    from ..generation.world_builder import build_world
 
     world = build_world(spec, quality=args.quality, splats=args.splats, prompt=args.prompt,
                         analysis=None if analysis is None else analysis.to_dict(), preview=not args.no_preview, progress=sys.stderr.isatty())

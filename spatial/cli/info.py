@@ -37,7 +37,7 @@ def describe(path) -> dict:
 
 def backends() -> dict:
     """{"available": {name: description}, "unavailable": {name: reason}, "build": compiled-module facts}."""
-    from ..render import available_backends, unavailable_backends
+    from ..rendering import available_backends, unavailable_backends
 
     out = {"available": available_backends(), "unavailable": unavailable_backends()}
     try:

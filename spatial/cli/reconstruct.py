@@ -31,7 +31,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..fit.reconstruct import reconstruct
+    from ..fitting.reconstruct import reconstruct
 
     world = reconstruct(
         args.input, args.output, steps=args.steps, resolution=args.resolution or None, budget=args.budget,

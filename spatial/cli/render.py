@@ -31,7 +31,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..export.dataset import render_dataset
+    from ..exporting.dataset import render_dataset
 
     path = render_dataset(load_world_arg(args), args.output, args.trajectory, [o.strip() for o in args.outputs.split(",") if o.strip()],
                           args.size, args.frames, args.video, args.backend)

@@ -1,7 +1,7 @@
 """Beyond the frame: the procedural generator continues the world outside the photo's view.
 
 The photo only shows a wedge of the world. :func:`infer_spec` reads a
-:class:`~spatial.generate.spec.SceneSpec` from the photo (and the optional prompt, which wins for
+:class:`~spatial.generation.spec.SceneSpec` from the photo (and the optional prompt, which wins for
 what it names): indoor when a ceiling and no sky were found; urban when straight structure lines
 and sky are seen; otherwise a nature scene chosen by the ground's colour. The palette is sampled
 from the photo (median ground / vertical / sky colours), the time of day and weather from the sky.
@@ -34,7 +34,7 @@ def _median_color(rgb: np.ndarray, mask: np.ndarray) -> tuple[float, float, floa
 
 def infer_spec(rgb: np.ndarray, depth: DepthResult, prompt: str | None = None, seed: int = 0):
     """A :class:`SceneSpec` for the photo (and prompt). Returns (spec, reasons dict)."""
-    from ..generate.spec import preset
+    from ..generation.spec import preset
 
     reasons: dict = {}
     sky, ground = depth.sky_mask, depth.ground_mask
@@ -63,7 +63,7 @@ def infer_spec(rgb: np.ndarray, depth: DepthResult, prompt: str | None = None, s
         reasons["scene"] = f"ground colour hue {h_:.2f}, saturation {s_:.2f}, value {v_:.2f}"
     spec = preset(scene, seed=int(seed) & 0x7FFFFFFFFFFFFFFF)
     if prompt:
-        from ..generate.prompt import parse_prompt
+        from ..generation.prompt import parse_prompt
 
         ps, _ = parse_prompt(prompt, seed=int(seed), use_embedding=False)
         spec = ps
@@ -103,7 +103,7 @@ def continue_world(spec, canvas_cam: PhotoCamera, budget: int = 120_000, keep_sk
     """Generator splats and collider outside the photo canvas, in the photo's frame.
 
     Returns (splats, collider trimesh or None, info)."""
-    from ..generate.world_builder import build_world
+    from ..generation.world_builder import build_world
 
     w = build_world(spec, quality="draft", splats=int(budget), preview=False, refine=False)
     yaw = math.radians(w.spawn.yaw_deg)

@@ -95,7 +95,7 @@ def depth_collider(depth: np.ndarray, sky: np.ndarray, cam: PhotoCamera, stride:
 def _refine(splats: Splats, cam: Camera, rgb: np.ndarray, steps: int, seed: int, movable: np.ndarray | None = None) -> tuple[Splats, dict]:
     """Fit the splats the input camera sees (``movable`` ones only) to the photo; positions and
     rotations stay fixed, colours, opacities and sizes adjust."""
-    from ..fit import fit
+    from ..fitting import fit
 
     with torch.no_grad():
         vm = cam.viewmat
@@ -226,7 +226,7 @@ def _photo_world(rgb, photo, prompt, seed, quality, tier, method, model, fov, ca
                                  _feet_patch(canvas_cam)])
     timings["collider"] = time.perf_counter() - t0
 
-    from ..render.api import render
+    from ..rendering.api import render
 
     with torch.no_grad():
         shown = _rgb_from_render(render(splats, cam))
@@ -280,7 +280,7 @@ def _panorama_world(pano, photo, prompt, seed, quality, tier, method, model, cam
     if do_refine and tier.fit_steps > 0:
         bar.step("refine")
         t0 = time.perf_counter()
-        from ..fit import fit
+        from ..fitting import fit
 
         lrs = {"means": 0.0, "quats": 0.0, "log_scales": 2e-3, "logit_opacities": 3e-2, "sh0": 2.5e-2}
         res = fit(splats, views, steps=max(8, tier.fit_steps), strategy="none", seed=int(seed) & 0x7FFFFFFF, sh_degree=0,
@@ -294,7 +294,7 @@ def _panorama_world(pano, photo, prompt, seed, quality, tier, method, model, cam
     timings["collider"] = time.perf_counter() - t0
     img = None
     if preview:
-        from ..render.api import render
+        from ..rendering.api import render
 
         with torch.no_grad():
             img = _rgb_from_render(render(splats, views[0][0]))

@@ -108,7 +108,7 @@ def render_preview(state: WorldState, size: tuple[int, int] = PREVIEW_SIZE) -> n
     cam = preview_camera(state, width, height)
     splats = _thin(state, MAX_PREVIEW_SPLATS)
     try:
-        from ..render import render
+        from ..rendering import render
 
         out = render(splats, cam, background=[0.0, 0.0, 0.0])
         img = out.rgb[0].detach().clamp(0, 1).numpy()

@@ -1,4 +1,4 @@
-// Fused SSIM of the training loss on the CPU: the math of spatial/fit/loss.py (which holds the same
+// Fused SSIM of the training loss on the CPU: the math of spatial/fitting/loss.py (which holds the same
 // computation in torch, used on other devices and dtypes), in two passes over the image instead of ~30
 // tensor ops. 3DGS's window: 11 taps, sigma 1.5, zero padding ("same" size); C1 = 0.01^2, C2 = 0.03^2.
 #pragma once

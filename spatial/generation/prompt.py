@@ -1,4 +1,4 @@
-"""Prompt -> :class:`~spatial.generate.spec.SceneSpec`, in three layers (see docs/generate.md).
+"""Prompt -> :class:`~spatial.generation.spec.SceneSpec`, in three layers (see docs/generate.md).
 
 1. **Keyword lexicon** (deterministic): scene-type cues with weights ("pine" -> conifer forest),
    time of day, weather, density and relief words, water bodies, "N <colour> <noun>" counts.

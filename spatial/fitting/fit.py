@@ -31,7 +31,7 @@ def fit(
 
     Args:
         init: initial :class:`~spatial.core.splats.Splats` (e.g. from
-            :func:`spatial.fit.init.splats_from_points`), or a :class:`~spatial.datasets.Dataset`
+            :func:`spatial.fitting.init.splats_from_points`), or a :class:`~spatial.datasets.Dataset`
             whose sparse points seed the splats.
         views: training views: a :class:`~spatial.datasets.Dataset`, a list of
             :class:`~spatial.datasets.View`, or ``(Camera, image)`` pairs (image ``uint8 [H,W,3]`` or
@@ -48,11 +48,11 @@ def fit(
             before | after on the first held-out or training view), ``metrics.json`` and a
             ``checkpoint/`` folder (every ``checkpoint_every`` steps and at the end).
         resume: a checkpoint folder to continue from (same strategy, seed and steps).
-        **options: any other :class:`~spatial.fit.trainer.FitConfig` field (``sh_degree``,
+        **options: any other :class:`~spatial.fitting.trainer.FitConfig` field (``sh_degree``,
             ``ssim_lambda``, ``background``, ``lrs``, ``backend``, ``max_seconds``, ``eval_every``,
             ``checkpoint_every``, ``progress``, ``strategy_options``, ``torch_threads``, ...).
 
-    Returns a :class:`~spatial.fit.trainer.FitResult` (``splats``, ``history``, held-out
+    Returns a :class:`~spatial.fitting.trainer.FitResult` (``splats``, ``history``, held-out
     ``metrics``, ``timings``, written ``files``).
     """
     from ..datasets.dataset import Dataset

@@ -1,4 +1,4 @@
-"""Procedural assets: each function returns :class:`~spatial.generate.mesh.Part` lists in local
+"""Procedural assets: each function returns :class:`~spatial.generation.mesh.Part` lists in local
 coordinates (origin at the footprint centre on the ground, +Y up), deterministic in its seed.
 
 * :mod:`.plants` - trees (conifer, broadleaf, palm, cactus, dead), bushes, grass clumps, reeds

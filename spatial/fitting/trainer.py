@@ -157,7 +157,7 @@ class Trainer:
     """Holds the state of one fit; :meth:`run` trains, :meth:`evaluate` scores views."""
 
     def __init__(self, init: Splats, train_views, config: FitConfig, eval_views=None):
-        from ..render import render  # noqa: F401  (fail early when rendering is unavailable)
+        from ..rendering import render  # noqa: F401  (fail early when rendering is unavailable)
 
         self.cfg = config
         if config.steps < 1:
@@ -202,7 +202,7 @@ class Trainer:
 
     # ------------------------------------------------------------------ one step
     def train_step(self, progress: float) -> dict:
-        from ..render import render
+        from ..rendering import render
 
         cfg = self.cfg
         step = self.step
@@ -248,7 +248,7 @@ class Trainer:
     # ------------------------------------------------------------------ evaluation
     @torch.no_grad()
     def render_view(self, camera, splats: Splats | None = None) -> torch.Tensor:
-        from ..render import render
+        from ..rendering import render
 
         s = self.params.splats(detach=True) if splats is None else splats
         deg = min(self.cfg.sh_degree, s.sh_degree) if splats is not None else self.sh_degree_at(self.step)
@@ -307,7 +307,7 @@ class Trainer:
         """torch intra-op threads for the loop (None: leave torch's setting alone)."""
         if self.cfg.torch_threads is not None:
             return int(self.cfg.torch_threads)
-        from ..render.backends import resolve
+        from ..rendering.backends import resolve
 
         return 1 if resolve(self.cfg.backend, torch.device("cpu"), torch.float32) == "cpu" else None
 

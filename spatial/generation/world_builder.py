@@ -40,7 +40,7 @@ from .mesh import Part, box, merge, rot_y
 from .spec import SceneSpec
 from .surface_splats import THICKNESS, TIERS, basis_quats, make_splats, sample_parts
 
-GENERATOR_NAME = "spatial.generate.procedural"
+GENERATOR_NAME = "spatial.generation.procedural"
 GENERATOR_VERSION = "1.0.0"
 EYE_HEIGHT = 1.65
 
@@ -688,7 +688,7 @@ def frustum_cull(splats: Splats, cam: Camera, margin_sigmas: float = 3.5) -> Spl
 
 def render_preview(splats: Splats, spawn, yaw_deg: float, width: int = 480, height: int = 270, sky: sky_mod.Sky | None = None) -> np.ndarray:
     """uint8 [H, W, 3] preview from the spawn eye (via :func:`spatial.render`)."""
-    from ..render.api import render
+    from ..rendering.api import render
 
     cam = spawn_camera(np.asarray(spawn), yaw_deg, width, height)
     bg = None if sky is None else torch.tensor(sky.horizon, dtype=torch.float32)
@@ -798,8 +798,8 @@ def _refine(spec: SceneSpec, sc: Scene, sky, sp: Splats, budget: int, quality: s
     """Refine the tier's splats with :func:`spatial.fit` against reference views rendered from a
     denser (4x) sampling of the same procedural scene, seen from cameras around the spawn."""
     try:
-        from ..fit import fit
-        from ..render.api import render
+        from ..fitting import fit
+        from ..rendering.api import render
     except ImportError as e:  # pragma: no cover - fit is part of the package
         return sp, {"status": "skipped", "reason": f"spatial.fit unavailable: {e}"}
     ref_budget = min(2 * budget, 4_000_000)

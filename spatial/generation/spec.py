@@ -1,7 +1,7 @@
 """The scene specification: a flat, versioned, JSON-serialisable set of knobs for the generator.
 
-A :class:`SceneSpec` is what a prompt turns into (:mod:`spatial.generate.prompt`) and what the
-world builder (:mod:`spatial.generate.world_builder`) consumes. It is deliberately flat, like
+A :class:`SceneSpec` is what a prompt turns into (:mod:`spatial.generation.prompt`) and what the
+world builder (:mod:`spatial.generation.world_builder`) consumes. It is deliberately flat, like
 Infinigen's gin knobs: users print it (``spatial generate --print-spec``), edit the JSON and
 regenerate with ``--spec FILE``. Every field is documented in ``docs/generate.md``.
 

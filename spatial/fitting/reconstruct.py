@@ -111,7 +111,7 @@ def reconstruct(
             raise ValidationError("fit produced non-finite splat positions")
         cams = ds.cameras
         preview_cam = (test.views[0].camera if test is not None else train.views[0].camera)
-        from ..render import render
+        from ..rendering import render
 
         with torch.no_grad():
             prev = render(splats, preview_cam, backend=fit_options.get("backend", "auto")).rgb[0].clamp(0, 1)

@@ -19,7 +19,7 @@ import torch
 from ..errors import FormatError
 from ..io.atomic import atomic_write, atomic_write_bytes
 
-FORMAT = "spatial.fit.checkpoint"
+FORMAT = "spatial.fitting.checkpoint"
 VERSION = 1
 
 

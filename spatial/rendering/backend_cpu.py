@@ -1,6 +1,6 @@
 """``cpu`` backend: the compiled C++ tile rasterizer in ``spatial._C`` (cuda_ext/src/cpu), with autograd.
 
-Same semantics as :mod:`spatial.render.reference` (gsplat 1.5.3): see ``docs/kernels.md``. Tensors cross
+Same semantics as :mod:`spatial.rendering.reference` (gsplat 1.5.3): see ``docs/kernels.md``. Tensors cross
 into C++ as DLPack arrays (no libtorch ABI); the kernels run in float32 with double-precision
 per-splat projection, multithreaded over 16x16 tiles.
 

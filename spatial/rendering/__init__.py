@@ -8,12 +8,8 @@ Backends: ``reference`` (pure PyTorch, the specification), ``cpu`` (C++ kernels)
 kernels), ``gsplat`` (the gsplat package on CUDA); ``backend="auto"`` picks the fastest usable one.
 """
 
-from .._callable import make_package_callable
 from .api import RenderOutput, rasterize, render
 from .backends import available_backends, unavailable_backends
 
 __all__ = ["RenderOutput", "available_backends", "rasterize", "render", "unavailable_backends"]
 
-
-# ``spatial.render`` names both this package and the function: keep ``spatial.render(...)`` working.
-make_package_callable(__name__, render)

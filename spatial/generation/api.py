@@ -26,11 +26,11 @@ def generate(prompt: str = "", seed: int | None = None, quality: str = "draft", 
             (the prompt is then only recorded). ``seed`` given here overrides the spec's seed.
         preview: render ``World.preview`` from the spawn point.
         refine: force the fit refinement on/off (default: on for standard/high).
-        use_embedding: ``"auto"``/``True``/``False`` - see :func:`spatial.generate.prompt.parse_prompt`.
+        use_embedding: ``"auto"``/``True``/``False`` - see :func:`spatial.generation.prompt.parse_prompt`.
         progress: show a tqdm bar over the stages.
         method: ``"procedural"`` (default, offline, no weights) or ``"learned"``: text -> image with a
             local diffusers pipeline (``learned={"model_dir": ...}`` or ``$SPATIAL_TEXT2IMAGE_MODEL``),
-            then image -> world (:mod:`spatial.generate.learned`).
+            then image -> world (:mod:`spatial.generation.learned`).
 
         image: a photo (path or uint8 array) or a 2:1 equirectangular panorama: lift it into a world
             (:func:`spatial.image_world.image_to_world`; the prompt then only steers the world beyond

@@ -134,7 +134,7 @@ def render_dataset(world, out_dir: "str | os.PathLike", trajectory_kind: str = "
     from tqdm import tqdm
 
     from ..io.atomic import atomic_write_bytes
-    from ..render import rasterize, render
+    from ..rendering import rasterize, render
     from ..world import World
 
     if not isinstance(world, World):

@@ -1,8 +1,8 @@
 """Public rendering entry points: :func:`render` (Splats + Cameras) and :func:`rasterize` (gsplat's arguments).
 
 Both dispatch to a backend (``reference``, ``cpu``, ``cuda``, ``gsplat``; ``"auto"`` = fastest usable,
-see :mod:`spatial.render.backends`) and return images with the semantics pinned in
-:mod:`spatial.render.reference` and docs/rasterizer.md.
+see :mod:`spatial.rendering.backends`) and return images with the semantics pinned in
+:mod:`spatial.rendering.reference` and docs/rasterizer.md.
 
 Screen-space gradients for densification: ``RenderOutput.means2d`` (and ``meta["means2d"]`` of
 :func:`rasterize`) is a leaf tensor [C,N,2] holding the projected centres in pixels; after

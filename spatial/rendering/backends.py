@@ -8,10 +8,10 @@ near_plane, far_plane, eps2d, antialiased, means2d_grad_sink) -> (rgb, alpha, de
 =============  =========================================  ==============================================
 name           module                                     when it is usable
 =============  =========================================  ==============================================
-``reference``  :mod:`spatial.render.reference`            always (pure PyTorch, any device and dtype)
-``cpu``        :mod:`spatial.render.backend_cpu`          the C++ extension ``spatial._C`` was built
-``cuda``       :mod:`spatial.render.backend_cuda`         built with nvcc and a CUDA device is present
-``gsplat``     :mod:`spatial.render.backend_gsplat`       the gsplat package and a CUDA device are present
+``reference``  :mod:`spatial.rendering.reference`            always (pure PyTorch, any device and dtype)
+``cpu``        :mod:`spatial.rendering.backend_cpu`          the C++ extension ``spatial._C`` was built
+``cuda``       :mod:`spatial.rendering.backend_cuda`         built with nvcc and a CUDA device is present
+``gsplat``     :mod:`spatial.rendering.backend_gsplat`       the gsplat package and a CUDA device are present
 =============  =========================================  ==============================================
 """
 
@@ -25,10 +25,10 @@ import torch
 from ..errors import ValidationError
 
 MODULES = {
-    "reference": "spatial.render.reference",
-    "cpu": "spatial.render.backend_cpu",
-    "cuda": "spatial.render.backend_cuda",
-    "gsplat": "spatial.render.backend_gsplat",
+    "reference": "spatial.rendering.reference",
+    "cpu": "spatial.rendering.backend_cpu",
+    "cuda": "spatial.rendering.backend_cuda",
+    "gsplat": "spatial.rendering.backend_gsplat",
 }
 # Fastest first, per device type; ``auto`` takes the first usable one.
 AUTO_ORDER = {"cuda": ("cuda", "gsplat", "reference"), "cpu": ("cpu", "reference")}

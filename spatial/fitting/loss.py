@@ -1,7 +1,7 @@
 """The photometric training loss: ``(1 - lambda) L1 + lambda (1 - SSIM)`` with a fused SSIM.
 
 SSIM is 3DGS's (11x11 Gaussian window, sigma 1.5, zero padding, C1 = 0.01^2, C2 = 0.03^2; the
-same numbers as :func:`spatial.fit.metrics.ssim`), but for training it runs as one autograd node
+same numbers as :func:`spatial.fitting.metrics.ssim`), but for training it runs as one autograd node
 with an analytic gradient (as in the fused-ssim CUDA kernel of Taming 3DGS):
 
 * forward: the target's filtered mean and second moment are cached per view, so only
@@ -13,7 +13,7 @@ with an analytic gradient (as in the fused-ssim CUDA kernel of Taming 3DGS):
   zero-padded Gaussian filter, which is its own adjoint) - a second filtering of three stacked maps,
   instead of autograd through five convolutions and a dozen element-wise nodes.
 
-The filter is :func:`spatial.fit.metrics.gaussian_blur` (exact separable 11-tap Gaussian). On the CPU in
+The filter is :func:`spatial.fitting.metrics.gaussian_blur` (exact separable 11-tap Gaussian). On the CPU in
 float32 the same two steps run as one C++ kernel each (``spatial._C.ssim_forward`` / ``ssim_backward``,
 ``cuda_ext/src/cpu/ssim.cpp``: filtering and the per-pixel formulas fused, ~30 tensor ops fewer); the
 torch code below is the same math for every other device and dtype, and the kernel's test oracle.
@@ -87,7 +87,7 @@ class _FusedSSIM(torch.autograd.Function):
 
 def ssim_loss_value(pred: torch.Tensor, gt: torch.Tensor, mask: torch.Tensor | None = None, gt_stats=None) -> torch.Tensor:
     """Mean SSIM of ``pred`` against ``gt`` (``[H,W,C]``; over ``mask`` [H,W] when given), fused and
-    differentiable in ``pred``. ``gt_stats``: cached :func:`~spatial.fit.metrics.target_stats` of ``gt``."""
+    differentiable in ``pred``. ``gt_stats``: cached :func:`~spatial.fitting.metrics.target_stats` of ``gt``."""
     x = pred.permute(2, 0, 1)
     y = gt.permute(2, 0, 1).to(x.dtype)
     if gt_stats is None:
@@ -113,7 +113,7 @@ def _masked_l1(pred, gt, mask):
 def photometric_loss(pred: torch.Tensor, gt: torch.Tensor, mask: torch.Tensor | None = None, ssim_lambda: float = 0.2,
                      gt_stats=None) -> tuple[torch.Tensor, torch.Tensor]:
     """``(1 - lambda) L1 + lambda (1 - SSIM)`` on ``[H,W,3]`` images (over ``mask`` [H,W] when given);
-    returns ``(loss, l1)``. ``gt_stats``: cached :func:`~spatial.fit.metrics.target_stats` of ``gt``."""
+    returns ``(loss, l1)``. ``gt_stats``: cached :func:`~spatial.fitting.metrics.target_stats` of ``gt``."""
     l1 = _masked_l1(pred, gt, mask)
     if ssim_lambda > 0:
         s = ssim_loss_value(pred, gt, mask, gt_stats)

@@ -29,7 +29,7 @@ BELOW_HORIZON = 0.05
 
 def view_coverage(world, width: int = 128, height: int = 72, directions: int = 8, fov_y: float = 60.0) -> dict:
     """Alpha coverage and top-colour share of ``directions`` views from the spawn eye (pitch 0)."""
-    from ..render.api import render
+    from ..rendering.api import render
     from .world_builder import frustum_cull, spawn_camera
 
     spawn = np.asarray(world.spawn.position, dtype=np.float64)
