@@ -44,6 +44,8 @@ def register(sub) -> None:
     c.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     c = cmd("check", "verify every committed version (database + object hashes); exit 1 if dirty", _check)
     c.add_argument("--deep", action="store_true", help="also materialize every world's head")
+    c.add_argument("--repair", action="store_true",
+                   help="first rewrite deltas an older spatial stored over today's limits (keeps every version)")
     c = cmd("tag", "name a version of a world", _tag)
     c.add_argument("world")
     c.add_argument("tag")
@@ -134,6 +136,10 @@ def _rm(args) -> int:
 
 def _check(args) -> int:
     with open_store(args) as st:
+        if getattr(args, "repair", False):
+            for line in st.repair():
+                if not args.json:
+                    print(f"repaired {line}")
         r = st.check(deep=args.deep)
         _out(args, r.to_dict(), str(r))
         return 0 if r.clean else 1

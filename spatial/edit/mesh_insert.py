@@ -16,6 +16,10 @@ from .errors import EditError
 
 SIGMA_PER_SPACING = 0.6
 THICKNESS_RATIO = 0.05
+#: textures are sampled at most this many pixels on a side (bigger ones are downscaled once, as uint8)
+MAX_TEXTURE_SIDE = 2048
+#: textures with more pixels than this are refused before decoding (an 8k x 8k image is 64 Mpx)
+MAX_TEXTURE_PIXELS = 80_000_000
 
 
 def _rotmats_to_quats(m: np.ndarray) -> np.ndarray:
@@ -47,8 +51,23 @@ def _material_color(mat) -> np.ndarray | None:
 
 
 def _sample_texture(image, uv: np.ndarray) -> np.ndarray:
-    """Bilinear RGBA in [0,1] at UVs (glTF convention: v up, wrap repeat)."""
-    img = np.asarray(image.convert("RGBA"), np.float64) / 255.0
+    """Bilinear RGBA in [0,1] at UVs (glTF convention: v up, wrap repeat). The texture is decoded once
+    at no more than :data:`MAX_TEXTURE_SIDE` pixels a side and kept as uint8; only the sampled texels
+    become floats, so memory is bounded by the sample count, not the texture size."""
+    try:
+        w0, h0 = image.size
+    except (AttributeError, TypeError, ValueError):
+        raise EditError("the mesh's texture is not an image") from None
+    if w0 * h0 > MAX_TEXTURE_PIXELS:
+        raise EditError(f"the mesh's texture is {w0}x{h0} pixels, over the limit of {MAX_TEXTURE_PIXELS} pixels")
+    try:
+        if max(w0, h0) > MAX_TEXTURE_SIDE:
+            image = image.copy() if getattr(image, "im", None) is not None else image
+            image.draft("RGBA", (MAX_TEXTURE_SIDE, MAX_TEXTURE_SIDE))  # JPEG: decode at a reduced scale
+            image.thumbnail((MAX_TEXTURE_SIDE, MAX_TEXTURE_SIDE))
+        img = np.asarray(image.convert("RGBA"), np.uint8)
+    except (OSError, ValueError, SyntaxError) as e:  # PIL decode errors
+        raise EditError(f"the mesh's texture cannot be decoded: {e}") from None
     h, w = img.shape[:2]
     x = (uv[:, 0] % 1.0) * w - 0.5
     y = (1.0 - (uv[:, 1] % 1.0)) * h - 0.5
@@ -56,8 +75,12 @@ def _sample_texture(image, uv: np.ndarray) -> np.ndarray:
     fx, fy = (x - x0)[:, None], (y - y0)[:, None]
     x0c, x1c = np.clip(x0, 0, w - 1), np.clip(x0 + 1, 0, w - 1)
     y0c, y1c = np.clip(y0, 0, h - 1), np.clip(y0 + 1, 0, h - 1)
-    return ((img[y0c, x0c] * (1 - fx) + img[y0c, x1c] * fx) * (1 - fy)
-            + (img[y1c, x0c] * (1 - fx) + img[y1c, x1c] * fx) * fy)
+
+    def tex(yy, xx):
+        return img[yy, xx].astype(np.float64) / 255.0
+
+    return ((tex(y0c, x0c) * (1 - fx) + tex(y0c, x1c) * fx) * (1 - fy)
+            + (tex(y1c, x0c) * (1 - fx) + tex(y1c, x1c) * fx) * fy)
 
 
 def mesh_colors(mesh, face_idx: np.ndarray, bary: np.ndarray) -> np.ndarray:

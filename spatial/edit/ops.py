@@ -18,6 +18,7 @@ import numpy as np
 from .collider import collider_faces_for, faces_in_region, sub_mesh
 from .delta import Delta
 from .errors import EditError, InsertTooLargeError
+from .limits import MAX_LABELS, WORLD_EXTENT, check_extent
 from .select import Resolved, quat_to_matrix, resolve_selection
 from .state import FIELDS, WorldState
 
@@ -186,6 +187,8 @@ def ensure_label(legend: dict[int, str], lab: str | int) -> tuple[int, bool]:
     if lab in LABEL_IDS and LABEL_IDS[lab] not in legend:
         legend[LABEL_IDS[lab]] = lab
         return LABEL_IDS[lab], True
+    if len(legend) >= MAX_LABELS:
+        raise EditError(f"a world may have at most {MAX_LABELS} label names; reuse one of its labels")
     new = max([63] + list(legend)) + 1
     legend[new] = lab
     return new, True
@@ -431,4 +434,10 @@ def compute_delta(state: WorldState, op: dict, ctx: EditContext | None = None) -
             raise EditError(f"{op['op']} produced non-finite {f} values")
     if d.collider_vertices.size and not np.isfinite(d.collider_vertices).all():
         raise EditError(f"{op['op']} produced non-finite collider vertices")
+    for rows in (d.mod, d.added):
+        if "means" in rows:
+            check_extent(rows["means"], f"{op['op']}: splats")
+    check_extent(d.collider_vertices, f"{op['op']}: collider vertices")
+    if "spawn" in d.meta:
+        check_extent(np.asarray(d.meta["spawn"]["position"], np.float64), "set_spawn: the spawn", WORLD_EXTENT)
     return d.validate(state)

@@ -12,7 +12,8 @@ import json
 import math
 from typing import Any
 
-from .errors import EditError, UnknownOpError
+from . import limits as L
+from .errors import EditError, SelectionRangeError, UnknownOpError
 
 SELECTION_TYPES = ("all", "box", "sphere", "ray", "label", "ids", "and", "or", "not")
 #: op name -> canonical op name
@@ -57,10 +58,13 @@ MAX_OP_JSON_BYTES = 64 * 1024 * 1024
 # ---------------------------------------------------------------------- scalar helpers
 def _num(v, where: str, lo: float | None = None, hi: float | None = None, lo_open: bool = False) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise EditError(f"{where} must be a number, got {v!r}")
-    x = float(v)
+        raise EditError(f"{where} must be a number, got {_short(v)}")
+    try:
+        x = float(v)
+    except OverflowError:
+        x = math.inf
     if not math.isfinite(x):
-        raise EditError(f"{where} must be finite, got {v!r}")
+        raise EditError(f"{where} must be finite and within range, got {_short(v)}")
     if lo is not None and (x < lo or (lo_open and x <= lo)):
         raise EditError(f"{where} must be {'>' if lo_open else '>='} {lo}, got {x}")
     if hi is not None and x > hi:
@@ -70,13 +74,13 @@ def _num(v, where: str, lo: float | None = None, hi: float | None = None, lo_ope
 
 def _vec(v, n: int, where: str, lo: float | None = None, hi: float | None = None) -> list[float]:
     if not isinstance(v, (list, tuple)) or len(v) != n:
-        raise EditError(f"{where} must be a list of {n} numbers, got {v!r}")
+        raise EditError(f"{where} must be a list of {n} numbers, got {_short(v)}")
     return [_num(x, f"{where}[{i}]", lo, hi) for i, x in enumerate(v)]
 
 
 def _bool(v, where: str) -> bool:
     if not isinstance(v, bool):
-        raise EditError(f"{where} must be true or false, got {v!r}")
+        raise EditError(f"{where} must be true or false, got {_short(v)}")
     return v
 
 
@@ -85,7 +89,7 @@ def _int(v, where: str, lo: int | None = None) -> int:
         if isinstance(v, float) and v.is_integer():
             v = int(v)
         else:
-            raise EditError(f"{where} must be an integer, got {v!r}")
+            raise EditError(f"{where} must be an integer, got {_short(v)}")
     if lo is not None and v < lo:
         raise EditError(f"{where} must be >= {lo}, got {v}")
     return int(v)
@@ -97,30 +101,66 @@ def _check_keys(d: dict, allowed: set[str], where: str) -> None:
         raise EditError(f"{where}: unknown field(s) {extra}; allowed: {sorted(allowed)}")
 
 
+def _short(v: Any) -> str:
+    r = repr(v)
+    return r if len(r) <= 80 else r[:77] + "..."
+
+
+def _label_name(v: Any, where: str) -> str:
+    if len(v) > L.MAX_LABEL_CHARS:
+        raise EditError(f"{where}: label names are at most {L.MAX_LABEL_CHARS} characters, got {len(v)}")
+    return v
+
+
+def _label_id(v: Any, where: str) -> int:
+    x = _int(v, where, lo=0)
+    if x > L.MAX_LABEL_ID:
+        raise EditError(f"{where}: label ids are at most {L.MAX_LABEL_ID}, got {x}")
+    return x
+
+
+def _ids(ids: list, where: str, budget: dict) -> list[int]:
+    budget["ids"] += len(ids)
+    if budget["ids"] > L.MAX_SELECTION_IDS:
+        raise EditError(f"{where}: a selection may list at most {L.MAX_SELECTION_IDS} ids in all")
+    out = [int(v) if (type(v) is int or (type(v) is float and v.is_integer())) else None for v in ids]
+    for i, v in enumerate(out):
+        if v is None or not (0 <= v <= L.MAX_SPLAT_ID):
+            if v is None:
+                raise EditError(f"{where}[{i}] must be an integer splat id, got {_short(ids[i])}")
+            raise SelectionRangeError(f"{where}[{i}]: splat ids must be in [0, {L.MAX_SPLAT_ID}], got {_short(ids[i])}")
+    return out
+
+
 # ---------------------------------------------------------------------- selections
-def parse_selection(sel: Any, where: str = "select", depth: int = 0) -> dict:
-    """Validate and normalize a selection object."""
+def parse_selection(sel: Any, where: str = "select", depth: int = 0, _budget: dict | None = None) -> dict:
+    """Validate and normalize a selection object (within the limits of :mod:`spatial.edit.limits`)."""
+    budget = _budget if _budget is not None else {"nodes": 0, "ids": 0}
+    budget["nodes"] += 1
+    if budget["nodes"] > L.MAX_SELECTION_NODES:
+        raise EditError(f"{where}: a selection may have at most {L.MAX_SELECTION_NODES} parts")
     if depth > MAX_SELECTION_DEPTH:
         raise EditError(f"{where}: selections nest deeper than {MAX_SELECTION_DEPTH}")
     if not isinstance(sel, dict):
-        raise EditError(f"{where} must be an object with a 'type', got {sel!r}")
+        raise EditError(f"{where} must be an object with a 'type', got {_short(sel)}")
     t = sel.get("type")
     if t not in SELECTION_TYPES:
-        raise UnknownOpError(f"{where}: unknown selection type {t!r}; known: {', '.join(SELECTION_TYPES)}")
+        raise UnknownOpError(f"{where}: unknown selection type {_short(t)}; known: {', '.join(SELECTION_TYPES)}")
     w = f"{where} ({t})"
+    E = L.SELECTION_EXTENT
     if t == "all":
         _check_keys(sel, {"type"}, w)
         return {"type": "all"}
     if t == "box":
         if "min" in sel or "max" in sel:
             _check_keys(sel, {"type", "min", "max"}, w)
-            lo, hi = _vec(sel.get("min"), 3, f"{w}.min"), _vec(sel.get("max"), 3, f"{w}.max")
+            lo, hi = _vec(sel.get("min"), 3, f"{w}.min", -E, E), _vec(sel.get("max"), 3, f"{w}.max", -E, E)
             if any(a > b for a, b in zip(lo, hi)):
                 raise EditError(f"{w}: min must be <= max on every axis, got {lo} > {hi}")
             return {"type": "box", "min": lo, "max": hi}
         _check_keys(sel, {"type", "center", "size", "rotation"}, w)
-        c = _vec(sel.get("center"), 3, f"{w}.center")
-        s = _vec(sel.get("size"), 3, f"{w}.size", lo=0.0)
+        c = _vec(sel.get("center"), 3, f"{w}.center", -E, E)
+        s = _vec(sel.get("size"), 3, f"{w}.size", lo=0.0, hi=E)
         out = {"type": "box", "center": c, "size": s}
         if "rotation" in sel:
             q = _vec(sel["rotation"], 4, f"{w}.rotation")
@@ -131,50 +171,50 @@ def parse_selection(sel: Any, where: str = "select", depth: int = 0) -> dict:
         return out
     if t == "sphere":
         _check_keys(sel, {"type", "center", "radius"}, w)
-        return {"type": "sphere", "center": _vec(sel.get("center"), 3, f"{w}.center"),
-                "radius": _num(sel.get("radius"), f"{w}.radius", lo=0.0, lo_open=True)}
+        return {"type": "sphere", "center": _vec(sel.get("center"), 3, f"{w}.center", -E, E),
+                "radius": _num(sel.get("radius"), f"{w}.radius", lo=0.0, hi=E, lo_open=True)}
     if t == "ray":
         _check_keys(sel, {"type", "origin", "direction", "radius", "max_distance", "min_weight", "same_label"}, w)
         d = _vec(sel.get("direction"), 3, f"{w}.direction")
         nd = math.sqrt(sum(x * x for x in d))
         if nd < 1e-12:
             raise EditError(f"{w}.direction must be a non-zero vector")
-        out = {"type": "ray", "origin": _vec(sel.get("origin"), 3, f"{w}.origin"), "direction": [x / nd for x in d],
-               "radius": _num(sel.get("radius", 0.0), f"{w}.radius", lo=0.0),
+        out = {"type": "ray", "origin": _vec(sel.get("origin"), 3, f"{w}.origin", -E, E), "direction": [x / nd for x in d],
+               "radius": _num(sel.get("radius", 0.0), f"{w}.radius", lo=0.0, hi=E),
                "min_weight": _num(sel.get("min_weight", 0.05), f"{w}.min_weight", lo=0.0, hi=1.0),
                "same_label": _bool(sel.get("same_label", False), f"{w}.same_label")}
         if sel.get("max_distance") is not None:
-            out["max_distance"] = _num(sel["max_distance"], f"{w}.max_distance", lo=0.0, lo_open=True)
+            out["max_distance"] = _num(sel["max_distance"], f"{w}.max_distance", lo=0.0, hi=E, lo_open=True)
         return out
     if t == "label":
         _check_keys(sel, {"type", "labels"}, w)
         labels = sel.get("labels")
         if isinstance(labels, (str, int)) and not isinstance(labels, bool):
             labels = [labels]
-        if not isinstance(labels, list) or not labels:
-            raise EditError(f"{w}.labels must be a non-empty list of label names or ids")
+        if not isinstance(labels, list) or not labels or len(labels) > L.MAX_LABELS:
+            raise EditError(f"{w}.labels must be a non-empty list of at most {L.MAX_LABELS} label names or ids")
         out_l = []
         for i, lab in enumerate(labels):
             if isinstance(lab, str) and lab:
-                out_l.append(lab)
+                out_l.append(_label_name(lab, f"{w}.labels[{i}]"))
             else:
-                out_l.append(_int(lab, f"{w}.labels[{i}]", lo=0))
+                out_l.append(_label_id(lab, f"{w}.labels[{i}]"))
         return {"type": "label", "labels": out_l}
     if t == "ids":
         _check_keys(sel, {"type", "ids"}, w)
         ids = sel.get("ids")
         if not isinstance(ids, list):
             raise EditError(f"{w}.ids must be a list of integers")
-        return {"type": "ids", "ids": [_int(v, f"{w}.ids[{i}]") for i, v in enumerate(ids)]}
+        return {"type": "ids", "ids": _ids(ids, f"{w}.ids", budget)}
     if t in ("and", "or"):
         _check_keys(sel, {"type", "of"}, w)
         of = sel.get("of")
         if not isinstance(of, list) or not of:
             raise EditError(f"{w}.of must be a non-empty list of selections")
-        return {"type": t, "of": [parse_selection(s, f"{w}.of[{i}]", depth + 1) for i, s in enumerate(of)]}
+        return {"type": t, "of": [parse_selection(s, f"{w}.of[{i}]", depth + 1, budget) for i, s in enumerate(of)]}
     # not
     _check_keys(sel, {"type", "of"}, w)
-    return {"type": "not", "of": parse_selection(sel.get("of"), f"{w}.of", depth + 1)}
+    return {"type": "not", "of": parse_selection(sel.get("of"), f"{w}.of", depth + 1, budget)}
 
 
 # ---------------------------------------------------------------------- transforms
@@ -184,6 +224,7 @@ def parse_rotation(r: Any, where: str) -> dict:
         r = {"quat": r}
     if not isinstance(r, dict):
         raise EditError(f"{where} must be {{'quat': [w,x,y,z]}}, {{'axis': [..], 'degrees': a}} or {{'euler_deg': [x,y,z]}}")
+    _check_keys(r, {"quat", "axis", "degrees", "euler_deg"}, where)
     if "quat" in r:
         _check_keys(r, {"quat"}, where)
         q = _vec(r["quat"], 4, f"{where}.quat")
@@ -196,16 +237,16 @@ def parse_rotation(r: Any, where: str) -> dict:
         a = _vec(r["axis"], 3, f"{where}.axis")
         if math.sqrt(sum(x * x for x in a)) < 1e-12:
             raise EditError(f"{where}.axis must be a non-zero vector")
-        return {"axis": a, "degrees": _num(r.get("degrees"), f"{where}.degrees")}
+        return {"axis": a, "degrees": _num(r.get("degrees"), f"{where}.degrees", -L.MAX_DEGREES, L.MAX_DEGREES)}
     if "euler_deg" in r:
         _check_keys(r, {"euler_deg"}, where)
-        return {"euler_deg": _vec(r["euler_deg"], 3, f"{where}.euler_deg")}
+        return {"euler_deg": _vec(r["euler_deg"], 3, f"{where}.euler_deg", -L.MAX_DEGREES, L.MAX_DEGREES)}
     raise EditError(f"{where}: give 'quat', 'axis'+'degrees' or 'euler_deg'")
 
 
 def _parse_transform_fields(d: dict, out: dict, where: str, default_pivot: str | None) -> None:
     if "translate" in d:
-        out["translate"] = _vec(d["translate"], 3, f"{where}.translate")
+        out["translate"] = _vec(d["translate"], 3, f"{where}.translate", -2 * L.WORLD_EXTENT, 2 * L.WORLD_EXTENT)
     if "rotate" in d:
         out["rotate"] = parse_rotation(d["rotate"], f"{where}.rotate")
     if "scale" in d:
@@ -216,18 +257,19 @@ def _parse_transform_fields(d: dict, out: dict, where: str, default_pivot: str |
         p = d.get("pivot", default_pivot)
         if isinstance(p, str):
             if p not in ("center", "origin"):
-                raise EditError(f"{where}.pivot must be 'center', 'origin' or 3 numbers, got {p!r}")
+                raise EditError(f"{where}.pivot must be 'center', 'origin' or 3 numbers, got {_short(p)}")
             out["pivot"] = p
         else:
-            out["pivot"] = _vec(p, 3, f"{where}.pivot")
+            out["pivot"] = _vec(p, 3, f"{where}.pivot", -2 * L.WORLD_EXTENT, 2 * L.WORLD_EXTENT)
 
 
 def _source(v: Any, where: str) -> Any:
-    if isinstance(v, str) and v:
+    if isinstance(v, str) and 0 < len(v) <= L.MAX_PATH_CHARS:
         return v
-    if isinstance(v, dict) and set(v) == {"path"} and isinstance(v["path"], str) and v["path"]:
+    if (isinstance(v, dict) and set(v) == {"path"} and isinstance(v["path"], str)
+            and 0 < len(v["path"]) <= L.MAX_PATH_CHARS):
         return {"path": v["path"]}
-    raise EditError(f"{where} must be a world name ('name' or 'name@VERSION') or {{'path': FOLDER}}, got {v!r}")
+    raise EditError(f"{where} must be a world name ('name' or 'name@VERSION') or {{'path': FOLDER}}, got {_short(v)}")
 
 
 # ---------------------------------------------------------------------- ops
@@ -241,8 +283,8 @@ def parse_op(op: Any, where: str = "op") -> dict:
     if not isinstance(op, dict):
         raise EditError(f"{where} must be a JSON object with an 'op' field, got {type(op).__name__}")
     name = op.get("op")
-    if name not in OP_ALIASES:
-        raise UnknownOpError(f"{where}: unknown op {name!r}; known: {', '.join(sorted(OP_SCHEMA))}")
+    if not isinstance(name, str) or name not in OP_ALIASES:
+        raise UnknownOpError(f"{where}: unknown op {_short(name)}; known: {', '.join(sorted(OP_SCHEMA))}")
     kind = OP_ALIASES[name]
     w = f"{where} ({name})"
     spec = OP_SCHEMA[kind]
@@ -252,8 +294,8 @@ def parse_op(op: Any, where: str = "op") -> dict:
             raise EditError(f"{w}: missing required field {r!r}")
     out: dict[str, Any] = {"op": kind}
     if "note" in op:
-        if not isinstance(op["note"], str) or len(op["note"]) > 1000:
-            raise EditError(f"{w}.note must be a string of at most 1000 characters")
+        if not isinstance(op["note"], str) or len(op["note"]) > L.MAX_NOTE_CHARS:
+            raise EditError(f"{w}.note must be a string of at most {L.MAX_NOTE_CHARS} characters")
         out["note"] = op["note"]
     if "select" in op:
         out["select"] = parse_selection(op["select"], f"{w}.select")
@@ -270,7 +312,7 @@ def parse_op(op: Any, where: str = "op") -> dict:
         if mode == "tint":
             mode = "multiply"
         if mode not in ("set", "multiply"):
-            raise EditError(f"{w}.mode must be 'set' or 'multiply' (alias 'tint'), got {mode!r}")
+            raise EditError(f"{w}.mode must be 'set' or 'multiply' (alias 'tint'), got {_short(mode)}")
         out["mode"] = mode
         out["strength"] = _num(op.get("strength", 1.0), f"{w}.strength", lo=0.0, hi=1.0)
         out["zero_higher_bands"] = _bool(op.get("zero_higher_bands", False), f"{w}.zero_higher_bands")
@@ -284,32 +326,40 @@ def parse_op(op: Any, where: str = "op") -> dict:
     elif kind == "set_label":
         lab = op["label"]
         if isinstance(lab, str) and lab:
-            out["label"] = lab
+            out["label"] = _label_name(lab, f"{w}.label")
         else:
-            out["label"] = _int(lab, f"{w}.label", lo=0)
+            out["label"] = _label_id(lab, f"{w}.label")
     elif kind == "insert_mesh":
-        if not isinstance(op["path"], str) or not op["path"]:
-            raise EditError(f"{w}.path must be a mesh file path")
+        if not isinstance(op["path"], str) or not op["path"] or len(op["path"]) > L.MAX_PATH_CHARS:
+            raise EditError(f"{w}.path must be a mesh file path of at most {L.MAX_PATH_CHARS} characters")
         out["path"] = op["path"]
         _parse_transform_fields(op, out, w, default_pivot=None)
         if "count" in op and "density" in op:
             raise EditError(f"{w}: give 'count' or 'density', not both")
         if "count" in op:
             out["count"] = _int(op["count"], f"{w}.count", lo=1)
+            if out["count"] > 2**40:
+                raise EditError(f"{w}.count is far over any insert limit, got {out['count']}")
         else:
-            out["density"] = _num(op.get("density", 2500.0), f"{w}.density", lo=0.0, lo_open=True)
+            out["density"] = _num(op.get("density", 2500.0), f"{w}.density", lo=0.0, hi=1e9, lo_open=True)
         lab = op.get("label", "object")
-        out["label"] = lab if isinstance(lab, str) and lab else _int(lab, f"{w}.label", lo=0)
+        out["label"] = _label_name(lab, f"{w}.label") if isinstance(lab, str) and lab else _label_id(lab, f"{w}.label")
         out["collider"] = _bool(op.get("collider", True), f"{w}.collider")
         out["seed"] = _int(op.get("seed", 0), f"{w}.seed", lo=0)
+        if out["seed"] >= 2**63:
+            raise EditError(f"{w}.seed must be below 2^63")
         out["opacity"] = _num(op.get("opacity", 0.98), f"{w}.opacity", lo=0.0, hi=1.0)
     elif kind in ("insert_world", "compose"):
         out["source"] = _source(op["source"], f"{w}.source")
         _parse_transform_fields(op, out, w, default_pivot=None)
         out["collider"] = _bool(op.get("collider", True), f"{w}.collider")
     elif kind == "set_spawn":
-        out["position"] = _vec(op["position"], 3, f"{w}.position")
-        out["yaw_deg"] = _num(op.get("yaw_deg", 0.0), f"{w}.yaw_deg")
+        out["position"] = _vec(op["position"], 3, f"{w}.position", -L.WORLD_EXTENT, L.WORLD_EXTENT)
+        out["yaw_deg"] = _num(op.get("yaw_deg", 0.0), f"{w}.yaw_deg", -L.MAX_DEGREES, L.MAX_DEGREES)
+    small, _ = L.stored_op(out)
+    if L.json_bytes(small) > L.MAX_STORED_OP_BYTES:
+        raise EditError(f"{w} is {L.json_bytes(small)} bytes of JSON as stored, over the limit of "
+                        f"{L.MAX_STORED_OP_BYTES} (long id lists are fine: they are stored compactly)")
     return out
 
 

@@ -131,8 +131,17 @@ def _label_ids(state: WorldState, labels: list) -> list[int]:
             else:
                 raise EditError(f"unknown label {lab!r}; this world's labels: {sorted(legend.values())}")
         else:
+            if not 0 <= int(lab) < 2**31:
+                raise EditError(f"label id {lab} is outside [0, 2^31)")
             out.append(int(lab))
     return out
+
+
+def _id_array(ids) -> np.ndarray:
+    try:
+        return np.asarray(ids, np.int64).reshape(-1)
+    except (OverflowError, TypeError, ValueError):
+        raise SelectionRangeError("splat ids must be integers in [0, 2^63)") from None
 
 
 def _mask(state: WorldState, sel: dict, hits: list) -> np.ndarray:
@@ -143,7 +152,7 @@ def _mask(state: WorldState, sel: dict, hits: list) -> np.ndarray:
     if t == "label":
         return np.isin(state.table.col("labels"), np.array(_label_ids(state, sel["labels"]), np.int32))
     if t == "ids":
-        ids = np.asarray(sel["ids"], np.int64)
+        ids = _id_array(sel["ids"])
         if ids.size and (ids.min() < 0 or ids.max() >= n):
             bad = ids[(ids < 0) | (ids >= n)]
             raise SelectionRangeError(f"splat ids out of range [0, {n}): {bad[:8].tolist()}{' ...' if bad.size > 8 else ''}")
@@ -188,7 +197,7 @@ def resolve_selection(state: WorldState, sel: dict, allow_empty: bool = False) -
     t = sel["type"]
     if t == "ids":  # keep it O(k) for big worlds
         n = state.n
-        ids = np.unique(np.asarray(sel["ids"], np.int64))
+        ids = np.unique(_id_array(sel["ids"]))
         if ids.size and (ids[0] < 0 or ids[-1] >= n):
             bad = ids[(ids < 0) | (ids >= n)]
             raise SelectionRangeError(f"splat ids out of range [0, {n}): {bad[:8].tolist()}{' ...' if bad.size > 8 else ''}")

@@ -9,6 +9,11 @@
         u64 LE header length, header JSON (utf-8), zero padding to 16 bytes,
         array payloads at the offsets the header gives
 
+The header is at most :data:`MAX_HEADER_BYTES` (the writer refuses more; deltas written before the
+limits existed, up to :data:`~spatial.edit.limits.LEGACY_MAX_HEADER_BYTES`, still open and are reported by
+``spatial worlds check`` for ``--repair``). The op that made a delta is in its header in its stored form
+(:func:`spatial.edit.limits.stored_op`): long ``ids`` lists are one array (``op.ids``) in the body.
+
 The header lists every array as ``{"name", "dtype", "shape", "offset", "nbytes"}`` with dtype from a
 fixed allowlist of little-endian numeric types; everything is bounds-checked before
 ``numpy.frombuffer``.
@@ -27,13 +32,14 @@ from typing import Any
 import numpy as np
 
 from ..edit.delta import Delta
+from ..edit.errors import EditError
+from ..edit.limits import LEGACY_MAX_HEADER_BYTES, MAX_HEADER_BYTES, OP_IDS_ARRAY, expanded_op, stored_op
 from ..edit.state import DTYPES, FIELDS, SplatTable, WorldState
 from .errors import StoreCorruptError
 
 MAGIC = b"SPTLDLT1"
 ALLOWED_DTYPES = {"<f4", "<f8", "<i4", "<i8", "<u4", "<u1", "<u2", "<i2"}
 MAX_ARRAYS = 64
-MAX_HEADER_BYTES = 1 << 20
 MAX_DECODED_BYTES = 8 * 1024**3
 CHUNK_ROWS = 65536
 SNAPSHOT_FORMAT = "spatial.store.snapshot"
@@ -59,6 +65,8 @@ def encode_arrays(arrays: dict[str, np.ndarray], meta: dict[str, Any], compress:
             payload.append(b"\0" * pad)
         offset += a.nbytes + pad
     header = json.dumps({"arrays": entries, "meta": meta}, separators=(",", ":"), allow_nan=False).encode()
+    if len(header) > MAX_HEADER_BYTES:
+        raise EditError(f"this change needs {len(header)} bytes of metadata, over the store's limit of {MAX_HEADER_BYTES}")
     head = struct.pack("<Q", len(header)) + header
     head += b"\0" * ((-len(head)) % 16)
     body = head + b"".join(payload)
@@ -69,7 +77,7 @@ def encode_arrays(arrays: dict[str, np.ndarray], meta: dict[str, Any], compress:
     return MAGIC + b"\x00" + b"\0" * 7 + body
 
 
-def decode_arrays(data: bytes, what: str = "object") -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+def _body(data: bytes, what: str) -> bytes:
     if len(data) < 16 or data[:8] != MAGIC:
         raise StoreCorruptError(f"{what}: not a spatial store container")
     codec = data[8]
@@ -86,8 +94,18 @@ def decode_arrays(data: bytes, what: str = "object") -> tuple[dict[str, np.ndarr
         raise StoreCorruptError(f"{what}: unknown codec {codec}")
     if len(body) < 8:
         raise StoreCorruptError(f"{what}: truncated")
+    return body
+
+
+def header_bytes(data: bytes, what: str = "object") -> int:
+    """Length of a container's JSON header (``check`` flags deltas over :data:`MAX_HEADER_BYTES`)."""
+    return int(struct.unpack_from("<Q", _body(data, what), 0)[0])
+
+
+def decode_arrays(data: bytes, what: str = "object") -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    body = _body(data, what)
     (hlen,) = struct.unpack_from("<Q", body, 0)
-    if hlen > MAX_HEADER_BYTES or 8 + hlen > len(body):
+    if hlen > LEGACY_MAX_HEADER_BYTES or 8 + hlen > len(body):
         raise StoreCorruptError(f"{what}: bad header length")
     try:
         header = json.loads(body[8 : 8 + hlen])
@@ -119,7 +137,13 @@ def _ids_out(a: np.ndarray) -> np.ndarray:
 
 
 def encode_delta(d: Delta, op: dict | None = None) -> bytes:
+    """The stored form of a delta (and the op that made it). Raises :class:`EditError` (nothing is
+    written) if it would not fit the limits the reader holds it to."""
     arrays: dict[str, np.ndarray] = {}
+    if op is not None:
+        op, op_ids = stored_op(op)
+        if op_ids is not None:
+            arrays[OP_IDS_ARRAY] = _ids_out(op_ids)
     if d.mod_ids.size:
         arrays["mod_ids"] = _ids_out(d.mod_ids)
         for f, v in d.mod.items():
@@ -135,6 +159,19 @@ def encode_delta(d: Delta, op: dict | None = None) -> bytes:
         arrays["collider_faces"] = _ids_out(d.collider_faces.reshape(-1)).reshape(-1, 3)
     meta = {"n_before": d.n_before, "faces_before": d.faces_before, "meta": d.meta, "op": op}
     return encode_arrays(arrays, meta)
+
+
+def delta_op(data: bytes, what: str = "delta") -> dict | None:
+    """The op stored with a delta, with its id lists expanded (None if it has none)."""
+    arrays, meta = decode_arrays(data, what)
+    op = meta.get("op") if isinstance(meta, dict) else None
+    if not isinstance(op, dict):
+        return None
+    ids = arrays.get(OP_IDS_ARRAY)
+    try:
+        return expanded_op(op, None if ids is None else ids.astype(np.int64))
+    except (TypeError, ValueError) as e:
+        raise StoreCorruptError(f"{what}: bad stored op: {e}") from None
 
 
 def decode_delta(data: bytes, what: str = "delta") -> Delta:

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from typing import Any
 
 from ..edit.delta import Delta, Inverse, MergeConflict
+from ..edit.limits import stored_op
 from ..edit.ops import EditContext, compute_delta
 from ..edit.schema import parse_op, parse_ops
 from ..edit.state import WorldState
@@ -146,7 +147,7 @@ class WorldHandle:
 
     # ------------------------------------------------------------------ editing
     def _ctx(self) -> EditContext:
-        return EditContext(asset_roots=self.store.asset_roots, resolve_world=self._resolve_source)
+        return EditContext(asset_roots=self.store.asset_roots, resolve_world=self._resolve_source, limits=self.store.limits)
 
     def _resolve_source(self, src: str):
         name, _, ver = src.partition("@")
@@ -233,7 +234,7 @@ class WorldHandle:
                         "n_splats, n_faces, author, created, op, summary, preview) "
                         "VALUES(?,?,?,'edit',?,?,NULL,?,?,?,?,?,?,?,?,NULL)",
                         (self._wid, num, parent_row["id"], h, len(b), chain, chain_bytes, d.n_after, n_faces,
-                         author, now_iso(), json.dumps(o), json.dumps(d.summary())))
+                         author, now_iso(), json.dumps(stored_op(o)[0]), json.dumps(d.summary())))
                     vid = cur.lastrowid
                     new_ids.append(vid)
                     detail = {"op": o.get("op")}

@@ -31,6 +31,8 @@ from typing import Any
 from ..edit.delta import Delta
 from ..edit.state import WorldState
 from . import codec, db
+from ..edit.limits import MAX_HEADER_BYTES, MAX_STORED_OP_BYTES
+from ..edit.ops import Limits
 from .errors import ImportTooLargeError, InvalidNameError, StoreCorruptError, StoreError, WorldNotFoundError
 from .objects import ObjectStore, check_hash, dir_bytes, sha256
 from .paths import check_name, default_author, resolve_store_dir
@@ -91,7 +93,8 @@ class Store:
     (default 100, ``$SPATIAL_SNAPSHOT_EVERY``). ``author``: recorded on every change (default
     ``$SPATIAL_AUTHOR`` or the login name). ``max_import_bytes``: size limit for imported files and
     folders (default 4 GiB, ``$SPATIAL_MAX_IMPORT_BYTES``). ``asset_roots``: folders edit ops may read
-    mesh files / world folders from (None = anywhere; a server must set it).
+    mesh files / world folders from (None = anywhere; a server must set it). ``limits``: growth limits of
+    every edit (:class:`spatial.edit.Limits`; default from the environment).
 
     Typical use::
 
@@ -104,7 +107,7 @@ class Store:
 
     def __init__(self, path: "str | os.PathLike | None" = None, *, snapshot_every: int | None = None,
                  author: str | None = None, max_import_bytes: int | None = None,
-                 asset_roots: list | None = None, cache_bytes: int | None = None):
+                 asset_roots: list | None = None, cache_bytes: int | None = None, limits: Limits | None = None):
         self.path = resolve_store_dir(path).resolve()
         self.path.mkdir(parents=True, exist_ok=True)
         self.objects = ObjectStore(self.path / "objects")
@@ -114,6 +117,7 @@ class Store:
         self.author = (author or default_author())[:200]
         self.max_import_bytes = int(max_import_bytes or _env_int("SPATIAL_MAX_IMPORT_BYTES", 4 * 1024**3))
         self.asset_roots = [Path(p) for p in asset_roots] if asset_roots is not None else None
+        self.limits = limits or Limits()
         self._lock = threading.RLock()
         try:
             self._con = db.connect(self.path / "store.db")
@@ -170,7 +174,7 @@ class Store:
         wid = world_row["id"]
         if ref is None or ref == "head":
             return self._version_row(world_row["head"])
-        if isinstance(ref, str) and ref.startswith("head~") and ref[5:].isdigit():
+        if isinstance(ref, str) and ref.startswith("head~") and ref[5:].isdigit() and len(ref) < 16:
             row = self._version_row(world_row["head"])
             for _ in range(int(ref[5:])):
                 if row["parent"] is None:
@@ -188,10 +192,12 @@ class Store:
                 row = self.con.execute("SELECT v.* FROM tags t JOIN versions v ON v.id=t.version WHERE t.world_id=? AND t.name=?",
                                        (wid, ref)).fetchone()
                 if row is None:
-                    raise WorldNotFoundError(f"world {world_row['name']!r} has no version or tag {ref!r}")
+                    raise WorldNotFoundError(f"world {world_row['name']!r} has no version or tag {ref[:80]!r}")
                 return row
         if num is None:
-            raise WorldNotFoundError(f"bad version reference {ref!r}")
+            raise WorldNotFoundError(f"bad version reference {str(ref)[:40]!r}")
+        if not 0 <= num < 2**63:
+            raise WorldNotFoundError(f"world {world_row['name']!r} has no version {str(num)[:40]}")
         row = self.con.execute("SELECT * FROM versions WHERE world_id=? AND num=?", (wid, num)).fetchone()
         if row is None:
             raise WorldNotFoundError(f"world {world_row['name']!r} has no version {num}")
@@ -576,6 +582,10 @@ class Store:
                 elif r["snapshot"] is None:
                     problems.append(f"{where}: a root version without a snapshot")
             refs = self._referenced(problems)
+            for r in versions.values():
+                if r["delta"] and self._delta_needs_repair(r):
+                    problems.append(f"world id {r['world_id']} v{r['num']}: delta or op over the store's limits "
+                                    "(written by an older spatial): run `spatial worlds check --repair`")
             nbytes = 0
             for h, size in refs.items():
                 try:
@@ -604,6 +614,49 @@ class Store:
             return CheckReport(clean=not problems, problems=problems, worlds=len(worlds), versions=len(versions),
                                objects_checked=len(refs), bytes_checked=nbytes, garbage_objects=len(stored - set(refs)),
                                temp_files=len(self.objects.temp_files()))
+
+    def _delta_needs_repair(self, row) -> bool:
+        if row["op"] and len(row["op"]) > MAX_STORED_OP_BYTES:
+            return True
+        try:
+            return codec.header_bytes(self._get_object(row["delta"]), "delta") > MAX_HEADER_BYTES
+        except StoreCorruptError:
+            return False  # reported by the object checks
+
+    def repair(self) -> list[str]:
+        """Rewrite deltas that an older spatial stored over today's limits (an op with a huge id list in
+        the delta header, a label name of megabytes) in today's form: id lists move into the delta's body,
+        over-long label names are cut to ``MAX_LABEL_CHARS``, an op still too big to keep is replaced by
+        its name. Every version stays; the worlds' splats are unchanged. Returns what was repaired."""
+        from ..edit.limits import MAX_LABEL_CHARS, json_bytes, stored_op
+
+        done: list[str] = []
+        with self._lock:
+            rows = [r for r in self.con.execute("SELECT * FROM versions WHERE delta IS NOT NULL")
+                    if self._delta_needs_repair(r)]
+            for r in rows:
+                data = self._get_object(r["delta"])
+                d = codec.decode_delta(data, what=f"delta {r['delta'][:12]}")
+                op = codec.delta_op(data) or (json.loads(r["op"]) if r["op"] else None)
+                labels = d.meta.get("labels") if isinstance(d.meta, dict) else None
+                if isinstance(labels, dict):
+                    d.meta["labels"] = {k: (v[:MAX_LABEL_CHARS] if isinstance(v, str) else v) for k, v in labels.items()}
+                if isinstance(op, dict) and isinstance(op.get("label"), str):
+                    op["label"] = op["label"][:MAX_LABEL_CHARS]
+                if isinstance(op, dict) and json_bytes(stored_op(op)[0]) > MAX_STORED_OP_BYTES:
+                    op = {"op": op.get("op"), "note": "op too large to keep (cut by spatial worlds check --repair)"}
+                blob = codec.encode_delta(d, op)
+                small = stored_op(op)[0] if isinstance(op, dict) else None
+                with db.transaction(self.con):
+                    h = self._put_blob(blob)
+                    self.con.execute("UPDATE versions SET delta=?, delta_bytes=?, op=? WHERE id=?",
+                                     (h, len(blob), json.dumps(small) if small else None, r["id"]))
+                    self._event(int(r["world_id"]), "repair", self.author, int(r["id"]),
+                                {"old_delta_bytes": len(data), "new_delta_bytes": len(blob)})
+                w = self._world_row_by_id(int(r["world_id"]))
+                done.append(f"{w['name']} v{r['num']}: delta rewritten ({len(data)} -> {len(blob)} bytes)")
+            self._deltas.clear()
+        return done
 
     def gc(self, grace_s: float = 3600.0) -> dict:
         """Remove objects no version references (database blobs at once; files and leftover temporary
