@@ -257,7 +257,12 @@ def _recolor(state: WorldState, op: dict, ctx: EditContext) -> Delta:
     c = dc * C0 + 0.5
     rgb = np.asarray(op["rgb"], np.float64)
     s = op.get("strength", 1.0)
-    target = np.broadcast_to(rgb, c.shape) if op.get("mode", "set") == "set" else c * rgb
+    mode = op.get("mode", "set")
+    if mode == "shade":  # the new colour, keeping each splat's brightness relative to the selection's mean (shading)
+        lum = c @ np.array([0.2126, 0.7152, 0.0722])
+        target = np.clip(rgb[None] * (lum / max(float(lum.mean()), 1e-6))[:, None], 0.0, 1.0)
+    else:
+        target = np.broadcast_to(rgb, c.shape) if mode == "set" else c * rgb
     new_c = (1 - s) * c + s * target
     new_dc = ((new_c - 0.5) / C0).astype(np.float32)
     if op.get("zero_higher_bands") and state.table.sh_coeffs > 1:
@@ -421,7 +426,17 @@ OPS: dict[str, Callable[[WorldState, dict, EditContext], Delta]] = {
     "insert_world": _insert_world,
     "compose": _insert_world,
     "set_spawn": _set_spawn,
+    "insert_asset": lambda state, op, ctx: _lazy("insert_asset", "compute_insert_asset")(state, op, ctx),
+    "restyle": lambda state, op, ctx: _lazy("restyle", "compute_restyle")(state, op, ctx),
+    "resize": lambda state, op, ctx: _lazy("resize", "compute_resize")(state, op, ctx),
 }
+
+
+def _lazy(module: str, name: str):
+    """An op implemented in its own module (imported on first use: they pull in the generator)."""
+    import importlib
+
+    return getattr(importlib.import_module(f"{__package__}.{module}"), name)
 
 
 def compute_delta(state: WorldState, op: dict, ctx: EditContext | None = None) -> Delta:

@@ -34,6 +34,10 @@ OP_ALIASES = {
     "insert_world": "insert_world",
     "compose": "compose",
     "set_spawn": "set_spawn",
+    "insert_asset": "insert_asset",
+    "restyle": "restyle",
+    "relight": "restyle",
+    "resize": "resize",
 }
 
 #: Short machine-readable description of every op (names, required and optional fields).
@@ -49,6 +53,10 @@ OP_SCHEMA: dict[str, dict[str, Any]] = {
     "insert_world": {"required": ["source"], "optional": ["select", "translate", "rotate", "scale", "collider"]},
     "compose": {"required": ["source"], "optional": ["translate", "rotate", "scale", "collider"]},
     "set_spawn": {"required": ["position"], "optional": ["yaw_deg"]},
+    "insert_asset": {"required": ["kind"], "optional": ["params", "seed", "placements", "translate", "rotate", "scale", "ground",
+                                                       "density", "collider", "label"]},
+    "restyle": {"required": [], "optional": ["time_of_day", "weather"]},
+    "resize": {"required": ["objects", "scale"], "optional": []},
 }
 
 MAX_SELECTION_DEPTH = 16
@@ -311,8 +319,8 @@ def parse_op(op: Any, where: str = "op") -> dict:
         mode = op.get("mode", "multiply" if name == "tint" else "set")
         if mode == "tint":
             mode = "multiply"
-        if mode not in ("set", "multiply"):
-            raise EditError(f"{w}.mode must be 'set' or 'multiply' (alias 'tint'), got {_short(mode)}")
+        if mode not in ("set", "multiply", "shade"):
+            raise EditError(f"{w}.mode must be 'set', 'multiply' (alias 'tint') or 'shade', got {_short(mode)}")
         out["mode"] = mode
         out["strength"] = _num(op.get("strength", 1.0), f"{w}.strength", lo=0.0, hi=1.0)
         out["zero_higher_bands"] = _bool(op.get("zero_higher_bands", False), f"{w}.zero_higher_bands")
@@ -356,6 +364,18 @@ def parse_op(op: Any, where: str = "op") -> dict:
     elif kind == "set_spawn":
         out["position"] = _vec(op["position"], 3, f"{w}.position", -L.WORLD_EXTENT, L.WORLD_EXTENT)
         out["yaw_deg"] = _num(op.get("yaw_deg", 0.0), f"{w}.yaw_deg", -L.MAX_DEGREES, L.MAX_DEGREES)
+    elif kind == "insert_asset":
+        from .insert_asset import parse_insert_asset
+
+        parse_insert_asset(op, out, w)
+    elif kind == "restyle":
+        from .restyle import parse_restyle
+
+        parse_restyle(op, out, w)
+    elif kind == "resize":
+        from .resize import parse_resize
+
+        parse_resize(op, out, w)
     small, _ = L.stored_op(out)
     if L.json_bytes(small) > L.MAX_STORED_OP_BYTES:
         raise EditError(f"{w} is {L.json_bytes(small)} bytes of JSON as stored, over the limit of "
