@@ -293,3 +293,37 @@ def panorama(name: str, width: int = 256, supersample: int = 2) -> np.ndarray:
     col = _shade_rays(scene, mesh, ids, scene.eye, dn)
     img = col.reshape(H, supersample, W, supersample, 3).mean((1, 3))
     return (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
+
+
+# ---------------------------------------------------------------------------------- real photos
+def skimage_data(name: str):
+    """Path of a photo scikit-image ships (its data folder is installed with the package), or None."""
+    from pathlib import Path
+
+    import skimage
+
+    p = Path(skimage.__file__).parent / "data" / name
+    return p if p.is_file() else None
+
+
+#: Middlebury 2014 "Motorcycle" as scikit-image ships it (downscaled 4x): focal length (px), disparity
+#: offset doffs (px) and baseline (m) from skimage.data.stereo_motorcycle's documentation
+MOTORCYCLE_CALIB = {"focal": 994.978, "doffs": 31.086, "baseline": 0.193001}
+
+
+def motorcycle():
+    """(rgb uint8 [500,741,3], ground-truth depth in metres, NaN where unknown) or None when absent.
+
+    Middlebury convention: ``depth = baseline * f / (disparity + doffs)``; the npz's ``arr_0`` holds the
+    left image's disparity (inf = no ground truth)."""
+    from PIL import Image
+
+    img, disp = skimage_data("motorcycle_left.png"), skimage_data("motorcycle_disp.npz")
+    if img is None or disp is None:
+        return None
+    rgb = np.asarray(Image.open(img).convert("RGB"))
+    with np.load(disp, allow_pickle=False) as z:
+        d = z["arr_0"].astype(np.float64)
+    c = MOTORCYCLE_CALIB
+    gt = np.where(np.isfinite(d), c["baseline"] * c["focal"] / (d + c["doffs"]), np.nan)
+    return rgb, gt

@@ -43,6 +43,12 @@ ROOM_HEIGHT_PRIOR = 2.6
 GROUND_FAR_LIMIT = 50.0
 #: working resolution (longer side) of the segmentation
 WORK_SIDE = 448
+#: the farthest wall of an enclosed photo stands at most this factor beyond the farthest floor seen
+ROOM_MARGIN = 1.25
+#: relative change by the edge-aware filter above which the unfiltered (sharp) depth is kept
+SHARP_STEP = 0.08
+#: resolution (longer side) of the line-segment geometry (vanishing points)
+GEOMETRY_SIDE = 800
 #: depth given to sky pixels in the returned map (they are also flagged in ``sky_mask``)
 SKY_DEPTH = np.inf
 
@@ -126,7 +132,7 @@ def guided_filter(guide: np.ndarray, src: np.ndarray, radius: int, eps: float, m
 
 # ------------------------------------------------------------------------------------- main
 def estimate_classical(rgb: np.ndarray, focal: float | None = None, camera_height: float | None = None,
-                       exif_focal: float | None = None) -> ClassicalDepth:
+                       exif_focal: float | None = None, horizon: float | None = None) -> ClassicalDepth:
     """Depth of a photo ``rgb`` (uint8 [H,W,3]) by classical single-view geometry.
 
     ``focal`` (pixels at this resolution) skips the field-of-view estimate; ``exif_focal`` is used
@@ -146,7 +152,14 @@ def estimate_classical(rgb: np.ndarray, focal: float | None = None, camera_heigh
     grad = np.sqrt(gx * gx + gy * gy)
 
     # ---- horizon and focal length (at the working resolution)
-    hz = estimate_horizon_and_focal(small)
+    # line geometry at a finer scale than the segmentation: line angles decide the pitch
+    g = min(1.0, GEOMETRY_SIDE / max(H, W))
+    geo = cv2.resize(rgb, (max(8, round(W * g)), max(8, round(H * g))), interpolation=cv2.INTER_AREA) if g < 1 else rgb
+    hz = estimate_horizon_and_focal(geo)
+    k = h / geo.shape[0]  # geometry pixels -> working pixels
+    hz.horizon = None if hz.horizon is None else hz.horizon * k
+    hz.focal = None if hz.focal is None else hz.focal * k
+    hz.zenith_offset = None if hz.zenith_offset is None else hz.zenith_offset * k
     if focal is not None:
         f, fov_source = float(focal) * sx, "given"
     elif hz.focal is not None:
@@ -156,6 +169,10 @@ def estimate_classical(rgb: np.ndarray, focal: float | None = None, camera_heigh
     else:
         f, fov_source = 0.8 * max(w, h), "default"
     v_h = hz.horizon if hz.horizon is not None else h / 2.0
+    if hz.horizon is None and hz.zenith_offset is not None:
+        v_h = float(np.clip(hz.horizon_for(f, h / 2.0), -1.5 * h, 2.5 * h))
+    if horizon is not None:
+        v_h = float(horizon) * sy
 
     seg = _segments(small)
     lab = _lab(rgb01)
@@ -194,12 +211,19 @@ def estimate_classical(rgb: np.ndarray, focal: float | None = None, camera_heigh
     for i in seeds:
         is_ground[i] = True
     below = 1 - frac_above
+    # a horizontal surface is foreshortened: a segment taller than wide is a post, a bin, a person
+    ys, xs = np.indices(seg.shape)
+    top_r = np.full(n, h); np.minimum.at(top_r, seg.ravel(), ys.ravel())
+    bot_r = np.zeros(n, int); np.maximum.at(bot_r, seg.ravel(), ys.ravel())
+    lef_c = np.full(n, w); np.minimum.at(lef_c, seg.ravel(), xs.ravel())
+    rig_c = np.zeros(n, int); np.maximum.at(rig_c, seg.ravel(), xs.ravel())
+    flat_shape = (bot_r - top_r + 1) <= 1.2 * (rig_c - lef_c + 1)
     # segments on the bottom/side borders of the lower image, wholly below the horizon, are ground
     # too (pavements, rugs, a path): a vertical object there would be cut by the frame
     lower = seg[int(min(h - 1, v_h + 0.3 * (h - v_h))):]
     border = set(np.unique(seg[-1]).tolist()) | set(np.unique(lower[:, 0]).tolist()) | set(np.unique(lower[:, -1]).tolist())
     for i in border:
-        if frac_above[i] < 0.03 and not is_sky[i] and cnt[i] > 0.002 * h * w:
+        if frac_above[i] < 0.03 and not is_sky[i] and cnt[i] > 0.002 * h * w and flat_shape[i]:
             seeds.append(int(i))
             is_ground[i] = True
     if seeds:
@@ -209,7 +233,8 @@ def estimate_classical(rgb: np.ndarray, focal: float | None = None, camera_heigh
         # lightness varies with shading and haze far more than chroma does: weigh it less
         wl = np.array([4.0, 2.5, 2.5])
         dist = np.sqrt((((mlab - g_mean) / (g_spread * wl)) ** 2).sum(1))
-        groundlike = (dist < 1.0) & ~is_sky
+        calm = flat_shape
+        groundlike = (dist < 1.0) & ~is_sky & calm
         stack = list(seeds)
         while stack:
             i = stack.pop()
@@ -218,7 +243,7 @@ def estimate_classical(rgb: np.ndarray, focal: float | None = None, camera_heigh
                 near_i = np.sqrt((((mlab[j] - mlab[i]) / (g_spread * 1.5)) ** 2).sum()) < 1.0
                 # geometry: the ground lies below the horizon, unless it is terrain rising into the sky
                 placed = frac_above[j] < 0.15 or (any(is_sky[k] for k in adj[j]) and frac_above[j] < 0.95)
-                if not is_ground[j] and not is_sky[j] and (groundlike[j] or near_i) and placed:
+                if not is_ground[j] and not is_sky[j] and (groundlike[j] or (near_i and calm[j])) and placed:
                     is_ground[j] = True
                     stack.append(j)
     sky_px = is_sky[seg]
@@ -270,8 +295,9 @@ def estimate_classical(rgb: np.ndarray, focal: float | None = None, camera_heigh
             under = depth[below_row, cols]
             ok = np.isfinite(under) & (bot < h - 1)
             if ok.any():
-                zc = np.full(len(cols), np.nanmedian(under[ok]))
-                zc[ok] = under[ok]
+                # it rests on its farthest support: a nearer thing below it is more likely an occluder in
+                # front of it (a motorcycle before a shelf) than what holds it up
+                zc = np.full(len(cols), float(np.quantile(under[ok], 0.8)))
             else:
                 zc = np.full(len(cols), np.nan)
         if np.isnan(zc).all():
@@ -320,6 +346,18 @@ def estimate_classical(rgb: np.ndarray, focal: float | None = None, camera_heigh
         info["ceiling_height_above_eye"] = round(hc * new_h / hcam, 3)
         hcam = new_h
 
+    # ---- bounded by the scene: without sky the photo is enclosed, and walls stand on the floor, so
+    # nothing is farther than the farthest floor seen (plus a margin for a wall's own slant)
+    if not sky_px.any():
+        far_floor = depth[ground_px] if ground_px.sum() > 0.02 * h * w else depth[np.isfinite(depth)]
+        if far_floor.size:
+            bound = ROOM_MARGIN * float(np.quantile(far_floor, 0.98))
+            clipped = float((depth > bound).mean())
+            depth = np.minimum(depth, bound)
+            info["room_bound_m"] = round(bound, 3)
+            info["room_bound_clipped"] = round(clipped, 4)
+    raw = depth.astype(np.float32)
+
     # ---- edge-aware refinement of inverse depth (sky excluded), joint upsampling
     inv = np.where(sky_px, 0.0, 1.0 / np.maximum(depth, 1e-3)).astype(np.float32)
     valid = (~sky_px).astype(np.float32)
@@ -332,9 +370,14 @@ def estimate_classical(rgb: np.ndarray, focal: float | None = None, camera_heigh
         ceil_full = cv2.resize(ceil_px.astype(np.uint8), (W, H), interpolation=cv2.INTER_NEAREST).astype(bool)
         grey_full = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
         inv = guided_filter(grey_full, inv, max(2, round(radius / s)), 1e-4, (~sky_full).astype(np.float32))
+        raw = cv2.resize(raw, (W, H), interpolation=cv2.INTER_NEAREST)
     else:
         sky_full, ground_full, ceil_full = sky_px, ground_px, ceil_px
-    out = np.where(sky_full, SKY_DEPTH, 1.0 / np.maximum(inv, 1.0 / (GROUND_FAR_LIMIT * hcam * 1.5))).astype(np.float32)
+    smooth = 1.0 / np.maximum(inv, 1.0 / (GROUND_FAR_LIMIT * hcam * 1.5))
+    # occlusion boundaries stay sharp: where the filter blended across a depth step, the piecewise
+    # (per-segment) depth is kept
+    step = np.abs(np.log(np.maximum(smooth, 1e-3) / np.maximum(raw, 1e-3))) > SHARP_STEP
+    out = np.where(sky_full, SKY_DEPTH, np.where(step, raw, smooth)).astype(np.float32)
     info.update(horizon_source=hz.source, vanishing_points=hz.vanishing_points, lines=hz.lines,
                 work_size=[w, h])
     return ClassicalDepth(out, sky_full, ground_full, ceil_full, f / sx, v_h / sy, hcam, fov_source, info)
