@@ -60,6 +60,7 @@ _LAZY = {
     "ConflictError": ("spatial.store.errors", "ConflictError"),
     "apply_edit": ("spatial.edit.apply", "apply_edit"),
     "apply_edits": ("spatial.edit.apply", "apply_edits"),
+    "edit_text": ("spatial.edit.text", "edit_text"),
     "parse_op": ("spatial.edit.schema", "parse_op"),
     "EditError": ("spatial.edit.errors", "EditError"),
 }

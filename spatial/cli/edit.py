@@ -17,7 +17,11 @@ def register(sub) -> None:
                                    "stdin) to WORLD in the store. Each op becomes a version; the whole file is all "
                                    "or nothing. Schema: docs/edits.md.")
     p.add_argument("world")
-    p.add_argument("ops", help="ops JSON file, or '-' for stdin")
+    p.add_argument("ops", nargs="?", help="ops JSON file, or '-' for stdin (or give --text)")
+    p.add_argument("--text", help="an edit sentence instead of an ops file (\"add a well in front of me\", \"make it night\"); "
+                                  "it becomes one op (printed), or is refused with the reason and nothing changes")
+    p.add_argument("--at", help="X,Y,Z: where the viewer stands for --text (default: the spawn)")
+    p.add_argument("--facing", type=float, help="the viewer's yaw in degrees for --text (0 looks along -Z; default: the spawn's)")
     p.add_argument("--parent", default=None, help="version the edits are based on (default: the head); if the head "
                                                   "moved since, a single op is merged when it touches other splats")
     p.add_argument("--author", help="recorded author (default: $SPATIAL_AUTHOR or your login)")
@@ -27,10 +31,55 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def _at(v):
+    from ..errors import ValidationError
+
+    if v is None:
+        return None
+    try:
+        xs = [float(x) for x in v.split(",")]
+    except ValueError:
+        xs = []
+    if len(xs) != 3:
+        raise ValidationError(f"--at must be X,Y,Z, got {v!r}")
+    return xs
+
+
+def run_text(args) -> int:
+    from ..edit.text import plan_text
+    from ..store import ConflictError
+
+    at = _at(args.at)
+    with open_store(args) as st:
+        h = st.open(args.world, version=args.parent, compact=False)
+        tp = plan_text(h.state, args.text, at=at, facing=args.facing)
+        if not tp.ok or args.dry_run:
+            print(json.dumps(tp.to_dict(), indent=2) if args.json else tp.answer + ("" if not tp.ok else f"\nop: {json.dumps(tp.op)}"))
+            return 0 if tp.ok else 2
+        try:
+            c = h.apply(tp.op, author=args.author)
+        except ConflictError as e:
+            print(f"spatial edit: conflict: {e}", file=sys.stderr)
+            return 3
+        h.close()
+        if args.json:
+            print(json.dumps({**tp.to_dict(), "commit": c.to_dict()}, indent=2))
+        else:
+            print(f"{tp.answer}\nop: {json.dumps(tp.op)}\nv{c.version.num}: {c.version.describe()}")
+    return 0
+
+
 def run(args) -> int:
     from ..edit import parse_ops
     from ..errors import ValidationError
     from ..store import ConflictError
+
+    if args.text is not None:
+        if args.ops is not None:
+            raise ValidationError("give an ops file or --text, not both")
+        return run_text(args)
+    if args.ops is None:
+        raise ValidationError("give an ops file (or '-' for stdin) or --text SENTENCE")
 
     if args.ops == "-":
         text = sys.stdin.read(MAX_OPS_FILE_BYTES + 1)

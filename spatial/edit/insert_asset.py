@@ -26,8 +26,8 @@ from .errors import EditError
 from .state import WorldState
 
 #: splats per square metre of asset surface, and the per-instance bounds
-DEFAULT_DENSITY = 350.0
-MIN_SPLATS, MAX_SPLATS = 400, 20_000
+DEFAULT_DENSITY = 300.0
+MIN_SPLATS, MAX_SPLATS = 300, 8_000
 MAX_PLACEMENTS = 200
 #: how far below the lowest footprint hit the base sits (no visible gap on slopes)
 SINK = 0.03
@@ -37,6 +37,15 @@ def _registry():
     from ..generation.assets import registry
 
     return registry
+
+
+def budget_factor(meta: dict) -> float:
+    """How much denser than a draft world (100k splats) this world was generated: inserts match it."""
+    b = (meta.get("generator") or {}).get("budget")
+    try:
+        return float(np.clip(float(b) / 100_000.0, 1.0, 20.0))
+    except (TypeError, ValueError):
+        return 1.0
 
 
 def resolve_kind(word: str):
@@ -246,7 +255,8 @@ def asset_instance_rows(state: WorldState, kind, params: dict, seed: int, rot, p
         raise EditError(f"insert_asset {kind.name}: {e}") from None
     placed, base = place_parts(parts, rot, pos, scale, state, ground)
     area = float(sum(p.area() for p in placed))
-    n = int(np.clip(area * density, MIN_SPLATS, MAX_SPLATS))
+    tier = budget_factor(state.meta)
+    n = int(np.clip(area * density * tier, MIN_SPLATS * tier, MAX_SPLATS * tier))
     v_all = np.concatenate([p.vertices for p in placed])
     centre = (v_all.min(0) + v_all.max(0)) / 2
     rng = np.random.default_rng([seed, rng_stream, 7])
