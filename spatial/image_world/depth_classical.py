@@ -183,23 +183,21 @@ def estimate_classical(rgb: np.ndarray, focal: float | None = None, camera_heigh
 
     # ---- sky: sky-like segments connected to the top row, above the horizon
     frac_above = np.bincount(seg.ravel(), (np.broadcast_to(rows[:, None], seg.shape) < v_h + 0.03 * h).ravel(), n) / np.maximum(cnt, 1)
-    r, g, b = mrgb[:, 0], mrgb[:, 1], mrgb[:, 2]
-    bright = mrgb.mean(1)
-    blue = (b - r > 0.06) & (b >= g - 0.02) & (bright > 0.3)
-    white = (bright > 0.82) & (np.abs(b - r) < 0.12)
-    smooth = mgrad < 0.08
-    skylike = (blue | white) & smooth & (frac_above > 0.9)
-    top = set(np.unique(seg[0]).tolist())
-    is_sky = np.zeros(n, bool)
-    stack = [i for i in top if skylike[i]]
-    for i in stack:
-        is_sky[i] = True
-    while stack:
-        i = stack.pop()
-        for j in adj[i]:
-            if not is_sky[j] and skylike[j]:
-                is_sky[j] = True
-                stack.append(j)
+    is_sky = _sky_segments(seg, mrgb, mgrad, frac_above, adj, horizon_known=hz.horizon is not None or hz.zenith_offset is not None)
+    if is_sky.any() and hz.horizon is None and horizon is None:
+        # no horizontal vanishing point: the skyline of open terrain sits just above the horizon; with
+        # converging verticals (the pitch) the two fix the focal length as a vanishing-point pair would
+        skyline = _skyline(is_sky[seg])
+        # sky is never seen below the horizon of level ground: a sky reaching below the image centre means
+        # a camera pitched up, and the horizon lies at least that low
+        if skyline is not None and skyline > v_h:
+            v_h = skyline
+            frac_above = np.bincount(seg.ravel(), (np.broadcast_to(rows[:, None], seg.shape) < v_h + 0.03 * h).ravel(), n) / np.maximum(cnt, 1)
+            hz.source = "skyline"
+            if hz.zenith_offset is not None and fov_source == "default":
+                f2 = (v_h - h / 2.0) * -hz.zenith_offset
+                if f2 > 0 and 25.0 <= math.degrees(2 * math.atan(0.5 * w / math.sqrt(f2))) <= 120.0:
+                    f, fov_source = math.sqrt(f2), "skyline+zenith"
 
     # ---- ground: colour model seeded by the bottom rows, grown over adjacent segments
     is_ground = np.zeros(n, bool)
@@ -381,6 +379,66 @@ def estimate_classical(rgb: np.ndarray, focal: float | None = None, camera_heigh
     info.update(horizon_source=hz.source, vanishing_points=hz.vanishing_points, lines=hz.lines,
                 work_size=[w, h])
     return ClassicalDepth(out, sky_full, ground_full, ceil_full, f / sx, v_h / sy, hcam, fov_source, info)
+
+
+def _sky_segments(seg, mrgb, mgrad, frac_above, adj, horizon_known: bool) -> np.ndarray:
+    """Which segments are sky: smooth segments with a sky colour, flood-filled from the top row.
+
+    Sky colours cover clear (blue), dusk and night (a dark blue, down to a brightness of 0.06), twilight
+    glow (warm, only next to blue sky) and overcast (bright, unsaturated grey). A region counts only when
+    it spans a good part of the top of the frame (>= 25 % of the top row, or >= 10 % and a side border):
+    a white sheet of paper on a garage wall touching the top edge is not a sky."""
+    h, w = seg.shape
+    n = len(mrgb)
+    r, g, b = mrgb[:, 0], mrgb[:, 1], mrgb[:, 2]
+    bright = mrgb.mean(1)
+    mx, mn = mrgb.max(1), mrgb.min(1)
+    sat = (mx - mn) / np.maximum(mx, 1e-3)
+    smooth = mgrad < 0.08
+    placed = frac_above > (0.9 if horizon_known else 0.5)
+    blue = (b - r > 0.05) & (b >= g - 0.03) & (bright > 0.06)
+    overcast = (bright > 0.62) & (sat < 0.18) & (mgrad < 0.05)
+    night = (bright < 0.1) & (mgrad < 0.02)
+    glow = (r >= b) & (bright > 0.3) & (sat > 0.15) & (mgrad < 0.05)
+    # a blue region hanging from the top edge is sky wherever the (possibly guessed) horizon lies
+    core = ((blue & smooth) | ((overcast | night) & placed))
+    is_sky = np.zeros(n, bool)
+    stack = [i for i in np.unique(seg[0]).tolist() if core[i]]
+    is_sky[stack] = True
+    while stack:
+        i = stack.pop()
+        for j in adj[i]:
+            if not is_sky[j] and (core[j] or (glow[j] and placed[j] and blue[i])):
+                is_sky[j] = True
+                stack.append(j)
+    if not is_sky.any():
+        return is_sky
+    # keep connected sky regions that span the top of the frame
+    from scipy.ndimage import label
+
+    lab, k = label(is_sky[seg])
+    keep = np.zeros(k + 1, bool)
+    for c in range(1, k + 1):
+        top = float((lab[0] == c).mean())
+        side = bool((lab[: h // 2, 0] == c).any() or (lab[: h // 2, -1] == c).any())
+        keep[c] = top >= 0.25 or (top >= 0.1 and side)
+    ok = keep[lab]
+    out = np.zeros(n, bool)
+    ids = np.unique(seg[ok & is_sky[seg]])
+    out[ids] = True
+    return out
+
+
+def _skyline(sky: np.ndarray) -> float | None:
+    """Lowest row of the sky (median over columns of each column's lowest sky pixel): a bound on
+    the horizon row, which lies at or below it."""
+    h, w = sky.shape
+    has = sky.any(0)
+    if has.mean() < 0.3:
+        return None
+    low = h - 1 - np.argmax(sky[::-1], 0)
+    v = float(np.quantile(low[has], 0.5)) + 1.0
+    return v if 0.15 * h < v < 0.98 * h else None
 
 
 def _haze_depth(rgb01, sky_px, ground_px, ground_z, v_rel, h):
