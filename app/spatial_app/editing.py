@@ -80,26 +80,68 @@ def primitive_asset(assets: Path, kind: str, color) -> Path:
     return out
 
 
-def store_upload(assets: Path, src: Path, suffix: str) -> Path:
-    """Copy an accepted mesh upload into the asset folder under its content hash."""
+def store_upload(assets: Path, src: Path, suffix: str) -> tuple[Path, bool]:
+    """Copy an accepted mesh upload into the asset folder under its content hash.
+    Returns (path, whether it is new: the caller removes a new one if the insert fails)."""
     from spatial.io.atomic import atomic_write
 
     data = src.read_bytes()
     out = assets / "uploads" / f"{hashlib.sha256(data).hexdigest()[:32]}{suffix}"
-    if not out.is_file():
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_write(out) as f:
-            f.write(data)
-    return out
+    if out.is_file():
+        return out, False
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(out) as f:
+        f.write(data)
+    return out, True
+
+
+def check_mesh_counts(path: Path) -> None:
+    """Refuse mesh files whose headers claim more elements than their bytes can hold (an ASCII PLY
+    claiming 2e9 vertices, a binary STL claiming 1e9 triangles) before any reader allocates for them."""
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        head = f.read(65536)
+    ext = path.suffix.lower()
+    if ext == ".ply":
+        end = head.find(b"end_header")
+        if end < 0:
+            raise ValidationError("the PLY file has no complete header")
+        total = 0
+        for line in head[:end].decode("ascii", "replace").splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[0] == "element":
+                if not parts[2].isdigit():
+                    raise ValidationError("the PLY header has a bad element count")
+                total += int(parts[2])
+        if total * 2 > size:  # every element needs at least one digit and a separator (ASCII), or more (binary)
+            raise ValidationError(f"the PLY header claims {total} elements, more than its {size} bytes can hold")
+    elif ext == ".stl" and not head.lstrip().startswith(b"solid") and len(head) >= 84:
+        n = int(np.frombuffer(head[80:84], "<u4")[0])
+        if 84 + 50 * n > size:
+            raise ValidationError(f"the STL file claims {n} triangles, more than its {size} bytes can hold")
+
+
+def _load_upload_mesh(path: Path):
+    from spatial.errors import FormatError
+    from spatial.world import load_mesh
+
+    check_mesh_counts(path)
+    try:
+        mesh = load_mesh(path)
+    except FormatError as e:
+        raise ValidationError(f"cannot read the mesh: {e.problem}") from None
+    if len(mesh.vertices) == 0 or len(mesh.faces) == 0:
+        raise ValidationError("the mesh has no triangles")
+    if not np.isfinite(np.asarray(mesh.vertices)).all():
+        raise ValidationError("the mesh has non-finite vertices")
+    return mesh
 
 
 def insert_op(assets: Path, mesh_path: Path, position, size, note: str, seed: int = 0) -> dict:
     """``insert_mesh`` op putting the mesh at ``mesh_path`` on ``position`` (the middle of its base),
     scaled so its largest extent is ``2 * size``."""
-    from spatial.world import load_mesh
-
     pos, size = _vec3(position, "position"), _size(size)
-    mesh = load_mesh(mesh_path)
+    mesh = _load_upload_mesh(mesh_path)
     lo, hi = np.asarray(mesh.bounds, np.float64)
     ext = float(np.max(hi - lo))
     if not (ext > 0 and math.isfinite(ext)):

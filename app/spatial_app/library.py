@@ -5,6 +5,9 @@ and its :class:`~spatial.store.WorldHandle` (docs/store.md), so the app, ``spati
 ``spatial edit`` see the same worlds and the same history. A world's id in the app (URLs, the
 viewer) is its store name.
 
+Locks are per world (:meth:`Library.world_lock`): a slow edit of one world never blocks another;
+the library-wide lock only guards the table of handles and is never held while a world is edited.
+
 Handles stay open while the app runs: each keeps its world's arrays in memory, so an edit costs
 O(splats touched) and undo/redo are cheap. Every change names the version the browser showed
 (``parent``); the store merges it over other edits when they touch other splats, else raises
@@ -80,12 +83,24 @@ class Library:
 
     backend = "spatial.Store"
 
-    def __init__(self, root: "str | Path", asset_roots: list[Path] | None = None, author: str | None = None):
-        self.store = Store(root, asset_roots=asset_roots, author=author)
+    def __init__(self, root: "str | Path", asset_roots: list[Path] | None = None, author: str | None = None,
+                 limits=None):
+        self.store = Store(root, asset_roots=asset_roots, author=author, limits=limits)
         self.root = self.store.path
         self._handles: dict[str, WorldHandle] = {}
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the handle table (and renames/deletes) only
+        self._world_locks: dict[str, threading.RLock] = {}
         self.last_change = time.monotonic()
+
+    def world_lock(self, world_id: str) -> threading.RLock:
+        """The lock of one world: held while its handle moves, computes an edit or commits."""
+        with self._lock:
+            lk = self._world_locks.get(world_id)
+            if lk is None:
+                if len(self._world_locks) > 4096:  # names come from requests: keep the table bounded
+                    self._world_locks = {k: v for k, v in self._world_locks.items() if k in self._handles}
+                lk = self._world_locks[world_id] = threading.RLock()
+            return lk
 
     # ------------------------------------------------------------------ reading
     def _summary(self, info) -> WorldSummary:
@@ -108,19 +123,22 @@ class Library:
 
     def handle(self, world_id: str) -> WorldHandle:
         """The open handle of ``world_id``, moved to the head (another process may have edited it)."""
-        with self._lock:
-            h = self._handles.get(world_id)
+        with self.world_lock(world_id):
+            with self._lock:
+                h = self._handles.get(world_id)
             if h is None:
                 try:
                     h = self.store.open(world_id)
                 except WorldNotFoundError:
                     raise NotFound(f"no world {world_id!r}") from None
-                self._handles[world_id] = h
+                with self._lock:
+                    self._handles[world_id] = h
             else:
                 try:
                     h.refresh()
                 except WorldNotFoundError:
-                    self._handles.pop(world_id, None)
+                    with self._lock:
+                        self._handles.pop(world_id, None)
                     raise NotFound(f"no world {world_id!r}") from None
             return h
 
@@ -129,7 +147,7 @@ class Library:
 
     def load(self, world_id: str, version: int | None = None):
         """A :class:`spatial.World` of ``world_id`` at ``version`` (default: head)."""
-        with self._lock:
+        with self.world_lock(world_id):
             if version is None or version == self.info(world_id).head:
                 return self.handle(world_id).world()
             if not self.has_version(world_id, int(version)):
@@ -185,14 +203,14 @@ class Library:
 
     def apply(self, world_id: str, op, parent: int | None = None, author: str | None = None):
         """Apply one edit op (JSON, docs/edits.md) based on version ``parent``; returns the Commit."""
-        with self._lock:
+        with self.world_lock(world_id):
             h = self.handle(world_id)
             c = h.apply(op, author=author, parent=parent)
             self._touch()
             return c
 
     def _step(self, world_id: str, action: str, parent: int | None, author: str | None) -> Version:
-        with self._lock:
+        with self.world_lock(world_id):
             h = self.handle(world_id)
             self._check_parent(world_id, h, parent, action)
             if not (h.can_undo() if action == "undo" else h.can_redo()):
@@ -212,7 +230,7 @@ class Library:
 
     def checkout(self, world_id: str, version: int, author: str | None = None) -> Version:
         """Make ``version`` the head again (the later versions stay in the history)."""
-        with self._lock:
+        with self.world_lock(world_id):
             h = self.handle(world_id)
             try:
                 v = h.checkout(int(version), author=author)
@@ -244,7 +262,7 @@ class Library:
             return self.summary(new)
 
     def delete(self, world_id: str, author: str | None = None) -> None:
-        with self._lock:
+        with self.world_lock(world_id), self._lock:
             self.info(world_id)
             self._handles.pop(world_id, None)  # no close(): compacting a world about to vanish is waste
             self.store.delete(world_id, author=author)
@@ -258,11 +276,14 @@ class Library:
             return 0
         done = 0
         with self._lock:
-            for name, h in list(self._handles.items()):
+            handles = list(self._handles.items())
+        for name, h in handles:
+            with self.world_lock(name):
                 try:
                     done += bool(h.compact())
                 except SpatialError:
-                    self._handles.pop(name, None)
+                    with self._lock:
+                        self._handles.pop(name, None)
         return done
 
     def close(self) -> None:
@@ -276,6 +297,7 @@ class Library:
             self.store.close()
 
 
-def open_library(root: "str | Path", asset_roots: list[Path] | None = None, author: str | None = None) -> Library:
-    """The library for store folder ``root``."""
-    return Library(root, asset_roots=asset_roots, author=author)
+def open_library(root: "str | Path", asset_roots: list[Path] | None = None, author: str | None = None,
+                 limits=None) -> Library:
+    """The library for store folder ``root`` (``limits``: growth limits of every edit)."""
+    return Library(root, asset_roots=asset_roots, author=author, limits=limits)

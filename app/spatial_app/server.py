@@ -4,7 +4,7 @@ with the Gradio UI mounted at ``/``.
 Routes (all same-origin; nothing is fetched from anywhere else). ``{world}`` is the world's store
 name (URL-encoded), ``parent`` the version the browser shows (optimistic concurrency):
 
-* ``/viewer/viewer.esm.js``: the viewer bundle (``app/viewer/dist``, built by ``npm run build``)
+* ``/viewer/viewer.esm.js``: the viewer bundle (package data of ``spatial.viewer_bundle``, built from ``app/viewer``)
 * ``/files/{world}/{version}/{name}``: a version's splats.ply, collider.glb, preview.png, written
   from the store into the app's cache (:mod:`.worldfiles`)
 * ``GET /api/controller``: walker parameters, ``{**ControllerParams().to_dict(), "jump_speed": ...}``
@@ -13,13 +13,16 @@ name (URL-encoded), ``parent`` the version the browser shows (optimistic concurr
 * ``POST /api/worlds/{world}/insert`` ``{"primitive", "size", "color", "position", "drop", "parent"}``
 * ``POST /api/worlds/{world}/drop`` ``{"select": <selection>, "parent": v}``
 * ``POST /api/worlds/{world}/insert-mesh`` (multipart: file, position, size, drop, parent)
-* ``POST /api/worlds/{world}/undo | redo`` ``{"parent": v}``
+* ``POST /api/worlds/{world}/undo | redo`` ``{"parent": v}`` (required: the version shown)
 * ``GET /api/worlds/{world}/export/{fmt}[?version=]``: downloads (ply, spz, splat, glb, collider)
+* ``GET /api/session``: the page's CSRF token (``X-Spatial-Token`` on every state-changing call)
 
-Errors: bad input 400, unknown world/version/file 404, a conflicting concurrent change 409.
-Security: binds 127.0.0.1 unless told otherwise; optional HTTP Basic auth over everything (constant
-time compare); a Host-header check against DNS rebinding on loopback; uploads limited by size and type;
-edit ops may only read files from the app's asset folder.
+Errors: bad input 400, unknown world/version/file 404, a conflicting concurrent change 409, a body
+over its limit 413, a non-JSON body 415; every message one line without server paths.
+Security (docs/app.md#security): binds 127.0.0.1 unless told otherwise; optional HTTP Basic auth over
+everything (constant time compare); Host check against DNS rebinding; Origin check and per-session
+token against cross-site requests (:mod:`.security`); body, upload and growth limits; per-world
+locks; edit ops may only read files from the app's asset folder.
 """
 
 from __future__ import annotations
@@ -36,19 +39,35 @@ from pathlib import Path
 
 from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
-from fastapi.staticfiles import StaticFiles
 
+from spatial.edit import Limits
 from spatial.errors import SpatialError, ValidationError
 from spatial.store import ConflictError, WorldNotFoundError
+from spatial.viewer_bundle import bundle_path as viewer_bundle_path
 
+from . import security as sec
 from .library import Library, open_library
 from .worldfiles import DEFAULT_CACHE_MB, VIEWER_FILES, WorldFiles
 
 log = logging.getLogger("spatial.app")
 
-APP_DIR = Path(__file__).resolve().parents[1]  # app/
-DEFAULT_VIEWER_DIST = APP_DIR / "viewer" / "dist"
 COMPACT_EVERY_S = 15.0
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def app_limits() -> Limits:
+    """Growth limits of edits made through the app: small enough that a 2-core, 24 GB machine stays
+    responsive (``SPATIAL_APP_MAX_WORLD_SPLATS``, ``SPATIAL_APP_MAX_INSERT_SPLATS``)."""
+    return Limits(max_insert_splats=int(_env_float("SPATIAL_APP_MAX_INSERT_SPLATS", 2_000_000)),
+                  max_world_splats=int(_env_float("SPATIAL_APP_MAX_WORLD_SPLATS", 6_000_000)),
+                  max_mesh_bytes=int(_env_float("SPATIAL_APP_MAX_UPLOAD_MB", 64) * 1024 * 1024),
+                  max_mesh_faces=int(_env_float("SPATIAL_APP_MAX_MESH_FACES", 2_000_000)))
 
 
 @dataclass
@@ -58,19 +77,29 @@ class AppConfig:
     port: int = 7860
     auth: tuple[str, str] | None = None
     max_upload_mb: float = float(os.environ.get("SPATIAL_APP_MAX_UPLOAD_MB", 64))
+    max_json_mb: float = float(os.environ.get("SPATIAL_APP_MAX_JSON_MB", 16))  # body of a JSON API call
     cache_mb: float = DEFAULT_CACHE_MB  # budget of <store>/app-cache (env SPATIAL_APP_CACHE_MB)
-    viewer_dist: Path = field(default_factory=lambda: Path(os.environ.get("SPATIAL_VIEWER_DIST", DEFAULT_VIEWER_DIST)))
+    viewer_bundle: Path | None = field(default_factory=viewer_bundle_path)  # viewer.esm.js (package data)
     make_default_world: bool = True
     viewer_height: int = 620
     author: str | None = None  # recorded on every change; default: the --auth user, else the store's
 
 
 def parse_auth(text: str | None) -> tuple[str, str] | None:
+    """``USER:PASS``, or ``@FILE`` (a file holding ``USER:PASS``, so the password is not in ``ps``);
+    with no text, ``$SPATIAL_APP_AUTH`` (``USER:PASS``) if set, else no auth."""
     if not text:
-        return None
+        text = os.environ.get("SPATIAL_APP_AUTH") or None
+        if not text:
+            return None
+    if text.startswith("@"):
+        try:
+            text = Path(text[1:]).expanduser().read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as e:
+            raise ValidationError(f"--auth @FILE: cannot read the file: {e.strerror or e}") from None
     user, sep, pw = text.partition(":")
     if not sep or not user or not pw:
-        raise ValidationError("--auth must be USER:PASS")
+        raise ValidationError("--auth must be USER:PASS, @FILE (holding USER:PASS) or $SPATIAL_APP_AUTH")
     return user, pw
 
 
@@ -92,7 +121,7 @@ class AppState:
         self.assets_dir = root / "app-assets"  # the only folder edit ops may read meshes from
         self.assets_dir.mkdir(parents=True, exist_ok=True)
         author = config.author or (config.auth[0] if config.auth else None)
-        self.library: Library = open_library(root, asset_roots=[self.assets_dir], author=author)
+        self.library: Library = open_library(root, asset_roots=[self.assets_dir], author=author, limits=app_limits())
         self.files = WorldFiles(self.library, root / "app-cache", max_mb=config.cache_mb)
         self._stop = threading.Event()
         self._compactor: threading.Thread | None = None
@@ -127,7 +156,7 @@ class AppState:
     def insert(self, world_id: str, mesh_path: Path, position, size, drop: bool, parent: int | None, note: str) -> dict:
         from .editing import drop_insert_op, insert_op
 
-        with self.library._lock:  # the op is computed on the head and applied on it
+        with self.library.world_lock(world_id):  # the op is computed on the head and applied on it
             state, head = self._head_state(world_id, parent)
             op = insert_op(self.assets_dir, mesh_path, position, size, note, seed=state.n)
             if drop:
@@ -146,16 +175,20 @@ class AppState:
     def drop_selection(self, world_id: str, select, parent: int | None) -> dict:
         from .editing import drop_selection_op
 
-        with self.library._lock:
+        with self.library.world_lock(world_id):
             state, head = self._head_state(world_id, parent)
             op = drop_selection_op(state, select)
             return self.edit(world_id, op, head)
 
-    def undo(self, world_id: str, parent: int | None = None) -> dict:
+    def undo(self, world_id: str, parent: int | None) -> dict:
+        if parent is None:
+            raise ValidationError("undo needs 'parent': the version it undoes (the one the page shows)")
         self.library.undo(world_id, parent)
         return self.world_info(world_id)
 
-    def redo(self, world_id: str, parent: int | None = None) -> dict:
+    def redo(self, world_id: str, parent: int | None) -> dict:
+        if parent is None:
+            raise ValidationError("redo needs 'parent': the version it redoes from (the one the page shows)")
         self.library.redo(world_id, parent)
         return self.world_info(world_id)
 
@@ -204,10 +237,11 @@ def _loopback(host: str) -> bool:
 def _parent(v) -> int | None:
     if v is None or v == "":
         return None
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        raise ValidationError("parent must be a version number") from None
+    if isinstance(v, str) and v.strip().isdigit() and len(v.strip()) < 20:
+        v = int(v.strip())
+    if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < 2**63:
+        raise ValidationError("parent must be a version number")
+    return v
 
 
 def create_app(config: AppConfig, state: AppState | None = None):
@@ -224,15 +258,22 @@ def create_app(config: AppConfig, state: AppState | None = None):
     app = FastAPI(title="spatial", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.spatial = state
 
-    allowed_hosts = {f"{h}:{config.port}" for h in ("127.0.0.1", "localhost", "[::1]")} | {"127.0.0.1", "localhost", "[::1]"}
+    allowed_hosts = sec.loopback_hosts(config.port) if _loopback(config.host) else None
+    tokens = sec.Tokens()
+    json_limit = int(config.max_json_mb * 1024 * 1024)
+    upload_limit = int((config.max_upload_mb + 1) * 1024 * 1024)
+
+    def body_limit(path: str) -> int:
+        if path.startswith("/api/"):
+            return upload_limit if path.endswith("/insert-mesh") else json_limit
+        return 16 * upload_limit  # the UI's uploads (several photos at once; gradio checks each file)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
-        # DNS-rebinding guard: on loopback only loopback Host headers are served.
-        if _loopback(config.host):
-            host = (request.headers.get("host") or "").lower()
-            if host and host not in allowed_hosts:
-                return PlainTextResponse("forbidden host", status_code=403)
+        # DNS-rebinding guard: on loopback only loopback Host headers are served; no Host, no service.
+        host = request.headers.get("host") or ""
+        if not sec.host_allowed(host, allowed_hosts):
+            return PlainTextResponse("forbidden host", status_code=403)
         if config.auth is not None:
             ok = False
             h = request.headers.get("authorization", "")
@@ -246,34 +287,77 @@ def create_app(config: AppConfig, state: AppState | None = None):
             if not ok:
                 return PlainTextResponse("authentication required", status_code=401,
                                          headers={"WWW-Authenticate": 'Basic realm="spatial", charset="UTF-8"'})
+        path = request.url.path
+        if request.method not in sec.SAFE_METHODS:
+            if not sec.same_origin(request.headers, host):
+                return JSONResponse({"detail": "cross-site request refused (Origin must be this server)"}, status_code=403)
+            length = request.headers.get("content-length")
+            if length is None:
+                if request.headers.get("transfer-encoding"):
+                    return JSONResponse({"detail": "send a Content-Length"}, status_code=411)
+            elif not length.isdigit() or int(length) > body_limit(path):
+                return JSONResponse({"detail": f"request body over the limit of {body_limit(path) // (1024 * 1024)} MB"},
+                                    status_code=413)
+            if path.startswith("/api/") and not tokens.valid(request.cookies.get(sec.SESSION_COOKIE),
+                                                              request.headers.get(sec.TOKEN_HEADER)):
+                return JSONResponse({"detail": "missing or wrong X-Spatial-Token (GET /api/session)"}, status_code=403)
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
+    def _err(status: int, exc, **extra):
+        return JSONResponse({"detail": sec.public_message(exc), **extra}, status_code=status)
+
     @app.exception_handler(WorldNotFoundError)
     async def _nf(request, exc):
-        return JSONResponse({"detail": str(exc)}, status_code=404)
+        return _err(404, exc)
 
     @app.exception_handler(ConflictError)
     async def _conflict(request, exc):
-        return JSONResponse({"detail": str(exc), "expected": exc.expected, "actual": exc.actual}, status_code=409)
+        return _err(409, exc, expected=exc.expected, actual=exc.actual)
 
     @app.exception_handler(SpatialError)
     async def _bad(request, exc):
-        return JSONResponse({"detail": str(exc)}, status_code=400)
+        return _err(400, exc)
 
-    dist = Path(config.viewer_dist)
-    if (dist / "viewer.esm.js").is_file():
-        app.mount("/viewer", StaticFiles(directory=dist), name="viewer")
+    @app.exception_handler(RecursionError)
+    async def _deep(request, exc):
+        return _err(400, "the request is nested too deeply")
+
+    @app.exception_handler(MemoryError)
+    async def _mem(request, exc):
+        return _err(413, "the request needs more memory than this server allows")
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request, exc):
+        return _err(400, f"a number in the request is out of range ({exc})")
+
+    bundle = config.viewer_bundle
+    if bundle is not None and Path(bundle).is_file():
+
+        @app.get("/viewer/viewer.esm.js")
+        def _bundle():
+            return FileResponse(bundle, media_type="text/javascript")
     else:
-        log.warning("viewer bundle missing: %s (run `make node`, or `npm ci && npm run build` in app/viewer)", dist)
+        log.warning("viewer bundle missing: %s (this install was built without node/npm; reinstall spatial with "
+                    "node and npm on PATH, or run `npm ci && npm run build` in app/viewer of a checkout)", bundle)
 
         @app.get("/viewer/viewer.esm.js")
         def _no_bundle():
-            msg = ("throw new Error('spatial viewer bundle is not built: run `make node` "
-                   "(npm ci && npm run build in app/viewer)');")
+            msg = ("throw new Error('spatial viewer bundle is not built: reinstall spatial with node and npm on PATH "
+                   "(or npm ci && npm run build in app/viewer)');")
             return PlainTextResponse(msg, media_type="application/javascript")
+
+    @app.get("/api/session")
+    def get_session(request: Request):
+        """The page's CSRF token (and its session cookie, HttpOnly, SameSite=Strict)."""
+        sid = request.cookies.get(sec.SESSION_COOKIE)
+        if not sid or len(sid) > 100:
+            sid = tokens.new_session()
+        r = JSONResponse({"token": tokens.token(sid)}, headers={"Cache-Control": "no-store"})
+        r.set_cookie(sec.SESSION_COOKIE, sid, httponly=True, samesite="strict", path="/")
+        return r
 
     @app.get("/api/controller")
     def get_controller():
@@ -298,10 +382,17 @@ def create_app(config: AppConfig, state: AppState | None = None):
                             headers={"Cache-Control": "private, max-age=31536000, immutable"})
 
     async def _json(request: Request) -> dict:
+        if not sec.is_json(request.headers.get("content-type")):
+            raise HTTPException(415, "send the request as Content-Type: application/json")
+        data = await request.body()
+        if len(data) > json_limit:
+            raise HTTPException(413, f"request body over the limit of {config.max_json_mb:g} MB")
         try:
-            body = await request.json()
+            body = json.loads(data)
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise HTTPException(400, "request body must be JSON") from None
+        except RecursionError:
+            raise HTTPException(400, "the request JSON is nested too deeply") from None
         if not isinstance(body, dict):
             raise HTTPException(400, "request body must be a JSON object")
         return body
@@ -324,12 +415,12 @@ def create_app(config: AppConfig, state: AppState | None = None):
 
     @app.post("/api/worlds/{world_id}/undo")
     async def post_undo(world_id: str, request: Request):
-        body = await _json(request) if await request.body() else {}
+        body = await _json(request)
         return await run_in_threadpool(state.undo, world_id, _parent(body.get("parent")))
 
     @app.post("/api/worlds/{world_id}/redo")
     async def post_redo(world_id: str, request: Request):
-        body = await _json(request) if await request.body() else {}
+        body = await _json(request)
         return await run_in_threadpool(state.redo, world_id, _parent(body.get("parent")))
 
     @app.post("/api/worlds/{world_id}/insert-mesh")
@@ -350,13 +441,18 @@ def create_app(config: AppConfig, state: AppState | None = None):
                         raise UploadRefused(f"refused {file.filename!r}: over the {config.max_upload_mb:g} MB upload limit")
                     f.write(chunk)
             check_upload(dst, MESH, config.max_upload_mb, name=file.filename)
-            asset = store_upload(state.assets_dir, dst, suffix)
-        try:
-            pos = json.loads(position)
-        except ValueError:
-            raise ValidationError("position must be a JSON list of 3 numbers") from None
+            try:
+                pos = json.loads(position)
+            except (ValueError, RecursionError):
+                raise ValidationError("position must be a JSON list of 3 numbers") from None
+            asset, new = store_upload(state.assets_dir, dst, suffix)
         name = Path(file.filename or "mesh").name[:60]
-        return state.insert(world_id, asset, pos, size, drop, _parent(parent), f"{'drop' if drop else 'insert'} mesh {name}")
+        try:
+            return state.insert(world_id, asset, pos, size, drop, _parent(parent), f"{'drop' if drop else 'insert'} mesh {name}")
+        except BaseException:
+            if new:  # a failed upload leaves nothing behind (an asset an earlier version uses stays)
+                asset.unlink(missing_ok=True)
+            raise
 
     @app.get("/api/worlds/{world_id}/export/{fmt}")
     def get_export(world_id: str, fmt: str, version: int | None = None):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import uuid
 
 import gradio as gr
@@ -131,7 +132,8 @@ def build_ui(state) -> gr.Blocks:
             pass
         return out
 
-    with gr.Blocks(title="spatial: world builder", fill_width=True) as demo:
+    # delete_cache: gradio's copies of downloads and uploads go after an hour (checked every 10 minutes)
+    with gr.Blocks(title="spatial: world builder", fill_width=True, delete_cache=(600, 3600)) as demo:
         current = gr.State(None)  # world id shown in the viewer
         gallery_ids = gr.State([])
         picked = gr.State(None)  # world id picked in the gallery
@@ -331,28 +333,33 @@ def build_ui(state) -> gr.Blocks:
 
         dup_btn.click(do_dup, [picked], [gallery, gallery_ids, picked, name, history, worlds_status])
 
+        # the confirmation is server-side state: a delete call without the ask step deletes nothing
+        pending_delete = gr.State(None)
+
         def ask_delete(wid):
             if not wid:
-                return gr.update(visible=False), "", "Pick a world first."
-            return gr.update(visible=True), f"Delete **{wid}** and all its versions?", ""
+                return gr.update(visible=False), "", "Pick a world first.", None
+            return gr.update(visible=True), f"Delete **{wid}** and all its versions?", "", wid
 
-        del_btn.click(ask_delete, [picked], [confirm_row, confirm_md, worlds_status])
-        cancel_btn.click(lambda: (gr.update(visible=False), "Kept."), None, [confirm_row, worlds_status])
+        del_btn.click(ask_delete, [picked], [confirm_row, confirm_md, worlds_status, pending_delete])
+        cancel_btn.click(lambda: (gr.update(visible=False), "Kept.", None), None, [confirm_row, worlds_status, pending_delete])
 
-        def do_delete(wid, cur):
-            if not wid:
-                return (gr.update(visible=False),) + (gr.update(),) * 8
+        def do_delete(wid, cur, pending):
+            if not wid or wid != pending:
+                return (gr.update(visible=False),) + (gr.update(),) * 5 + ("Nothing deleted: confirm first.",
+                                                                            gr.update(), gr.update(), None)
             try:
                 lib.delete(wid)
             except Exception as e:  # noqa: BLE001
-                return (gr.update(visible=False),) + (gr.update(),) * 5 + (_refused(str(e)), gr.update(), gr.update())
+                return (gr.update(visible=False),) + (gr.update(),) * 5 + (_refused(str(e)), gr.update(), gr.update(), None)
             items, ids = gallery_items()
             new_cur = cur if cur != wid else first_world()
             view = _cmd(new_cur) if cur == wid else gr.update()
-            return gr.update(visible=False), items, ids, None, "", [], f"Deleted **{wid}**.", view, new_cur
+            return gr.update(visible=False), items, ids, None, "", [], f"Deleted **{wid}**.", view, new_cur, None
 
-        confirm_btn.click(do_delete, [picked, current],
-                          [confirm_row, gallery, gallery_ids, picked, name, history, worlds_status, viewer, current])
+        confirm_btn.click(do_delete, [picked, current, pending_delete],
+                          [confirm_row, gallery, gallery_ids, picked, name, history, worlds_status, viewer, current,
+                           pending_delete])
 
         def do_checkout(wid, v, cur):
             if not wid or v is None:
@@ -391,8 +398,15 @@ def build_ui(state) -> gr.Blocks:
             import tempfile
             from pathlib import Path
 
+            import threading
+
             d = Path(tempfile.mkdtemp(prefix="spatial-export-"))
-            shutil.copyfile(path, d / fname)
+            try:
+                os.link(path, d / fname)  # no second copy of the bytes on disk
+            except OSError:
+                shutil.copyfile(path, d / fname)
+            # gradio copies the file into its own cache when this returns; the temp folder then goes
+            threading.Timer(120.0, shutil.rmtree, [d], {"ignore_errors": True}).start()
             return str(d / fname), f"Ready: **{fname}** ({path.stat().st_size / 1e6:.2f} MB)"
 
         export_btn.click(do_export, [current, fmt], [download, export_status])

@@ -1,11 +1,14 @@
 """Files of a world version for the browser: splats (PLY), collider (GLB), thumbnail, downloads.
 
-The store keeps worlds as snapshots and deltas, not files. A version the browser asks for is
-written once into ``<cache>/<key>/`` (``key`` = a hash of the world's name, creation time and
-version number; never a name someone typed) and served from there. Versions never change, so the
-cache never goes stale; a rename only makes the next request write a new folder. The cache is kept
-under a size budget: after each write the least recently used version folders and thumbnails go, except
-those used in the last ten minutes (they are rewritten from the store when asked for again).
+The store keeps worlds as snapshots and deltas, not files. What the viewer needs to know about a
+version (:meth:`WorldFiles.info`: counts, bounds, spawn) is computed from the world in memory, so an
+edit writes no files at all. A version's files are written lazily, when the browser asks for them,
+into ``<cache>/<key>/`` (``key`` = a hash of the world's name, creation time and version number;
+never a name someone typed) and served from there. Versions never change, so the cache never goes
+stale; a rename only makes the next request write a new folder. Writing a world's version removes the
+cached folders of its older versions (an edit makes them history), and the cache is held to its size
+budget: after each write the least recently used entries go until it fits (only the entry just
+written is kept even over budget); they are rewritten from the store when asked for again.
 
 Only the names in :data:`VIEWER_FILES` (and the export formats) are ever served, from a folder this
 module built inside the cache: nothing outside the cache can be reached.
@@ -46,12 +49,65 @@ def _mark_used(path: Path) -> None:
         pass
 
 
+def _bounds(lo, hi) -> dict | None:
+    return None if lo is None else {"min": [float(x) for x in lo], "max": [float(x) for x in hi]}
+
+
+def world_info(world) -> dict:
+    """What the viewer needs about a :class:`spatial.World` (counts, bounds, spawn, where it came from)."""
+    has_collider = world.collider is not None and len(world.collider.faces) > 0
+    if has_collider:
+        lo, hi = world.collider.bounds
+    elif len(world.splats):
+        lo, hi = world.splats.bounds()
+    else:
+        lo = hi = None
+    return {
+        "spawn": world.spawn.to_dict(),
+        "counts": {"splats": len(world.splats), "collider_faces": int(len(world.collider.faces)) if has_collider else 0},
+        "prompt": world.prompt,
+        "generator": world.generator or {},
+        "made_with": (world.metadata or {}).get("made_with", ""),
+        "bounds": _bounds(lo, hi),
+        "has_collider": has_collider,
+    }
+
+
+def state_info(state) -> dict:
+    """:func:`world_info` of a store :class:`~spatial.edit.WorldState`, read in place (no copy)."""
+    import numpy as np
+
+    from spatial.world import Spawn
+
+    m = state.meta
+    faces = state.collider_faces
+    has_collider = faces.shape[0] > 0
+    if has_collider:
+        v = state.collider_vertices[np.unique(faces.reshape(-1))]
+        lo, hi = v.min(0), v.max(0)
+    elif state.n:
+        means = state.table.col("means")
+        ok = np.isfinite(means).all(1)
+        lo, hi = (means[ok].min(0), means[ok].max(0)) if ok.any() else (np.zeros(3), np.zeros(3))
+    else:
+        lo = hi = None
+    return {
+        "spawn": Spawn.from_dict(m.get("spawn") or {}).to_dict(),
+        "counts": {"splats": int(state.n), "collider_faces": int(faces.shape[0])},
+        "prompt": str(m.get("prompt", "")),
+        "generator": m.get("generator") or {},
+        "made_with": (m.get("metadata") or {}).get("made_with", ""),
+        "bounds": _bounds(lo, hi),
+        "has_collider": has_collider,
+    }
+
+
 def _safe_file_stem(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name.lower()).strip("-") or "world"
 
 
 DEFAULT_CACHE_MB = float(os.environ.get("SPATIAL_APP_CACHE_MB", 2048))
-RECENT_S = 600.0  # entries used this recently are never pruned
+INFO_MEMO = 256  # info dicts of recent versions kept in memory
 
 
 class WorldFiles:
@@ -65,6 +121,11 @@ class WorldFiles:
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self._prune_lock = threading.Lock()
+        self._memo: dict[str, dict] = {}
+
+    def _world_key(self, world_id: str) -> str:
+        info = self.library.info(world_id)
+        return hashlib.sha256(f"{info.name}\0{info.created}".encode()).hexdigest()[:16]
 
     def _key(self, world_id: str, version: int) -> str:
         info = self.library.info(world_id)
@@ -72,6 +133,8 @@ class WorldFiles:
 
     def _lock_for(self, key: str) -> threading.Lock:
         with self._guard:
+            if len(self._locks) > 4096:
+                self._locks = {k: v for k, v in self._locks.items() if v.locked()}
             return self._locks.setdefault(key, threading.Lock())
 
     def folder(self, world_id: str, version: int) -> Path:
@@ -86,9 +149,26 @@ class WorldFiles:
             if (out / "info.json").is_file():
                 return out
             world = self.library.load(world_id, version)  # NotFound for a version that does not exist
-            self._write(world, out)
-        self.prune()
+            self._write(world, out, self._world_key(world_id), version)
+        self._drop_older(out)
+        self.prune(keep=out)
         return out
+
+    def _drop_older(self, out: Path) -> None:
+        """Remove cached folders of the same world's older versions (history now; rewritten if asked for)."""
+        try:
+            me = json.loads((out / "info.json").read_text())
+        except (OSError, ValueError):
+            return
+        for d in self.cache_dir.iterdir():
+            if d == out or not (d / "info.json").is_file():
+                continue
+            try:
+                other = json.loads((d / "info.json").read_text())
+            except (OSError, ValueError):
+                continue
+            if other.get("_world") == me.get("_world") and int(other.get("_version", -1)) < int(me.get("_version", -1)):
+                shutil.rmtree(d, ignore_errors=True)
 
     # ------------------------------------------------------------------ size budget
     def _entries(self) -> list[tuple[float, int, Path]]:
@@ -107,9 +187,10 @@ class WorldFiles:
     def size_bytes(self) -> int:
         return sum(size for _, size, _ in self._entries())
 
-    def prune(self) -> list[Path]:
-        """Delete the least recently used entries until the cache fits its budget; entries used in the
-        last ``RECENT_S`` seconds stay even over budget. Returns what was deleted."""
+    def prune(self, keep: Path | None = None) -> list[Path]:
+        """Delete the least recently used entries until the cache fits its budget (``keep``, the entry
+        just written, stays even over it). Returns what was deleted. A file being sent while it is
+        deleted is still sent whole (the open file outlives its name)."""
         removed: list[Path] = []
         with self._prune_lock:
             try:
@@ -117,11 +198,10 @@ class WorldFiles:
             except FileNotFoundError:  # another thread pruned something under us: next time
                 return removed
             total = sum(size for _, size, _ in entries)
-            now = time.time()
             for used, size, path in entries:
                 if total <= self.max_bytes:
                     break
-                if now - used < RECENT_S:
+                if keep is not None and path == keep:
                     continue
                 if path.is_dir():
                     shutil.rmtree(path, ignore_errors=True)
@@ -131,39 +211,48 @@ class WorldFiles:
                 removed.append(path)
         return removed
 
-    def _write(self, world, out: Path) -> None:
+    def _write(self, world, out: Path, world_key: str, version: int) -> None:
         from spatial.io.atomic import atomic_folder
         from spatial.io.registry import save
 
         with atomic_folder(out) as tmp:
             save(world.splats, tmp / "splats.ply")
-            has_collider = world.collider is not None and len(world.collider.faces) > 0
-            if has_collider:
+            if world.collider is not None and len(world.collider.faces) > 0:
                 world.collider.export(tmp / "collider.glb")
-                lo, hi = world.collider.bounds
-            elif len(world.splats):
-                lo, hi = world.splats.bounds()
-            else:
-                lo = hi = None
-            info = {
-                "spawn": world.spawn.to_dict(),
-                "counts": {"splats": len(world.splats),
-                           "collider_faces": int(len(world.collider.faces)) if has_collider else 0},
-                "prompt": world.prompt,
-                "generator": world.generator or {},
-                "made_with": (world.metadata or {}).get("made_with", ""),
-                "bounds": None if lo is None else {"min": [float(x) for x in lo], "max": [float(x) for x in hi]},
-                "has_collider": has_collider,
-            }
+            info = {**world_info(world), "_world": world_key, "_version": int(version)}
             (tmp / "info.json").write_text(json.dumps(info))
+
+    def _version_info(self, world_id: str, version: int, head: int) -> dict:
+        """The viewer's facts about a version, without writing files: from the cached folder, a memo,
+        or the world in memory (the head: the open handle's arrays, no copy)."""
+        key = self._key(world_id, version)
+        folder = self.cache_dir / key
+        if (folder / "info.json").is_file():
+            try:
+                return json.loads((folder / "info.json").read_text())
+            except (OSError, ValueError):
+                pass
+        got = self._memo.get(key)
+        if got is not None:
+            return got
+        if version == head:
+            with self.library.world_lock(world_id):
+                info = state_info(self.library.handle(world_id).state)
+        else:
+            info = world_info(self.library.load(world_id, version))
+        if len(self._memo) >= INFO_MEMO:
+            self._memo.pop(next(iter(self._memo)))
+        self._memo[key] = info
+        return info
 
     # ------------------------------------------------------------------ for the viewer
     def info(self, world_id: str, version: int | None = None) -> dict:
         """What the viewer needs to show ``world_id`` at ``version`` (default: head)."""
         s = self.library.summary(world_id)
         v = s.version if version is None else int(version)
-        folder = self.folder(world_id, v)
-        base = json.loads((folder / "info.json").read_text())
+        if not self.library.has_version(world_id, v):
+            raise NotFound(f"world {world_id!r} has no version {v}")
+        base = {k: val for k, val in self._version_info(world_id, v, s.version).items() if not k.startswith("_")}
         from urllib.parse import quote
 
         url = f"/files/{quote(world_id, safe='')}/{v}/"
@@ -203,7 +292,7 @@ class WorldFiles:
         out.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(out) as f:
             f.write(data)
-        self.prune()
+        self.prune(keep=out)
         return out
 
     # ------------------------------------------------------------------ downloads

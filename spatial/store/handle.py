@@ -11,6 +11,7 @@ clean merge). Otherwise :class:`~spatial.store.errors.ConflictError` is raised a
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from typing import Any
 
@@ -36,6 +37,7 @@ class WorldHandle:
         self._wid = world_id
         self._vid = version_id
         self._state: WorldState | None = None
+        self._hlock = threading.RLock()
         self._inverses: OrderedDict[int, tuple[int, Inverse]] = OrderedDict()  # vid -> (parent vid, inverse)
 
     # ------------------------------------------------------------------ facts
@@ -151,8 +153,9 @@ class WorldHandle:
 
     def _resolve_source(self, src: str):
         name, _, ver = src.partition("@")
-        w = self.store._world_row(name)
-        row = self.store._resolve_version(w, ver or None)
+        with self.store._lock:
+            w = self.store._world_row(name)
+            row = self.store._resolve_version(w, ver or None)
         if int(row["world_id"]) == self._wid and row["id"] == self._vid:
             return self.state
         return self.store._materialize(int(row["id"]))
@@ -176,11 +179,14 @@ class WorldHandle:
     def _commit(self, ops: list[dict], author: str | None, parent) -> list[Commit]:
         st = self.store
         author = (author or st.author)[:200]
-        with st._lock:
-            if parent is not None:
-                w = st._world_row_by_id(self._wid)
-                self._goto(int(st._resolve_version(w, parent)["id"]))
-            base_vid = self._vid
+        # The handle's lock keeps its in-memory state consistent; the store's lock is taken only
+        # around database work, so a slow edit of one world never blocks another world's handle.
+        with self._hlock:
+            with st._lock:
+                if parent is not None:
+                    w = st._world_row_by_id(self._wid)
+                    self._goto(int(st._resolve_version(w, parent)["id"]))
+                base_vid = self._vid
             state = self.state
             ctx = self._ctx()
             # compute every delta first (nothing is written if any op is bad)
@@ -197,72 +203,77 @@ class WorldHandle:
             # big deltas become object files now (before the commit); small ones go into the
             # database inside the commit transaction
             hashes = [st.objects.put(b) if len(b) > INLINE_MAX else None for b in blobs]
-            merged_over: list[int] = []
-            intervening: list[Delta] = []
-            path: list = []
-            with db.transaction(st.con):
-                w = st._world_row_by_id(self._wid)
-                head = int(w["head"])
-                if head != base_vid:
-                    exp, act = st._num_of(base_vid), st._num_of(head)
-                    path = self._path_from(base_vid, head)
-                    if path is None:
-                        raise ConflictError(w["name"], exp, act, "the head was moved by undo or checkout")
-                    if len(ops) > 1:
-                        raise ConflictError(w["name"], exp, act, "a batch of edits is never merged")
-                    intervening = [st._load_delta(r["delta"]) for r in path]
-                    try:
-                        rebased = deltas[0].rebase(intervening)
-                    except MergeConflict as e:
-                        raise ConflictError(w["name"], exp, act, str(e)) from None
-                    deltas = [rebased]
-                    blobs = [codec.encode_delta(rebased, ops[0])]
-                    hashes = [None]
-                    merged_over = [int(r["num"]) for r in path]
-                hashes = [h or st._put_blob(b) for h, b in zip(hashes, blobs)]
-                parent_row = st._version_row(head)
-                new_ids = []
-                num = int(w["next_num"])
-                for d, o, b, h in zip(deltas, ops, blobs, hashes):
-                    chain = int(parent_row["chain"]) + 1
-                    chain_bytes = int(parent_row["chain_bytes"]) + len(b)
-                    n_faces = int(parent_row["n_faces"])
-                    if d.touches_collider:
-                        n_faces = d.faces_before - int(d.collider_removed.size) + int(d.collider_faces.shape[0])
-                    cur = st.con.execute(
-                        "INSERT INTO versions(world_id, num, parent, kind, delta, delta_bytes, snapshot, chain, chain_bytes, "
-                        "n_splats, n_faces, author, created, op, summary, preview) "
-                        "VALUES(?,?,?,'edit',?,?,NULL,?,?,?,?,?,?,?,?,NULL)",
-                        (self._wid, num, parent_row["id"], h, len(b), chain, chain_bytes, d.n_after, n_faces,
-                         author, now_iso(), json.dumps(stored_op(o)[0]), json.dumps(d.summary())))
-                    vid = cur.lastrowid
-                    new_ids.append(vid)
-                    detail = {"op": o.get("op")}
-                    if merged_over:
-                        detail["merged_over"] = merged_over
-                    st._event(self._wid, "edit", author, vid, detail)
-                    parent_row = st._version_row(vid)
-                    num += 1
-                st.con.execute("UPDATE worlds SET head=?, redo='[]', next_num=?, updated=? WHERE id=?",
-                               (new_ids[-1], num, now_iso(), self._wid))
-            # committed: bring the in-memory state along (O(splats touched))
-            try:
-                for r_delta, r_row in zip(intervening, path):
-                    self._remember(r_row["id"], r_row["parent"], r_delta.apply_inplace(state))
-                prev = head
-                for d, vid in zip(deltas, new_ids):
-                    self._remember(vid, prev, d.apply_inplace(state))
-                    prev = vid
-                self._vid = new_ids[-1]
-            except Exception:
-                self._state = None
-                self._inverses.clear()
-                self._vid = new_ids[-1]
-                raise
+            with st._lock:
+                return self._commit_computed(ops, author, base_vid, state, deltas, blobs, hashes)
+
+    def _commit_computed(self, ops, author, base_vid, state, deltas, blobs, hashes) -> list[Commit]:
+        st = self.store
+        merged_over: list[int] = []
+        intervening: list[Delta] = []
+        path: list = []
+        with db.transaction(st.con):
             w = st._world_row_by_id(self._wid)
-            tags = st._tags_by_version(self._wid)
-            return [Commit(st._version_record(st._version_row(v), w, tags), d.summary(), bool(merged_over), merged_over)
-                    for v, d in zip(new_ids, deltas)]
+            head = int(w["head"])
+            if head != base_vid:
+                exp, act = st._num_of(base_vid), st._num_of(head)
+                path = self._path_from(base_vid, head)
+                if path is None:
+                    raise ConflictError(w["name"], exp, act, "the head was moved by undo or checkout")
+                if len(ops) > 1:
+                    raise ConflictError(w["name"], exp, act, "a batch of edits is never merged")
+                intervening = [st._load_delta(r["delta"]) for r in path]
+                try:
+                    rebased = deltas[0].rebase(intervening)
+                except MergeConflict as e:
+                    raise ConflictError(w["name"], exp, act, str(e)) from None
+                deltas = [rebased]
+                blobs = [codec.encode_delta(rebased, ops[0])]
+                hashes = [None]
+                merged_over = [int(r["num"]) for r in path]
+            hashes = [h or st._put_blob(b) for h, b in zip(hashes, blobs)]
+            parent_row = st._version_row(head)
+            new_ids = []
+            num = int(w["next_num"])
+            for d, o, b, h in zip(deltas, ops, blobs, hashes):
+                chain = int(parent_row["chain"]) + 1
+                chain_bytes = int(parent_row["chain_bytes"]) + len(b)
+                n_faces = int(parent_row["n_faces"])
+                if d.touches_collider:
+                    n_faces = d.faces_before - int(d.collider_removed.size) + int(d.collider_faces.shape[0])
+                cur = st.con.execute(
+                    "INSERT INTO versions(world_id, num, parent, kind, delta, delta_bytes, snapshot, chain, chain_bytes, "
+                    "n_splats, n_faces, author, created, op, summary, preview) "
+                    "VALUES(?,?,?,'edit',?,?,NULL,?,?,?,?,?,?,?,?,NULL)",
+                    (self._wid, num, parent_row["id"], h, len(b), chain, chain_bytes, d.n_after, n_faces,
+                     author, now_iso(), json.dumps(stored_op(o)[0]), json.dumps(d.summary())))
+                vid = cur.lastrowid
+                new_ids.append(vid)
+                detail = {"op": o.get("op")}
+                if merged_over:
+                    detail["merged_over"] = merged_over
+                st._event(self._wid, "edit", author, vid, detail)
+                parent_row = st._version_row(vid)
+                num += 1
+            st.con.execute("UPDATE worlds SET head=?, redo='[]', next_num=?, updated=? WHERE id=?",
+                           (new_ids[-1], num, now_iso(), self._wid))
+        # committed: bring the in-memory state along (O(splats touched))
+        try:
+            for r_delta, r_row in zip(intervening, path):
+                self._remember(r_row["id"], r_row["parent"], r_delta.apply_inplace(state))
+            prev = head
+            for d, vid in zip(deltas, new_ids):
+                self._remember(vid, prev, d.apply_inplace(state))
+                prev = vid
+            self._vid = new_ids[-1]
+        except Exception:
+            self._state = None
+            self._inverses.clear()
+            self._vid = new_ids[-1]
+            raise
+        w = st._world_row_by_id(self._wid)
+        tags = st._tags_by_version(self._wid)
+        return [Commit(st._version_record(st._version_row(v), w, tags), d.summary(), bool(merged_over), merged_over)
+                for v, d in zip(new_ids, deltas)]
 
     def _path_from(self, ancestor: int, descendant: int, limit: int = 100000):
         """Version rows strictly after ``ancestor`` up to ``descendant`` (oldest first), or None if

@@ -659,12 +659,25 @@ export class Viewer {
     }
   }
 
+  /** The page's CSRF token (GET /api/session; sent as X-Spatial-Token on every change). */
+  async _token(refresh = false) {
+    if (!this._tokenPromise || refresh) {
+      this._tokenPromise = fetch(this._url("/api/session"), { credentials: "same-origin" })
+        .then((r) => (r.ok ? r.json() : {}))
+        .then((j) => j.token || "");
+    }
+    return this._tokenPromise;
+  }
+
   async _post(path, body, isForm = false) {
-    const r = await fetch(this._url(path), {
+    const send = async (token) => fetch(this._url(path), {
       method: "POST",
-      headers: isForm ? {} : { "Content-Type": "application/json" },
+      credentials: "same-origin",
+      headers: { ...(isForm ? {} : { "Content-Type": "application/json" }), "X-Spatial-Token": token },
       body: isForm ? body : JSON.stringify(body),
     });
+    let r = await send(await this._token());
+    if (r.status === 403) r = await send(await this._token(true)); // the server restarted: new secret
     if (!r.ok) {
       const msg = await this._errorText(r);
       this.toast(msg, true, 6000);
