@@ -92,8 +92,48 @@ def from_image(image_path: str, seed: int = 0, quality: str = "draft", prompt: s
     return image_to_world(image_path, prompt=prompt or None, seed=int(seed), quality=quality)
 
 
+#: photos/video -> world: fit settings per quality (draft keeps a few photos to about a minute on 2 cores)
+PHOTO_FIT = {"draft": {"steps": 300, "resolution": 256, "budget": 60_000},
+             "standard": {"steps": 1500, "resolution": 512, "budget": 400_000},
+             "high": {"steps": 3000, "resolution": 768, "budget": None}}
+MIN_PHOTOS = 3
+MIN_VIDEO_FRAMES = 8
+
+
+def check_video(path: str, shown: str | None = None) -> None:
+    """Refuse a file that is not a decodable video (a renamed file passes the upload's magic-byte check):
+    it must open, decode a first frame and report at least :data:`MIN_VIDEO_FRAMES` frames."""
+    from pathlib import Path
+
+    from .uploads import UploadRefused
+
+    import cv2
+
+    shown = shown or Path(path).name
+    cap = cv2.VideoCapture(str(path))
+    try:
+        ok = cap.isOpened()
+        frame = cap.read()[1] if ok else None
+        frames = int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) if ok else 0
+    finally:
+        cap.release()
+    if frame is None or getattr(frame, "size", 0) == 0:
+        raise UploadRefused(f"refused {shown!r}: not a video this app can decode")
+    if 0 < frames < MIN_VIDEO_FRAMES:
+        raise UploadRefused(f"refused {shown!r}: {frames} frames is too short (at least {MIN_VIDEO_FRAMES})")
+
+
 def from_photos(paths: list[str], quality: str = "draft") -> World:
-    """Photos or a video -> world with spatial.reconstruct."""
+    """Photos (at least :data:`MIN_PHOTOS`) or one video -> world with ``spatial.reconstruct`` (structure
+    from motion, then a fit), in a temporary folder that is removed afterwards."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from .uploads import IMAGE_EXT, VIDEO_EXT
+
+    if quality not in QUALITIES:
+        raise ValidationError(f"quality must be one of {QUALITIES}, got {quality!r}")
     try:
         import spatial
 
@@ -102,10 +142,32 @@ def from_photos(paths: list[str], quality: str = "draft") -> World:
         fn = None
     if fn is None:
         raise Unavailable("photos/video -> world needs spatial.reconstruct, which is not available in this build yet")
-    params = inspect.signature(fn).parameters
-    arg = paths if len(paths) != 1 else paths[0]
-    first = next(iter(params))
-    return _call_with_supported(fn, **{first: arg}, quality=quality if "quality" in params else None)
+    paths = [Path(p) for p in paths]
+    videos = [p for p in paths if p.suffix.lower() in VIDEO_EXT]
+    photos = [p for p in paths if p.suffix.lower() in IMAGE_EXT]
+    if len(videos) + len(photos) != len(paths):
+        raise ValidationError("give photos (.png .jpg .jpeg .webp) or one video (.mp4 .mov .webm .mkv)")
+    if videos and (len(videos) > 1 or photos):
+        raise ValidationError("give one video, or photos, not both")
+    if not videos and len(photos) < MIN_PHOTOS:
+        raise ValidationError(f"give at least {MIN_PHOTOS} photos of the place from different positions")
+    if videos:
+        check_video(str(videos[0]))
+    with tempfile.TemporaryDirectory(prefix="spatial-photos-") as tmp:
+        tmp = Path(tmp)
+        if videos:
+            src = tmp / f"input{videos[0].suffix.lower()}"
+            shutil.copyfile(videos[0], src)
+        else:
+            src = tmp / "photos"
+            src.mkdir()
+            for i, p in enumerate(photos):
+                shutil.copyfile(p, src / f"{i:04d}{p.suffix.lower()}")
+        world = fn(src, tmp / "world", **PHOTO_FIT[quality], holdout=0, progress=False,
+                   workspace=tmp / "work")
+    if not isinstance(world, World):
+        raise SpatialError(f"spatial.reconstruct returned {type(world).__name__}, not a World")
+    return world
 
 
 def default_world(seed: int = 0) -> World:

@@ -375,11 +375,33 @@ def create_app(config: AppConfig, state: AppState | None = None):
     def get_history(world_id: str):
         return state.history(world_id)
 
+    def _send(produce, media_type: str, headers: dict | None = None):
+        """Stream a cache file from a descriptor opened here: the cache may prune or another app process
+        may replace the file meanwhile, and an open file outlives its name (no 500 for a race)."""
+        from urllib.parse import quote
+
+        from starlette.background import BackgroundTask
+        from starlette.responses import StreamingResponse
+
+        for attempt in range(3):
+            p, name = produce()
+            try:
+                f = open(p, "rb")
+                break
+            except FileNotFoundError:
+                if attempt == 2:
+                    raise WorldNotFoundError("the file went away while it was being prepared; try again") from None
+        size = os.fstat(f.fileno()).st_size
+        h = {"Content-Length": str(size), **(headers or {})}
+        if name:
+            h["Content-Disposition"] = f"attachment; filename*=utf-8''{quote(name)}"
+        return StreamingResponse(iter(lambda: f.read(1 << 20), b""), media_type=media_type, headers=h,
+                                 background=BackgroundTask(f.close))
+
     @app.get("/files/{world_id}/{version}/{name}")
     def get_file(world_id: str, version: int, name: str):
-        p = state.files.file(world_id, version, name)
-        return FileResponse(p, media_type=VIEWER_FILES[name],
-                            headers={"Cache-Control": "private, max-age=31536000, immutable"})
+        return _send(lambda: (state.files.file(world_id, version, name), None), VIEWER_FILES.get(name, "application/octet-stream"),
+                     headers={"Cache-Control": "private, max-age=31536000, immutable"})
 
     async def _json(request: Request) -> dict:
         if not sec.is_json(request.headers.get("content-type")):
@@ -456,8 +478,7 @@ def create_app(config: AppConfig, state: AppState | None = None):
 
     @app.get("/api/worlds/{world_id}/export/{fmt}")
     def get_export(world_id: str, fmt: str, version: int | None = None):
-        p, name = state.export(world_id, fmt, version)
-        return FileResponse(p, filename=name, media_type="application/octet-stream")
+        return _send(lambda: state.export(world_id, fmt, version), "application/octet-stream")
 
     blocks = build_ui(state)
     app = gr.mount_gradio_app(

@@ -18,8 +18,11 @@ import uuid
 
 import gradio as gr
 
-from .making import QUALITIES, Unavailable, from_image, from_photos, from_prompt, spec_for_prompt
-from .uploads import IMAGE, PHOTOS, UploadRefused, check_upload
+from spatial.errors import ValidationError
+
+from .making import QUALITIES, Unavailable, check_video, from_image, from_photos, from_prompt, spec_for_prompt
+from .security import public_message
+from .uploads import IMAGE, PHOTOS, VIDEO_EXT, UploadRefused, check_upload
 
 log = logging.getLogger("spatial.app")
 
@@ -234,6 +237,8 @@ def build_ui(state) -> gr.Blocks:
             try:
                 for f in fs:
                     check_upload(f, PHOTOS, cfg.max_upload_mb)
+                    if os.path.splitext(str(f))[1].lower() in VIDEO_EXT:
+                        check_video(f)  # a renamed non-video is refused before anything starts
             except UploadRefused as e:
                 return None, _refused(str(e))
             return gr.update(), f"{len(fs)} file(s) accepted."
@@ -251,6 +256,8 @@ def build_ui(state) -> gr.Blocks:
                 if phs:
                     for f in phs:
                         check_upload(f, PHOTOS, cfg.max_upload_mb)
+                        if os.path.splitext(str(f))[1].lower() in VIDEO_EXT:
+                            check_video(f)
                     progress(0.1, desc="Reconstructing from photos/video")
                     world, how = from_photos(list(phs), quality=q), "photos"
                 elif img:
@@ -261,10 +268,10 @@ def build_ui(state) -> gr.Blocks:
                     progress(0.1, desc=f"Generating ({q})")
                     world, how = from_prompt(p or "", seed=int(sd or 0), quality=q, spec=spec_obj,
                                              splats=int(budget) if budget else None), "prompt"
-            except (UploadRefused, Unavailable) as e:
-                return (gr.update(), cur, _refused(str(e))) + (gr.update(),) * 3
+            except (UploadRefused, Unavailable, ValidationError) as e:
+                return (gr.update(), cur, _refused(public_message(e))) + (gr.update(),) * 3
             except Exception as e:  # noqa: BLE001
-                raise gr.Error(f"could not make the world: {e}") from None
+                raise gr.Error(f"could not make the world: {public_message(e)}") from None
             progress(0.85, desc="Saving to the store")
             title = (p or "").strip() or (world.name if world.name != "world" else "") or f"{how} world"
             s = lib.add(world, title, message=f"created from {how}" + (f": {p.strip()[:80]}" if p else ""))

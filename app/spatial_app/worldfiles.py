@@ -326,7 +326,7 @@ class WorldFiles:
 
             with self._lock_for(f"{folder.name}{suffix}"):
                 if not out.is_file():
-                    tmp = folder / f".export{suffix}.part"
+                    tmp = folder / f".export{suffix}.{os.getpid()}-{threading.get_ident()}.part"
                     save(load(folder / "splats.ply"), tmp, format=EXPORTS[fmt][0])
                     tmp.replace(out)
             self.prune()

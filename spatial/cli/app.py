@@ -40,7 +40,9 @@ def register(sub) -> None:
                    "as for `spatial worlds`)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
-    p.add_argument("--auth", default=None, metavar="USER:PASS", help="require HTTP Basic auth for every request")
+    p.add_argument("--auth", default=None, metavar="USER:PASS|@FILE",
+                   help="require HTTP Basic auth for every request: USER:PASS, or @FILE naming a file that holds "
+                        "USER:PASS (keeps the password out of `ps`); default $SPATIAL_APP_AUTH if set")
     p.add_argument("--max-upload-mb", type=float, default=None, help="largest accepted upload in MB (default 64)")
     p.add_argument("--cache-mb", type=float, default=None,
                    help="size budget of <store>/app-cache, the files served to the browser (default 2048; "

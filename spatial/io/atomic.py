@@ -78,17 +78,35 @@ def atomic_folder(path: "str | os.PathLike") -> Iterator[Path]:
             if p.is_file():
                 with open(p, "rb") as f:
                     os.fsync(f.fileno())
-        if path.exists():
-            old = path.with_name(f".{path.name}.old-{os.getpid()}")
-            os.replace(path, old)
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, path)
+        _swap_in(tmp, path)
         _fsync_dir(path.parent)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _swap_in(tmp: Path, path: Path, tries: int = 50) -> None:
+    """Rename folder ``tmp`` to ``path``, replacing a folder there. Safe against other threads and
+    processes doing the same at the same moment (two app processes writing one version's files):
+    a rename onto a non-empty folder fails instead of mixing them, so the existing folder is first
+    moved to a unique name and the rename retried; whoever renames last wins whole."""
+    import errno
+    import uuid
+
+    for _ in range(tries):
+        try:
+            os.replace(tmp, path)  # succeeds when path is absent (or an empty folder)
+            return
+        except OSError as e:
+            if e.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.EISDIR, errno.ENOTDIR):
+                raise
+        old = path.with_name(f".{path.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        try:
+            os.replace(path, old)
+        except FileNotFoundError:  # another writer moved it away first: try again
+            continue
+        shutil.rmtree(old, ignore_errors=True)
+    raise OSError(f"could not replace folder {path.name}: other writers kept replacing it")
 
 
 def remove_stale(path: "str | os.PathLike") -> int:
