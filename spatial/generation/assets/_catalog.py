@@ -1,3 +1,6 @@
 """Imports every module that declares kinds (the registry imports this once, at its end)."""
 
 from . import legacy  # noqa: F401
+from . import arch_castle  # noqa: F401
+from . import arch_asian  # noqa: F401
+from . import arch_rural  # noqa: F401

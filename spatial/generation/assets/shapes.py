@@ -258,3 +258,29 @@ def post_ring(n: int, radius: float, height: float, r_post: float, color, label:
         out.append(cylinder(r_post, r_post, height, color, label, segments, material, True).transformed(
             translation=(math.cos(a) * radius, 0, math.sin(a) * radius)))
     return out
+
+
+def arched_wall(span: float, spring: float, top: float, depth: float, color, label: int, width: float | None = None,
+                segments: int = 12, pointed: float = 0.0, material: str = "plain") -> list[Part]:
+    """A wall from y = 0 to ``top`` with an arched opening of ``span`` springing at ``spring`` (a gate, an
+    archway): the arch spandrel as one band plus the two jambs when ``width`` > span."""
+    s = np.linspace(-1, 1, 2 * segments + 1)
+    if pointed > 0:
+        r_in = span / 2 + pointed * span / 2
+        xs = s * span / 2
+        cx = np.where(xs < 0, pointed * span / 2, -pointed * span / 2)
+        ys = np.sqrt(np.maximum(r_in**2 - (xs - cx) ** 2, 0))
+    else:
+        ang = np.linspace(math.pi, 0, 2 * segments + 1)
+        xs, ys = np.cos(ang) * span / 2, np.sin(ang) * span / 2
+    inner = np.stack([xs, ys + spring], -1)
+    outer = np.stack([xs, np.full_like(xs, max(top, float(inner[:, 1].max()) + 0.05))], -1)
+    parts = [band(outer, inner, depth, color, label, material, True)]
+    if width is not None and width > span:
+        jw = (width - span) / 2
+        for sx in (-1, 1):
+            parts.append(box((jw, top, depth), color, label, material, True, center=(sx * (span / 2 + jw / 2), top / 2, 0), bottom=False))
+    else:
+        for sx in (-1, 1):
+            parts.append(box((0.02, spring, depth), color, label, material, True, center=(sx * span / 2, spring / 2, 0), bottom=False))
+    return parts

@@ -1,0 +1,168 @@
+"""Contact sheets of every asset kind: each cell is one kind, splatted and rendered from a 3/4 view.
+
+    .venv/bin/python benchmarks/asset_sheet.py [--out docs/assets] [--only well,torii] [--cell 256x144] [--budget 30000]
+
+Each kind is built with seed 0 (``spatial.generation.assets.registry.build``), sampled into surface
+splats (``surface_splats.sample_parts``), shaded with a simple sun + sky (procedural albedo from
+``materials.albedo``, emissive parts unshaded), set on a ground disc and rendered with
+``spatial.render`` (backend "cpu") from the front-right at a distance that frames the kind (>= 6 m).
+Kinds with light-emitting parts are drawn lit against a dusk sky so their glow shows. Writes
+``sheet_NN.png`` (6 x 5 cells, 256-colour PNG) and an index ``README.md`` listing every kind by
+category with its synonyms and the sheet that shows it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from spatial.core.camera import Camera  # noqa: E402
+from spatial.core.labels import label_id  # noqa: E402
+from spatial.generation.assets import registry as R  # noqa: E402
+from spatial.generation.materials import albedo  # noqa: E402
+from spatial.generation.mesh import Part  # noqa: E402
+from spatial.generation.surface_splats import THICKNESS, basis_quats, make_splats, sample_parts  # noqa: E402
+
+SUN = np.array([0.45, 0.75, 0.5]) / np.linalg.norm([0.45, 0.75, 0.5])
+DAY_SKY, DUSK_SKY = np.array([0.62, 0.74, 0.88]), np.array([0.16, 0.18, 0.28])
+GROUND = np.array([0.42, 0.45, 0.36])
+
+
+def _ground(radius: float) -> Part:
+    a = np.linspace(0, 2 * math.pi, 40, endpoint=False)
+    v = np.concatenate([[[0, -0.005, 0]], np.stack([np.cos(a) * radius, np.full(40, -0.005), np.sin(a) * radius], -1)])
+    i = np.arange(40)
+    return Part(v, np.stack([np.zeros(40, dtype=np.int64), 1 + (i + 1) % 40, 1 + i], -1), GROUND, label_id("ground"), "terrain")
+
+
+def render_kind(kind: R.AssetKind, width: int, height: int, budget: int, seed: int = 0) -> np.ndarray:
+    """[H, W, 3] float image of one kind."""
+    from spatial import render
+
+    lit = kind.emissive and kind.category != "vehicle"
+    parts = R.build(kind.name, {"lit": lit}, seed)
+    v = np.concatenate([p.vertices for p in parts])
+    lo, hi = v.min(0), v.max(0)
+    center = (lo + hi) / 2
+    radius = 0.5 * float(np.linalg.norm(hi - lo))
+    fov = 40.0
+    # at least 6 m as seen in a 480 x 270 preview: the same pixels per metre at this cell width
+    dist = max(6.0 * width / 480, radius / math.sin(math.radians(fov / 2) * 0.92))
+    az, el = math.radians(35), math.radians(18 if hi[1] - lo[1] > 0.5 else 40)
+    eye = center + dist * np.array([math.sin(az) * math.cos(el), math.sin(el), math.cos(az) * math.cos(el)])
+    eye[1] = max(eye[1], 0.4)
+    ground = _ground(max(radius * 3, 4.0))
+    rng = np.random.default_rng(seed)
+    smp = sample_parts(parts + [ground], budget, eye, rng)
+    mats = [p.material for p in parts] + [ground.material]
+    mat = np.array(mats)[smp.part]
+    nrm = smp.normals.copy()
+    flip = ((eye - smp.points) * nrm).sum(1) < 0
+    nrm[flip] *= -1
+    col = np.empty_like(smp.base_color)
+    for m in np.unique(mat):
+        sel = mat == m
+        col[sel] = albedo(m, smp.base_color[sel], smp.points[sel], nrm[sel], 7)
+    lin = col**2.2
+    sun = np.clip(nrm @ SUN, 0, None)
+    sky = 0.5 + 0.25 * nrm[:, 1]
+    k = 0.35 if lit else 1.0
+    light = (k * (0.95 * sun + 0.45 * sky) + (0.08 if lit else 0.0)) * (0.35 + 0.65 * smp.ao)
+    lin = lin * light[:, None]
+    emis = mat == "emissive"
+    lin[emis] = col[emis] ** 2.2 * 1.1
+    rgb = np.clip(lin, 0, 1) ** (1 / 2.2)
+    quats = basis_quats(smp.normals, smp.tangents)
+    thick = np.maximum(THICKNESS * np.minimum(smp.sigma_u, smp.sigma_v), 0.002)
+    splats = make_splats(smp.points, quats, np.stack([smp.sigma_u, smp.sigma_v, thick], -1), rgb, np.full(len(rgb), 0.985), smp.label)
+    cam = Camera.look_at(eye, center, width, height, fov)
+    out = render(splats, cam, background=(DUSK_SKY if lit else DAY_SKY).tolist(), backend="cpu")
+    return out.rgb[0].clamp(0, 1).numpy()
+
+
+def make_sheets(out_dir: Path, names: list[str], cell=(256, 144), cols: int = 6, rows: int = 5, budget: int = 30000) -> list[Path]:
+    from PIL import Image, ImageDraw
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    per = cols * rows
+    paths = []
+    w, h = cell
+    label_h = 14
+    for s in range(0, len(names), per):
+        chunk = names[s:s + per]
+        sheet = Image.new("RGB", (cols * w, rows * (h + label_h)), (24, 24, 26))
+        draw = ImageDraw.Draw(sheet)
+        for i, name in enumerate(chunk):
+            kind = R.get(name)
+            img = (render_kind(kind, w, h, budget) * 255).astype(np.uint8)
+            x, y = (i % cols) * w, (i // cols) * (h + label_h)
+            sheet.paste(Image.fromarray(img), (x, y))
+            draw.text((x + 3, y + h + 1), f"{name} ({kind.category})", fill=(235, 235, 235))
+        path = out_dir / f"sheet_{s // per + 1:02d}.png"
+        tmp = path.with_suffix(".tmp.png")
+        sheet.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(tmp, optimize=True)
+        tmp.replace(path)
+        paths.append(path)
+        print(f"{path}  {len(chunk)} kinds  {path.stat().st_size // 1024} KB", flush=True)
+    return paths
+
+
+def write_index(out_dir: Path, names: list[str], per: int) -> Path:
+    sheet_of = {n: i // per + 1 for i, n in enumerate(names)}
+    lines = ["# Asset library", "",
+             f"{len(R.REGISTRY)} kinds in `spatial/generation/assets/` (registry: `spatial.generation.assets.registry`).",
+             "Regenerate the sheets with `.venv/bin/python benchmarks/asset_sheet.py` (CPU, a few minutes).", "",
+             "Each kind: canonical name, synonyms (any of them, singular or plural, resolves via `lookup`), typical size",
+             "(width x height x depth, metres), placement rule, where it may appear (in = indoors, out = outdoors), whether it",
+             "emits light when lit (its light colour) and whether it is solid (collider). Sheets show seed 0 from the front-right;",
+             "light-emitting kinds are drawn lit against a dusk sky.", ""]
+    for cat in R.CATEGORIES:
+        ks = R.kinds(cat)
+        if not ks:
+            continue
+        lines += [f"## {cat} ({len(ks)})", "", "| kind | synonyms | size (m) | placement | in/out | light | solid | sheet |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for k in ks:
+            io = "/".join(x for x, f in (("in", k.indoor), ("out", k.outdoor)) if f)
+            light = "yes " + ",".join(f"{c:g}" for c in k.light) if k.emissive else ""
+            sh = f"[{sheet_of[k.name]:02d}](sheet_{sheet_of[k.name]:02d}.png)" if k.name in sheet_of else ""
+            size = " x ".join(f"{c:g}" for c in k.size)
+            lines.append(f"| `{k.name}` | {', '.join(k.synonyms)} | {size} | {k.placement} | {io} | {light} | "
+                         f"{'yes' if k.collider else ''} | {sh} |")
+        lines.append("")
+    path = out_dir / "README.md"
+    path.write_text("\n".join(lines))
+    return path
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", default=str(REPO / "docs" / "assets"))
+    ap.add_argument("--only", default="", help="comma-separated kinds (writes sheets for these only, no index)")
+    ap.add_argument("--cell", default="256x144")
+    ap.add_argument("--budget", type=int, default=30000)
+    args = ap.parse_args(argv)
+    w, h = (int(x) for x in args.cell.split("x"))
+    order = [k.name for cat in R.CATEGORIES for k in R.kinds(cat)]
+    names = [n.strip() for n in args.only.split(",") if n.strip()] or order
+    for n in names:
+        R.get(n)
+    t0 = time.perf_counter()
+    out = Path(args.out)
+    make_sheets(out, names, (w, h), budget=args.budget)
+    if not args.only:
+        write_index(out, names, 30)
+    print(f"{len(names)} kinds in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
