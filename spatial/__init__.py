@@ -61,6 +61,7 @@ _LAZY = {
     "apply_edit": ("spatial.edit.apply", "apply_edit"),
     "apply_edits": ("spatial.edit.apply", "apply_edits"),
     "edit_text": ("spatial.edit.text", "edit_text"),
+    "expand": ("spatial.edit.expand", "expand"),
     "parse_op": ("spatial.edit.schema", "parse_op"),
     "EditError": ("spatial.edit.errors", "EditError"),
 }

@@ -200,7 +200,7 @@ def ground_height(state: WorldState, xz: np.ndarray, y_from: float, mesh=None) -
     if mesh is None:
         return np.full(len(xz), np.nan)
     o = np.stack([xz[:, 0], np.full(len(xz), y_from), xz[:, 1]], 1)
-    hits = raycast(mesh, o, np.array([[0.0, -1.0, 0.0]]), max_distance=400.0)
+    hits = raycast(mesh, o, np.array([[0.0, -1.0, 0.0]]), max_distance=max(400.0, y_from + 2000.0))
     return np.where(hits.hit, hits.points[:, 1], np.nan)
 
 

@@ -429,6 +429,7 @@ OPS: dict[str, Callable[[WorldState, dict, EditContext], Delta]] = {
     "insert_asset": lambda state, op, ctx: _lazy("insert_asset", "compute_insert_asset")(state, op, ctx),
     "restyle": lambda state, op, ctx: _lazy("restyle", "compute_restyle")(state, op, ctx),
     "resize": lambda state, op, ctx: _lazy("resize", "compute_resize")(state, op, ctx),
+    "expand": lambda state, op, ctx: _lazy("expand", "compute_expand")(state, op, ctx),
 }
 
 

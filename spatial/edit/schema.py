@@ -38,6 +38,7 @@ OP_ALIASES = {
     "restyle": "restyle",
     "relight": "restyle",
     "resize": "resize",
+    "expand": "expand",
 }
 
 #: Short machine-readable description of every op (names, required and optional fields).
@@ -57,6 +58,7 @@ OP_SCHEMA: dict[str, dict[str, Any]] = {
                                                        "density", "collider", "label"]},
     "restyle": {"required": [], "optional": ["time_of_day", "weather"]},
     "resize": {"required": ["objects", "scale"], "optional": []},
+    "expand": {"required": ["side"], "optional": ["prompt"]},
 }
 
 MAX_SELECTION_DEPTH = 16
@@ -376,6 +378,10 @@ def parse_op(op: Any, where: str = "op") -> dict:
         from .resize import parse_resize
 
         parse_resize(op, out, w)
+    elif kind == "expand":
+        from .expand import parse_expand
+
+        parse_expand(op, out, w)
     small, _ = L.stored_op(out)
     if L.json_bytes(small) > L.MAX_STORED_OP_BYTES:
         raise EditError(f"{w} is {L.json_bytes(small)} bytes of JSON as stored, over the limit of "
