@@ -77,9 +77,8 @@ def _expand_outdoor(state: WorldState, sides: list[str], prompt, ctx):
     from ..core.labels import LABEL_IDS
     from ..generation import expand as gx
     from ..generation.mesh import merge
-    from ..generation.surface_splats import THICKNESS, basis_quats, make_splats, sample_parts
     from .delta import Delta
-    from .insert_asset import budget_factor, collider_mesh, ground_height, shade_samples
+    from .insert_asset import budget_factor, collider_mesh, ground_height, parts_to_rows
     from .ops import _check_growth, _legend_meta, ensure_label
 
     spec = _spec(state, prompt)
@@ -134,18 +133,9 @@ def _expand_outdoor(state: WorldState, sides: list[str], prompt, ctx):
     budget = int(100_000 * TILE_SHARE * budget_factor(state.meta)) * len(sides)
     rng = np.random.default_rng([int(spec.seed) & 0xFFFFFFFF, len(tiles), 77])
     eye = np.asarray((state.meta.get("spawn") or {}).get("position", [0, 0, 0]), np.float64)
-    smp = sample_parts(parts_all, budget, eye, rng, falloff=80.0, floor=0.3)
-    colors = shade_samples(smp, parts_all, state.meta, int(spec.seed))
-    quats = basis_quats(smp.normals, smp.tangents)
-    thick = np.maximum(THICKNESS * np.minimum(smp.sigma_u, smp.sigma_v), 0.002)
-    lab = np.asarray(owner_label, np.int32)[smp.part]
-    sp = make_splats(smp.points, quats, np.stack([smp.sigma_u, smp.sigma_v, thick], -1), colors, np.full(len(smp), 0.985), lab)
-    k = state.table.sh_coeffs
-    sh = np.zeros((len(sp), k, 3), np.float32)
-    sh[:, 0, :] = sp.sh[:, 0, :].numpy()
-    rows = {"means": sp.means.numpy(), "quats": sp.quats.numpy(), "log_scales": sp.log_scales.numpy(),
-            "logit_opacities": sp.logit_opacities.numpy(), "sh": sh, "labels": lab}
-    _check_growth(state, len(sp), ctx, "expand")
+    rows = parts_to_rows(parts_all, owner_label, budget, eye, rng, state.meta, int(spec.seed), state.table.sh_coeffs,
+                         falloff=80.0, floor=0.3)
+    _check_growth(state, int(rows['means'].shape[0]), ctx, "expand")
     col = merge([p for p in parts_all if p.collider])
     d = Delta(n_before=state.n, faces_before=int(state.collider_faces.shape[0]), removed=np.flatnonzero(remove).astype(np.int64),
               added=rows, collider_removed=np.unique(np.concatenate(faces_rm)).astype(np.int64),

@@ -60,10 +60,9 @@ def compute_expand_room(state: WorldState, op: dict, ctx) -> "object":
     from ..generation import materials
     from ..generation.expand import SIDES
     from ..generation.mesh import box, merge, quad, rot_y
-    from ..generation.surface_splats import THICKNESS, basis_quats, make_splats, sample_parts
     from .delta import Delta
     from .expand import _spec
-    from .insert_asset import budget_factor, resolve_kind, shade_samples
+    from .insert_asset import budget_factor, parts_to_rows, resolve_kind
     from .ops import _check_growth, _legend_meta, ensure_label
 
     if op["side"] == "all":
@@ -137,18 +136,9 @@ def compute_expand_room(state: WorldState, op: dict, ctx) -> "object":
             parts.append(p.transformed(rot_y(math.atan2(c_new[0] - pos[0], c_new[2] - pos[2])), pos, 1.0))
             owner.append(lab)
     budget = int(20_000 * budget_factor(state.meta))
-    smp = sample_parts(parts, budget, c_new + np.array([0, 1.6, 0]), rng, falloff=8.0)
-    colors = shade_samples(smp, parts, state.meta, int(spec.seed))
-    quats = basis_quats(smp.normals, smp.tangents)
-    thick = np.maximum(THICKNESS * np.minimum(smp.sigma_u, smp.sigma_v), 0.002)
-    lab = np.asarray(owner, np.int32)[smp.part]
-    sp = make_splats(smp.points, quats, np.stack([smp.sigma_u, smp.sigma_v, thick], -1), colors, np.full(len(smp), 0.985), lab)
-    k = state.table.sh_coeffs
-    sh = np.zeros((len(sp), k, 3), np.float32)
-    sh[:, 0, :] = sp.sh[:, 0, :].numpy()
-    rows = {"means": sp.means.numpy(), "quats": sp.quats.numpy(), "log_scales": sp.log_scales.numpy(),
-            "logit_opacities": sp.logit_opacities.numpy(), "sh": sh, "labels": lab}
-    _check_growth(state, len(sp), ctx, "expand")
+    rows = parts_to_rows(parts, owner, budget, c_new + np.array([0, 1.6, 0]), rng, state.meta, int(spec.seed), state.table.sh_coeffs,
+                         falloff=8.0)
+    _check_growth(state, int(rows['means'].shape[0]), ctx, "expand")
     col = merge([p for p in parts if p.collider] + new_wall)
     d = Delta(n_before=state.n, faces_before=int(state.collider_faces.shape[0]), removed=np.flatnonzero(inside).astype(np.int64),
               added=rows, collider_removed=np.union1d(wall_faces, in_room).astype(np.int64), collider_vertices=col.vertices.astype(np.float64),

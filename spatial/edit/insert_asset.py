@@ -39,15 +39,6 @@ def _registry():
     return registry
 
 
-def budget_factor(meta: dict) -> float:
-    """How much denser than a draft world (100k splats) this world was generated: inserts match it."""
-    b = (meta.get("generator") or {}).get("budget")
-    try:
-        return float(np.clip(float(b) / 100_000.0, 1.0, 20.0))
-    except (TypeError, ValueError):
-        return 1.0
-
-
 def resolve_kind(word: str):
     """The registry kind for a canonical name or any word the registry's lookup resolves; EditError if none."""
     reg = _registry()
@@ -122,56 +113,8 @@ def parse_insert_asset(op: dict, out: dict, w: str) -> None:
 INSERT_ASSET_FIELDS = ["params", "seed", "placements", "translate", "rotate", "scale", "ground", "density", "collider", "label"]
 
 
-# ---------------------------------------------------------------------- lighting
-def world_sky(meta: dict):
-    """The :class:`~spatial.generation.sky.Sky` a world was lit with (from its spec; a clear day otherwise)."""
-    from ..generation import sky as sky_mod
-
-    spec = meta.get("spec") or {}
-    tod = spec.get("time_of_day", "day") if spec.get("time_of_day") in sky_mod.TIME_TABLE else "day"
-    weather = spec.get("weather", "clear") if spec.get("weather") in ("clear", "fog", "overcast", "snow") else "clear"
-    seed = int(meta.get("seed") or spec.get("seed") or 0)
-    yaw = float((meta.get("spawn") or {}).get("yaw_deg", 0.0))
-    indoor = (meta.get("metadata") or {}).get("scene_family") == "indoor"
-    sky = sky_mod.make_sky(tod, weather, seed, yaw, indoor=indoor)
-    stored = (meta.get("metadata") or {}).get("sky") or {}
-    for key in ("sun_dir", "sun_color", "ambient", "fog_color"):
-        if isinstance(stored.get(key), list) and len(stored[key]) == 3:
-            setattr(sky, key, np.asarray(stored[key], np.float64))
-    if isinstance(stored.get("fog_density"), (int, float)):
-        sky.fog_density = float(stored["fog_density"])
-    return sky
-
-
-def eye_point(meta: dict) -> np.ndarray:
-    sp = meta.get("spawn") or {}
-    pos = np.asarray(sp.get("position", [0.0, 0.0, 0.0]), np.float64)
-    eh = float((meta.get("metadata") or {}).get("eye_height", 1.65) or 1.65)
-    return pos + np.array([0.0, eh, 0.0])
-
-
-def shade_samples(smp, parts, meta: dict, seed: int, base_y: np.ndarray | None = None) -> np.ndarray:
-    """sRGB colours of surface samples lit like the world: procedural albedo x (sun + sky ambient) with AO,
-    a contact shadow near each instance's base, emissive parts at full brightness, then the world's fog."""
-    from ..generation import atmosphere, materials
-
-    sky = world_sky(meta)
-    mats = np.array([p.material for p in parts])[smp.part]
-    col = np.empty_like(smp.base_color)
-    for m in np.unique(mats):
-        s = mats == m
-        col[s] = materials.albedo(m, smp.base_color[s], smp.points[s], smp.normals[s], seed + zlib.crc32(m.encode()) % 10000)
-    emissive = (mats == "emissive").astype(np.float64)
-    # sun visibility: faces turned from the sun get none; a soft contact shadow near the ground
-    h = smp.points[:, 1] - (base_y if base_y is not None else smp.points[:, 1].min())
-    contact = 0.55 + 0.45 * np.clip(h / 0.4, 0.0, 1.0)
-    sun_vis = contact
-    sky_vis = 0.6 + 0.25 * np.clip(h / 1.0, 0.0, 1.0)
-    two_sided = np.isin(mats, ["leaves", "needles", "grass"])
-    indoor = (meta.get("metadata") or {}).get("scene_family") == "indoor"
-    lin = materials.shade(col, smp.normals, smp.points, sky, sun_vis, sky_vis, smp.ao, None,
-                          ambient_scale=1.2 if indoor else 1.0, emissive=emissive, two_sided=two_sided)
-    return atmosphere.apply_fog(lin, smp.points, eye_point(meta), sky)
+# ---------------------------------------------------------------------- lighting (shared with expand and block-out)
+from ..generation.splat_parts import budget_factor, eye_point, parts_to_rows, shade_samples, world_sky  # noqa: E402,F401
 
 
 # ---------------------------------------------------------------------- geometry
@@ -246,8 +189,6 @@ def place_parts(parts, rot: np.ndarray, pos: np.ndarray, scale: float, state: Wo
 def asset_instance_rows(state: WorldState, kind, params: dict, seed: int, rot, pos, scale, ground: bool, density: float,
                         label_id: int, rng_stream: int = 0):
     """(rows, collider parts, instance record) of one instance."""
-    from ..generation.surface_splats import THICKNESS, basis_quats, make_splats, sample_parts
-
     reg = _registry()
     try:
         parts = reg.build(kind.name, params, rng=np.random.default_rng([seed, rng_stream]))
@@ -260,17 +201,8 @@ def asset_instance_rows(state: WorldState, kind, params: dict, seed: int, rot, p
     v_all = np.concatenate([p.vertices for p in placed])
     centre = (v_all.min(0) + v_all.max(0)) / 2
     rng = np.random.default_rng([seed, rng_stream, 7])
-    smp = sample_parts(placed, n, centre, rng, falloff=1e6)
-    colors = shade_samples(smp, placed, state.meta, seed, base_y=np.full(len(smp), base))
-    quats = basis_quats(smp.normals, smp.tangents)
-    thick = np.maximum(THICKNESS * np.minimum(smp.sigma_u, smp.sigma_v), 0.002)
-    sp = make_splats(smp.points, quats, np.stack([smp.sigma_u, smp.sigma_v, thick], -1), colors,
-                     np.full(len(smp), 0.985), np.full(len(smp), label_id, np.int32))
-    k = state.table.sh_coeffs
-    sh = np.zeros((len(sp), k, 3), np.float32)
-    sh[:, 0, :] = sp.sh[:, 0, :].numpy()
-    rows = {"means": sp.means.numpy(), "quats": sp.quats.numpy(), "log_scales": sp.log_scales.numpy(),
-            "logit_opacities": sp.logit_opacities.numpy(), "sh": sh, "labels": sp.labels.numpy().astype(np.int32)}
+    rows = parts_to_rows(placed, [label_id] * len(placed), n, centre, rng, state.meta, seed, state.table.sh_coeffs,
+                         falloff=1e6, base_y=base)
     yaw = math.degrees(math.atan2(rot[0, 2], rot[0, 0])) if abs(rot[1, 1] - 1) < 1e-9 else None
     record = {"kind": kind.name, "label": int(label_id), "position": [round(float(pos[0]), 4), round(base, 4), round(float(pos[2]), 4)],
               "yaw_deg": None if yaw is None else round(yaw % 360.0, 3), "scale": round(float(scale), 4),
