@@ -18,13 +18,17 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", required=True, help="output folder")
     p.add_argument("--name", help="scene name used for files and nodes (default: the world's name)")
     p.add_argument("--no-convex", action="store_true", help="skip convex collider pieces")
+    p.add_argument("--convex", action="store_true", help="write convex collider pieces where the engine skips them by default (usd)")
     p.add_argument("--no-visual", action="store_true", help="skip the visual mesh")
+    p.add_argument("--binary", action="store_true", help="usd engine: write world.usdc (binary crate) instead of world.usda")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from ..exporting import export
 
-    manifest = export(load_world_arg(args), args.engine, args.output, name=args.name, convex=not args.no_convex, visual=not args.no_visual)
+    convex = False if args.no_convex else (True if args.convex else None)  # None: the engine profile decides
+    manifest = export(load_world_arg(args), args.engine, args.output, name=args.name, convex=convex, visual=not args.no_visual,
+                      binary=args.binary)
     print(f"exported for {args.engine}: {manifest.parent} (see {manifest.name} and IMPORT.md)")
     return 0

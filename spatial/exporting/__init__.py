@@ -41,9 +41,12 @@ def _check_out_dir(out_dir: Path) -> None:
         raise ValidationError(f"output folder {out_dir} is not writable")
 
 
-def export(world, engine: str, out_dir: "str | os.PathLike", *, name: str | None = None, convex: bool = True,
-           visual: bool = True, max_convex_faces: int = 255, progress: bool = True) -> Path:
-    """Write ``world`` (a :class:`spatial.World` or a world folder) for ``engine``; returns ``manifest.json``'s path."""
+def export(world, engine: str, out_dir: "str | os.PathLike", *, name: str | None = None, convex: bool | None = None,
+           visual: bool = True, max_convex_faces: int = 255, progress: bool = True, binary: bool = False) -> Path:
+    """Write ``world`` (a :class:`spatial.World` or a world folder) for ``engine``; returns ``manifest.json``'s path.
+
+    ``convex``: write convex collider pieces (default: the profile's choice, on except for usd).
+    ``binary``: the usd engine writes ``world.usdc`` instead of ``world.usda``."""
     import trimesh
 
     from ..io.atomic import atomic_write_bytes
@@ -54,6 +57,7 @@ def export(world, engine: str, out_dir: "str | os.PathLike", *, name: str | None
     from .visual_mesh import visual_mesh
 
     profile: EngineProfile = get_engine(engine)
+    convex = profile.convex if convex is None else bool(convex)
     if not isinstance(world, World):
         world = World.load(world)
     out_dir = Path(out_dir)
@@ -70,7 +74,16 @@ def export(world, engine: str, out_dir: "str | os.PathLike", *, name: str | None
     convex_names: list[str] = []
     skipped = 0
     static = profile.static_name(scene)
-    if world.collider is not None and len(world.collider.faces):
+    usd_counts: dict = {}
+    if profile.usd:
+        from .usd import write_usd_stage
+
+        usd_files, usd_counts = write_usd_stage(world, out_dir, scene, binary=binary, convex=convex,
+                                                max_convex_faces=max_convex_faces)
+        files += usd_files
+        skipped = usd_counts.get("convex_pieces_skipped", 0)
+        convex_names = [profile.convex_name(scene, i) for i in range(usd_counts.get("convex_pieces", 0))]
+    elif world.collider is not None and len(world.collider.faces):
         col = trimesh.Scene()
         col.add_geometry(world.collider, node_name=static, geom_name=static)
         if convex:
@@ -123,6 +136,7 @@ def export(world, engine: str, out_dir: "str | os.PathLike", *, name: str | None
             "collider_triangles": 0 if world.collider is None else int(len(world.collider.faces)),
             "convex_pieces": len(convex_names),
             "convex_pieces_skipped": skipped,  # smallest props beyond the piece cap (still in the static collider)
+            **{k: usd_counts[k] for k in ("objects", "cameras") if k in usd_counts},
         },
         "files": files,
     }

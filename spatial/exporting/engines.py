@@ -35,6 +35,8 @@ class EngineProfile:
     to_engine: Callable[[Vec3], Vec3]
     sidecar: bool = False  # write <name>_colliders.json listing convex nodes (Unity)
     web_page: bool = False
+    convex: bool = True  # convex pieces unless the caller says otherwise
+    usd: bool = False  # one OpenUSD stage (splats, collider, semantics, spawn, cameras) instead of GLBs (exporting/usd.py)
 
 
 def _ident(p: Vec3) -> Vec3:
@@ -107,6 +109,17 @@ ENGINES: dict[str, EngineProfile] = {
         convex_name=lambda n, i: f"{n}_Convex_{i:02d}",
         frame="right-handed, +Y up, metres (same as glTF)",
         to_engine=_ident,
+    ),
+    "usd": EngineProfile(
+        name="usd",
+        title="OpenUSD (Isaac Sim / Omniverse, Houdini, usdview): ParticleField3DGaussianSplat + physics collider + semantics",
+        splats=(),  # the splats are a ParticleField3DGaussianSplat layer referenced by world.usda
+        static_name=lambda n: "Collider",
+        convex_name=lambda n, i: f"Convex_{i:02d}",
+        frame="right-handed, +Y up, metres (stage upAxis Y, metersPerUnit 1: same as glTF)",
+        to_engine=_ident,
+        convex=False,  # the static world collides as a triangle mesh (approximation none); --convex adds hull pieces
+        usd=True,
     ),
 }
 

@@ -52,6 +52,23 @@ for collision. three.js shares glTF's frame (+Y up, metres).
 * `{name}_collision.glb`: static collider `{static}` plus convex pieces; `{name}_visual.glb`: coloured mesh.
 * `manifest.json`: units, axes, spawn, labels legend and source prompt.
 """,
+    "usd": """# Opening the OpenUSD stage
+
+`world.usda` (or `world.usdc`) is the stage; it references `{name}_splats.usdc`. Keep the files together.
+Stage: upAxis Y, metersPerUnit 1, defaultPrim `/World`; a PhysicsScene with gravity -Y 9.81.
+
+* `/World/Splats`: `UsdVol.ParticleField3DGaussianSplat` (OpenUSD >= 26.03). Per-splat label ids are the primvar
+  `primvars:spatial:labelId`, the legend is in the prim's customData `spatial:labels`.
+* `/World/Collision/{static}`: triangle-mesh collider (PhysicsCollisionAPI + PhysicsMeshCollisionAPI, approximation
+  none), purpose guide. `/World/Collision/Convex/Convex_NN`: convex pieces (approximation convexHull), authored with
+  `physics:collisionEnabled = false`: enable them instead of the static mesh for dynamic uses.
+* `/World/Objects/*`: one prim per object with `UsdSemantics.LabelsAPI` (taxonomy `class`) and a guide `Bounds` cube.
+* `/World/spawn`: the walker's spawn (feet position; looks along -Z turned by its rotateY). `/World/Cameras/*`: the
+  world's cameras.
+
+Isaac Sim: *File > Open* `world.usda` (or add it as a reference). Houdini: a Solaris *Reference* or *Sublayer* LOP.
+See docs/export.md for what each tool reads.
+""",
 }
 
 

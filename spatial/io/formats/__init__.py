@@ -7,9 +7,10 @@ One module per format (see each module's docstring for its byte layout, frame an
 * :mod:`.compressed_ply` - PlayCanvas/SuperSplat compressed PLY;
 * :mod:`.splat` - antimatter15 ``.splat``;
 * :mod:`.spz` - Niantic SPZ v1-v4 (writes v2/v3/v4);
-* :mod:`.gltf` - glTF 2.0 / GLB with ``KHR_gaussian_splatting``.
+* :mod:`.gltf` - glTF 2.0 / GLB with ``KHR_gaussian_splatting``;
+* :mod:`.usd` - OpenUSD ``ParticleField3DGaussianSplat`` (.usda/.usdc/.usd/.usdz; needs the optional usd-core).
 """
 
-from . import compressed_ply, gltf, ply, splat, spz  # noqa: F401  (each registers itself)
+from . import compressed_ply, gltf, ply, splat, spz, usd  # noqa: F401  (each registers itself)
 
-__all__ = ["compressed_ply", "gltf", "ply", "splat", "spz"]
+__all__ = ["compressed_ply", "gltf", "ply", "splat", "spz", "usd"]
