@@ -8,19 +8,8 @@ from pathlib import Path
 
 
 def import_app():
-    """Import the app package (``spatial_app``, installed from ``app/spatial_app``).
-
-    An editable install made before ``app/spatial_app`` was added to the wheel's packages does not
-    map it yet; in a source checkout the package is then imported from ``<repo>/app``.
-    """
-    try:
-        return importlib.import_module("spatial_app")
-    except ImportError:
-        app_dir = Path(__file__).resolve().parents[2] / "app"
-        if not (app_dir / "spatial_app" / "__init__.py").is_file():
-            raise
-        sys.path.insert(0, str(app_dir))
-        return importlib.import_module("spatial_app")
+    """Import the app package (``spatial_app``, installed from ``app/spatial_app`` with the package)."""
+    return importlib.import_module("spatial_app")
 
 
 def default_store() -> Path:

@@ -1,7 +1,7 @@
 """A self-contained static web page that walks an exported world (``--engine threejs``).
 
-The page is the app's viewer bundle (three.js + Spark + Rapier in one ES module, built from
-``app/viewer``'s lock file) plus the world's SPZ splats and collider GLB; it makes no request outside its
+The page is the app's viewer bundle (three.js + Spark + Rapier in one ES module, shipped as package data
+of :mod:`spatial.viewer_bundle`) plus the world's SPZ splats and collider GLB; it makes no request outside its
 own folder. The walker uses the same parameters as the Python character controller.
 """
 
@@ -14,21 +14,20 @@ import shutil
 from pathlib import Path
 
 from ..errors import SpatialError
+from ..viewer_bundle import bundle_path
 
 VIEWER_ENV = "SPATIAL_VIEWER_BUNDLE"
 
 
 def viewer_bundle() -> Path:
-    """Path of the built viewer bundle (``app/viewer/dist/viewer.esm.js``, or ``$SPATIAL_VIEWER_BUNDLE``)."""
+    """Path of the viewer bundle: ``$SPATIAL_VIEWER_BUNDLE`` when set, else the installed package data."""
     env = os.environ.get(VIEWER_ENV)
-    candidates = [Path(env)] if env else []
-    candidates.append(Path(__file__).resolve().parents[2] / "app" / "viewer" / "dist" / "viewer.esm.js")
-    for c in candidates:
-        if c.is_file():
-            return c
+    path = Path(env) if env else bundle_path()
+    if path is not None and path.is_file():
+        return path
     raise SpatialError(
-        "the web viewer bundle is not built: run 'make node' (npm ci && npm run build in app/viewer) "
-        f"or point {VIEWER_ENV} at viewer.esm.js"
+        "the web viewer bundle is not part of this install (it was built without node/npm): reinstall spatial "
+        f"with node and npm on PATH, or point {VIEWER_ENV} at a viewer.esm.js"
     )
 
 

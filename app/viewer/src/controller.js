@@ -6,30 +6,19 @@
 // the collider, the state and the input, which is what the deterministic test hook relies on.
 import RAPIER from "@dimforge/rapier3d-compat";
 
+import PARAMS from "../../../spatial/physics/controller_params.json";
+
 /**
- * Walker parameters: exactly the fields of spatial.physics' ControllerParams (`to_dict()`) plus the
- * derived take-off speed `jump_speed` = sqrt(2 g jump_height), with the same default values. The
- * app sends `GET /api/controller`, static pages pass `opts.controller`; these are used only when
- * neither is available. tests/test_app_server.py checks that names and values match the Python side.
+ * Walker parameters: the fields of spatial.physics' ControllerParams (`to_dict()`) plus the derived take-off
+ * speed `jump_speed` = sqrt(2 g jump_height). The defaults are spatial/physics/controller_params.json (written
+ * by `python -m spatial.physics.params`), imported when the bundle is built: there is no copy of the values
+ * here. The app sends `GET /api/controller`, static pages pass `opts.controller`; these defaults are used
+ * only when neither is available.
  */
-export const DEFAULT_PARAMS = {
-  radius: 0.3, // capsule radius, m
-  half_height: 0.6, // half length of the capsule's cylinder, m (total height 2*(half_height+radius))
-  offset: 0.02, // skin kept between the capsule and the world, m
-  step_height: 0.3, // highest step climbed automatically, m
-  step_min_width: 0.2, // free floor needed on top of a step, m
-  max_slope_deg: 45, // steepest slope climbed
-  min_slope_slide_deg: 45, // ground steeper than this makes the walker slide down
-  snap_to_ground: 0.3, // how far down the walker sticks to the ground when walking down, m
-  gravity: 9.81, // m/s^2, along -Y
-  jump_height: 1.0, // m
-  walk_speed: 3.0, // m/s
-  run_speed: 6.0, // m/s
-  air_control: 1.0, // fraction of the move input applied while airborne
-  max_fall_speed: 50.0, // m/s
-  eye_height: 1.6, // feet to eye, m
-  jump_speed: Math.sqrt(2 * 9.81 * 1.0), // m/s upward at take-off (derived: sqrt(2 g jump_height))
-};
+export const DEFAULT_PARAMS = Object.fromEntries(
+  Object.entries(PARAMS).filter(([k]) => k !== "format" && k !== "rapier"),
+);
+DEFAULT_PARAMS.jump_speed = PARAMS.rapier.jumpSpeed;
 
 /** Fly mode speed (m/s; the viewer's own, not a walker parameter). Shift doubles it. */
 export const FLY_SPEED = 8.0;
