@@ -4,3 +4,6 @@ from . import legacy  # noqa: F401
 from . import arch_castle  # noqa: F401
 from . import arch_asian  # noqa: F401
 from . import arch_rural  # noqa: F401
+from . import nature_trees  # noqa: F401
+from . import nature_flowers  # noqa: F401
+from . import nature_terrain  # noqa: F401

@@ -264,6 +264,8 @@ def _wrap(raw: Callable[[Params, np.random.Generator], list[Part]], category: st
         if not parts:
             raise RuntimeError(f"builder {raw.__name__} returned no geometry")
         parts = apply_states(parts, p, category, rng)
+        for q in parts:
+            q.color = np.clip(q.color, 0.0, 1.0)
         y0 = min(float(q.vertices[:, 1].min()) for q in parts)
         return [q.transformed(translation=(0.0, -y0 * p.scale, 0.0), scale=p.scale) for q in parts]
 

@@ -224,15 +224,17 @@ def crown(center, radius: float, color, label: int, seed: int, lobes: int = 6, s
 
 
 def petals(center, n: int, length: float, width: float, color, label: int, tilt: float = 0.3, facing=(0.0, 1.0, 0.0),
-           material: str = "leaves") -> Part:
-    """``n`` flat pointed petals radiating from ``center`` in the plane normal to ``facing``, tilted up by ``tilt`` rad."""
+           material: str = "leaves", r0: float = 0.0) -> Part:
+    """``n`` flat pointed petals radiating from ``center`` (starting at radius ``r0``) in the plane normal to
+    ``facing``, tilted up by ``tilt`` rad."""
     v, f = [], []
     for k in range(n):
         a = 2 * math.pi * k / n
         d = np.array([math.cos(a) * math.cos(tilt), math.sin(tilt), math.sin(a) * math.cos(tilt)])
         s = np.array([-math.sin(a), 0.0, math.cos(a)]) * width / 2
         b = len(v)
-        v += [[0, 0, 0], d * length * 0.5 + s, d * length, d * length * 0.5 - s]
+        o = np.array([math.cos(a), 0.0, math.sin(a)]) * r0
+        v += [o, o + d * length * 0.5 + s, o + d * length, o + d * length * 0.5 - s]
         f += [[b, b + 1, b + 2], [b, b + 2, b + 3], [b, b + 2, b + 1], [b, b + 3, b + 2]]
     p = Part(np.array(v), np.array(f), color, label, material, False)
     return p.transformed(align_y_to(facing), center)
@@ -284,3 +286,23 @@ def arched_wall(span: float, spring: float, top: float, depth: float, color, lab
         for sx in (-1, 1):
             parts.append(box((0.02, spring, depth), color, label, material, True, center=(sx * span / 2, spring / 2, 0), bottom=False))
     return parts
+
+
+def noisy_box(size, color, label: int, seed: int, amp: float = 0.3, subdiv: int = 8, material: str = "rock", collider: bool = True,
+              freq: float = 0.5, center=(0.0, 0.0, 0.0), name: str = "") -> Part:
+    """A box whose surface is displaced by a 3-D noise vector field (cliffs, icebergs, rock slabs).
+    Coincident vertices move together, so the faces stay joined at the edges."""
+    from ..noise import fbm
+
+    sx, sy, sz = (float(v) for v in size)
+    faces = [((-sx / 2, -sy / 2, sz / 2), (sx, 0, 0), (0, sy, 0)), ((sx / 2, -sy / 2, -sz / 2), (-sx, 0, 0), (0, sy, 0)),
+             ((sx / 2, -sy / 2, sz / 2), (0, 0, -sz), (0, sy, 0)), ((-sx / 2, -sy / 2, -sz / 2), (0, 0, sz), (0, sy, 0)),
+             ((-sx / 2, sy / 2, sz / 2), (sx, 0, 0), (0, 0, -sz))]
+    qs = [quad(c, u, v, color, label, material, collider, subdiv=subdiv) for c, u, v in faces]
+    from ..mesh import merge
+    p = merge(qs, name=name)
+    v = p.vertices
+    d = np.stack([fbm(v * freq, seed + k, octaves=3) for k in range(3)], -1) * amp
+    d[:, 1] = np.where(v[:, 1] <= -sy / 2 + 1e-9, 0.0, d[:, 1])  # the base stays flat on the ground
+    p.vertices = v + d + np.asarray(center, dtype=np.float64) + [0, sy / 2, 0]
+    return p
