@@ -62,7 +62,7 @@ def test_same_prompt_and_seed_give_identical_files(tmp_path):
     back = World.load(tmp_path / "a")
     assert len(back.splats) == len(a.splats) and back.splats.labels is not None
     assert back.prompt == "a pine forest by a river at dawn" and back.seed == 11
-    assert back.spec["scene_type"] == "conifer_forest" and back.generator["name"] == "spatial.generation.procedural"
+    assert back.spec["shell"]["kind"] == "conifer_forest" and back.generator["name"] == "spatial.generation.procedural"
     assert back.collider is not None and len(back.collider.faces) == len(a.collider.faces)
     assert back.preview.shape == (270, 480, 3)
     assert back.labels[label_id("water")] == "water"
@@ -88,11 +88,15 @@ def ground_brightness(w: World) -> float:
 @pytest.mark.parametrize("prompt", ["a snowy pine forest", "snowy mountains", "a meadow in winter snow", "a snowy village at dawn"])
 def test_snow_makes_bright_ground(prompt):
     w = world(prompt)
-    assert w.spec["snow_cover"] > 0.5
+    assert w.spec["shell"]["terrain"]["snow_cover"] > 0.5
     bright = ground_brightness(w)
     assert bright > 0.55, bright
     # the same scene without snow is darker
-    plain = dict(w.spec, snow_cover=0.0, weather="clear")
+    import copy
+
+    plain = copy.deepcopy(w.spec)
+    plain["shell"]["terrain"]["snow_cover"] = 0.0
+    plain["style"]["weather"] = "clear"
     w0 = spatial.generate(spec=plain, splats=12_000, preview=False)
     assert ground_brightness(w0) < bright - 0.15
 
@@ -111,7 +115,7 @@ def test_desert_is_sand_coloured_and_dry(prompt):
                                          ("a swamp", "swamp")])
 def test_water_words_make_a_water_surface(prompt, kind):
     w = world(prompt)
-    assert w.spec["water"] == kind
+    assert w.spec["shell"]["terrain"]["water"] == kind
     wm = w.splats.labels == WATER
     assert int(wm.sum()) > 300
     y = w.splats.means[wm, 1]
@@ -166,8 +170,10 @@ def test_three_red_houses():
     w = world("three red houses in a meadow", splats=40_000)
     houses = [o for o in w.metadata["objects"] if o["kind"] == "house"]
     assert len(houses) == 3
+    assert len([i for i in w.metadata["scene"]["instances"] if i["kind"] == "house"]) == 3
     s = w.splats
-    b = (s.labels == BUILDING) & (normals_of(s)[:, 1].abs() < 0.3)
+    house = next(k for k, v in w.labels.items() if v == "house")  # per-splat labels name the kinds
+    b = (s.labels == house) & (normals_of(s)[:, 1].abs() < 0.3)
     # count houses: connected components of wall splats linked within 2.5 m (houses stand >= 4 m apart)
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -305,11 +311,11 @@ def test_cli_generate(tmp_path, capsys):
 
     assert main(["generate", "a canyon at dawn", "--print-spec", "--no-embedding", "--save-spec", str(tmp_path / "s.json")]) == 0
     spec = capsys.readouterr().out
-    assert '"scene_type": "canyon"' in spec and (tmp_path / "s.json").is_file()
+    assert '"kind": "canyon"' in spec and (tmp_path / "s.json").is_file()
     assert main(["generate", "--spec", str(tmp_path / "s.json"), "-o", str(tmp_path / "w"), "--splats", "15000", "--format", "spz",
                  "--no-preview"]) == 0
     w = World.load(tmp_path / "w")
-    assert (tmp_path / "w" / "splats.spz").is_file() and len(w.splats) > 14_900 and w.spec["time_of_day"] == "dawn"
+    assert (tmp_path / "w" / "splats.spz").is_file() and len(w.splats) > 14_900 and w.spec["style"]["time_of_day"] == "dawn"
     # SPZ has no label field: the folder keeps the per-splat labels in labels.bin, read back by World.load
     assert (tmp_path / "w" / "labels.bin").is_file() and w.splats.labels is not None
     again = spatial.generate(spec=tmp_path / "s.json", splats=15_000, preview=False)

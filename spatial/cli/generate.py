@@ -10,7 +10,8 @@ def register(sub) -> None:
     p = sub.add_parser(
         "generate", help="generate a walkable splat world from a text prompt (offline)",
         description="Generate a world folder (world.json, splats, collider.glb, preview.png) from a prompt. "
-                    "The prompt is read into an editable scene spec (--print-spec); --spec FILE regenerates from one. "
+                    "The prompt is read into an editable scene graph (--print-spec): shell, object groups with counts "
+                    "and attributes, relations, style; --spec FILE regenerates from one. "
                     "Same prompt and seed give byte-identical files.")
     p.add_argument("prompt", nargs="?", default="", help='what to build, e.g. "a misty pine forest with a lake at sunset"')
     p.add_argument("-o", "--output", help="world folder to write")
@@ -18,9 +19,9 @@ def register(sub) -> None:
     p.add_argument("--quality", choices=["draft", "standard", "high"], default="draft",
                    help="draft ~100k splats (seconds); standard ~500k refined with spatial.fit; high ~2M")
     p.add_argument("--splats", type=int, default=None, help="explicit splat budget")
-    p.add_argument("--spec", help="scene spec JSON to build (skips reading the prompt)")
-    p.add_argument("--print-spec", action="store_true", help="print the scene spec as JSON (and exit unless -o is given)")
-    p.add_argument("--save-spec", help="also write the scene spec JSON to this file")
+    p.add_argument("--spec", help="scene graph JSON to build (skips reading the prompt; a legacy flat spec also works)")
+    p.add_argument("--print-spec", action="store_true", help="print the scene graph as JSON (and exit unless -o is given)")
+    p.add_argument("--save-spec", help="also write the scene graph JSON to this file")
     p.add_argument("--format", choices=["ply", "spz", "glb"], default="ply", help="splat file format inside the world folder")
     p.add_argument("--no-embedding", action="store_true", help="read the prompt with the keyword lexicon only")
     p.add_argument("--no-preview", action="store_true", help="skip the preview render")
@@ -57,39 +58,62 @@ def run_image(args) -> int:
 def run(args) -> int:
     if getattr(args, "image", None):
         return run_image(args)
-    from ..generation.prompt import parse_prompt
-    from ..generation.spec import SceneSpec
+    from ..errors import SpatialError
+
+    try:
+        return _run(args)
+    except SpatialError as e:
+        print(f"spatial generate: error: {e}", file=sys.stderr)
+        return 1
+
+
+def _report(graph) -> None:
+    """What the parser did with the prompt's nouns: substitutions, skipped words, notes (stderr)."""
+    for s in graph.substitutions:
+        print(f"spatial generate: '{s['asked']}' is not in the asset library; using {s['used']} ({s['method']})", file=sys.stderr)
+    for s in graph.skipped:
+        print(f"spatial generate: skipped '{s['asked']}': {s['reason']}", file=sys.stderr)
+    for n in graph.notes:
+        print(f"spatial generate: note: {n}", file=sys.stderr)
+
+
+def _run(args) -> int:
+    from ..generation.graph import SceneGraph
+    from ..generation.parse import parse
 
     use_emb = False if args.no_embedding else "auto"
     if args.spec:
-        spec = SceneSpec.load(args.spec)
+        graph = SceneGraph.load(args.spec)
         if args.seed is not None:
-            spec.seed = args.seed
-        analysis = None
+            graph.seed = args.seed
     else:
-        if not args.prompt:
+        if not args.prompt or not args.prompt.strip():
             print("spatial generate: error: give a PROMPT or --spec FILE", file=sys.stderr)
             return 2
-        spec, an = parse_prompt(args.prompt, seed=args.seed, use_embedding=use_emb)
-        analysis = an
+        graph = parse(args.prompt, seed=args.seed, use_embedding=use_emb)
+    _report(graph)
     if args.save_spec:
-        spec.save(args.save_spec)
+        graph.save(args.save_spec)
     if args.print_spec:
-        print(spec.to_json())
-        if analysis is not None and not args.output:
-            print(json.dumps({"sources": analysis.sources}, indent=2, sort_keys=True), file=sys.stderr)
+        print(graph.to_json())
         if not args.output:
             return 0
     if not args.output:
         print("spatial generate: error: give -o WORLD (or --print-spec)", file=sys.stderr)
         return 2
-    from ..generation.world_builder import build_world
+    from ..generation.pipeline import build_world
 
-    world = build_world(spec, quality=args.quality, splats=args.splats, prompt=args.prompt,
-                        analysis=None if analysis is None else analysis.to_dict(), preview=not args.no_preview, progress=sys.stderr.isatty())
+    world = build_world(graph, quality=args.quality, splats=args.splats, prompt=args.prompt, preview=not args.no_preview,
+                        progress=sys.stderr.isatty())
     folder = world.save(args.output, splat_format=args.format)
     t = getattr(world, "timings", {})
-    print(f"wrote {folder}: {len(world.splats):,} splats, collider {len(world.collider.faces):,} triangles, "
-          f"scene {spec.scene_type} ({spec.time_of_day}, {spec.weather}), seed {spec.seed}, "
+    rep = world.metadata.get("report", {})
+    for r in rep.get("unsatisfied_relations", []):
+        print(f"spatial generate: could not satisfy {r['subject']} {r['relation']} {r['target']}", file=sys.stderr)
+    for g in rep.get("short_groups", []):
+        print(f"spatial generate: placed {g['placed']} of {g['asked']} for {g['group']} (no room)", file=sys.stderr)
+    n_inst = len(world.metadata.get("scene", {}).get("instances", []))
+    print(f"wrote {folder}: {len(world.splats):,} splats, collider {0 if world.collider is None else len(world.collider.faces):,} triangles, "
+          f"{graph.shell.kind} ({graph.style.time_of_day}, {graph.style.weather}), {n_inst} objects, seed {graph.seed}, "
           f"spawn {tuple(round(v, 2) for v in world.spawn.position)}, {t.get('total', 0):.1f} s")
     return 0

@@ -6,8 +6,10 @@ import os
 
 from ..errors import ValidationError
 from ..world import World
-from .prompt import parse_prompt
 from .spec import SceneSpec
+
+#: longer prompts are refused (one line); up to this size the parser reads the first 2000 characters and says so
+MAX_PROMPT_BYTES = 100_000
 
 
 def generate(prompt: str = "", seed: int | None = None, quality: str = "draft", splats: int | None = None,
@@ -22,11 +24,13 @@ def generate(prompt: str = "", seed: int | None = None, quality: str = "draft", 
         quality: ``"draft"`` (~100k splats, seconds), ``"standard"`` (~500k, refined with
             :func:`spatial.fit`), ``"high"`` (~2M, refined longer).
         splats: explicit splat budget overriding the tier's.
-        spec: a :class:`SceneSpec`, a dict or a spec JSON file; replaces the prompt reading
-            (the prompt is then only recorded). ``seed`` given here overrides the spec's seed.
+        spec: a :class:`~spatial.generation.graph.SceneGraph` (or a legacy flat :class:`SceneSpec`),
+            its dict or a JSON file; replaces the prompt reading (the prompt is then only recorded).
+            ``seed`` given here overrides the graph's seed.
         preview: render ``World.preview`` from the spawn point.
         refine: force the fit refinement on/off (default: on for standard/high).
-        use_embedding: ``"auto"``/``True``/``False`` - see :func:`spatial.generation.prompt.parse_prompt`.
+        use_embedding: ``"auto"``/``True``/``False``: may the parser use the bundled sentence embedding
+            (unknown nouns -> nearest asset kind; biome when no place word is known); see :mod:`spatial.generation.parse`.
         progress: show a tqdm bar over the stages.
         method: ``"procedural"`` (default, offline, no weights) or ``"learned"``: text -> image with a
             local diffusers pipeline (``learned={"model_dir": ...}`` or ``$SPATIAL_TEXT2IMAGE_MODEL``),
@@ -38,7 +42,7 @@ def generate(prompt: str = "", seed: int | None = None, quality: str = "draft", 
 
     Returns the :class:`~spatial.world.World` (call ``.save(folder)`` to write it).
     """
-    from .world_builder import build_world
+    from .pipeline import as_graph, build_world
 
     if image is not None:
         from ..image_world import image_to_world
@@ -53,23 +57,22 @@ def generate(prompt: str = "", seed: int | None = None, quality: str = "draft", 
                                 preview=preview, progress=progress)
     if method != "procedural":
         raise ValidationError(f"method must be 'procedural' or 'learned', got {method!r}")
-    analysis = None
+    from .graph import SceneGraph
+    from .parse import parse
+
     if spec is not None:
-        if isinstance(spec, SceneSpec):
-            sp = SceneSpec.from_dict(spec.to_dict())
-        elif isinstance(spec, dict):
-            sp = SceneSpec.from_dict(spec)
+        if isinstance(spec, (SceneGraph, SceneSpec, dict)):
+            g = as_graph(spec, prompt)
         elif isinstance(spec, (str, os.PathLike)):
-            sp = SceneSpec.load(spec)
+            g = SceneGraph.load(spec)
         else:
-            raise ValidationError(f"spec must be a SceneSpec, a dict or a path, got {type(spec).__name__}")
+            raise ValidationError(f"spec must be a SceneGraph, a SceneSpec, a dict or a path, got {type(spec).__name__}")
         if seed is not None:
-            sp.seed = int(seed)
+            g.seed = int(seed)
     else:
         if not isinstance(prompt, str) or not prompt.strip():
             raise ValidationError("give a non-empty prompt or a spec")
-        if len(prompt) > 2000:
-            raise ValidationError(f"prompt is {len(prompt)} characters; the limit is 2000")
-        sp, an = parse_prompt(prompt, seed=seed, use_embedding=use_embedding)
-        analysis = an.to_dict()
-    return build_world(sp, quality=quality, splats=splats, prompt=prompt, analysis=analysis, preview=preview, refine=refine, progress=progress)
+        if len(prompt) > MAX_PROMPT_BYTES:
+            raise ValidationError(f"prompt is {len(prompt)} characters; the limit is {MAX_PROMPT_BYTES}")
+        g = parse(prompt, seed=seed, use_embedding=use_embedding)
+    return build_world(g, quality=quality, splats=splats, prompt=prompt or g.prompt, preview=preview, refine=refine, progress=progress)

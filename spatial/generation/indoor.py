@@ -53,7 +53,24 @@ ROOMS = {
     "living_room": (7.5, 6.5, 2.7, "planks", "plaster"),
     "office": (14.0, 10.0, 3.0, "carpet", "plaster"),
     "warehouse": (24.0, 38.0, 8.0, "concrete", "concrete"),
+    # the room shells of the compositional generator (shell_room.py)
+    "kitchen": (6.0, 6.5, 2.8, "paving", "plaster"),
+    "library": (12.0, 14.0, 4.2, "planks", "plaster"),
+    "bedroom": (5.5, 6.0, 2.7, "planks", "plaster"),
+    "bathroom": (4.5, 5.0, 2.6, "paving", "paint"),
+    "classroom": (9.0, 10.0, 3.2, "planks", "plaster"),
+    "restaurant": (12.0, 13.0, 3.4, "planks", "plaster"),
+    "cafe": (9.0, 10.0, 3.2, "planks", "brick"),
+    "shop": (10.0, 11.0, 3.4, "paving", "plaster"),
+    "church": (14.0, 26.0, 10.0, "paving", "rock"),
+    "hall": (16.0, 24.0, 8.0, "paving", "rock"),
+    "museum": (14.0, 18.0, 5.0, "planks", "plaster"),
+    "subway_station": (16.0, 40.0, 5.0, "paving", "paint"),
+    "garage": (8.0, 9.0, 3.2, "concrete", "concrete"),
+    "attic": (8.0, 10.0, 3.0, "planks", "planks"),
 }
+#: rooms without windows (underground, or lit from above)
+WINDOWLESS = ("subway_station", "museum")
 
 
 def _wall(length: float, height: float, thickness: float, openings: list[Opening], color, material: str) -> list[Part]:
@@ -98,10 +115,12 @@ def room_shell(kind: str, pal: dict, rng: np.random.Generator, lit_lamps: bool, 
     W, D, H, floor_mat, wall_mat = ROOMS[kind]
     room = Room(W, D, H)
     t = 0.2
-    big = kind == "warehouse"
-    win_w, win_b, win_t = (1.6, 0.9, 2.2) if not big else (4.0, 4.5, 6.8)
+    big = kind == "warehouse" or W >= 14
+    win_w, win_b, win_t = (1.6, 0.9, 2.2) if not big else (min(4.0, 0.3 * W), min(4.5, 0.4 * H), min(6.8, 0.8 * H))
     back_ops = [Opening(x, win_w, win_b, win_t) for x in np.linspace(-W / 2, W / 2, int(W / (win_w * 2.2)) + 2)[1:-1]]
     side_ops = [Opening(z, win_w, win_b, win_t) for z in np.linspace(-D / 2, D / 2, int(D / (win_w * 2.5)) + 2)[1:-1]]
+    if kind in WINDOWLESS:
+        back_ops, side_ops = [], []
     door = Opening(W / 2 - 0.9 if not big else W / 4, 1.0 if not big else 4.5, 0.0, 2.1 if not big else 5.0, "door")
     walls = [
         # (length, yaw, position of inner-face centre, openings)
@@ -182,8 +201,9 @@ def _place(parts, x, z, yaw):
     return [p.transformed(rot_y(yaw), (x, 0.0, z)) for p in parts]
 
 
-def furnish(kind: str, spec: SceneSpec, room: Room, rng: np.random.Generator, lit: bool) -> tuple[list[Part], list[dict]]:
-    """Furniture layout (keeps the aisle |x| < 0.8 in front of the spawn clear)."""
+def furnish(kind: str, spec: SceneSpec, room: Room, rng: np.random.Generator, lit: bool, skip=()) -> tuple[list[Part], list[dict]]:
+    """Furniture layout (keeps the aisle |x| < 0.8 in front of the spawn clear); kinds in ``skip`` are
+    left out (the prompt named them: the layout solver places them instead)."""
     W, D = room.width, room.depth
     colors = {s.kind: s.color for s in spec.structures}
     extra = {s.kind: s.count for s in spec.structures}
@@ -191,6 +211,8 @@ def furnish(kind: str, spec: SceneSpec, room: Room, rng: np.random.Generator, li
     objects: list[dict] = []
 
     def put(name, x, z, yaw, color=None):
+        if name in skip:
+            return
         col = colors.get(name, color)
         ps = FURNITURE_BUILDERS[name](rng, col, lit)
         parts.extend(_place(ps, x, z, yaw))
@@ -223,9 +245,9 @@ def furnish(kind: str, spec: SceneSpec, room: Room, rng: np.random.Generator, li
                     x = side * (2.6 + col * 1.9)
                     z = -D / 2 + 2.2 + row * 2.4
                     put("desk", x, z, 0.0)
+                    n0 = len(parts)
                     put("monitor", x, z - 0.15, 0.0)
-                    parts_m = parts[-4:]
-                    for p in parts_m:
+                    for p in parts[n0:]:
                         p.vertices[:, 1] += 0.74
                     put("office_chair", x, z + 0.7, math.pi)
         for x in np.linspace(-W / 2 + 1.0, W / 2 - 1.0, 6):

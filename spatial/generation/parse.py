@@ -350,12 +350,18 @@ def _head(words: list[str]):
         for start in range(0, end):
             phrase = " ".join(words[start:end])
             k = _lookup_exact(phrase)
+            if k is not None and start < end - 1 and _is_attribute(words[start]) and _lookup_exact(" ".join(words[start + 1:end])) is not None:
+                continue  # "red barn": the colour is an attribute of "barn", not part of the name
             if k is not None and not (start == end - 1 and words[start] in MATERIALS and end < len(words)):
                 # a trailing non-noun after the match ("trees tall") is allowed only if it is an adjective
                 if end < len(words) and not all(x in ADJECTIVES or x in COLORS for x in words[end:]):
                     continue
                 return k, phrase, words[:start]
     return None, None, words
+
+
+def _is_attribute(w: str) -> bool:
+    return w in COLORS or w in MATERIALS or w in SIZES or w in STATE_ALIASES or w in ("wooden", "golden")
 
 
 def _attributes(mods: list[str]) -> dict:
@@ -446,7 +452,8 @@ def parse(prompt: str, seed: int | None = None, use_embedding: "bool | str" = "a
         d = preset(shell_kind).to_dict()
         terrain = {k: d[k] for k in TERRAIN_KEYS}
     del base
-    style = Style(legacy.time_of_day, legacy.weather, dict(legacy.palette), "neutral")
+    # (the legacy reader's facade colour belongs to the coloured noun's group now)
+    style = Style(legacy.time_of_day, legacy.weather, {k: v for k, v in legacy.palette.items() if k != "facade"}, "neutral")
     if shell_family(shell_kind) in ("room", "enclosed") and an.sources.get("time_of_day") != "lexicon":
         style.time_of_day = "day"
     if shell_family(shell_kind) in ("room", "enclosed"):

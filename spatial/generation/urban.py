@@ -100,6 +100,7 @@ def city_street(spec: SceneSpec, rng: np.random.Generator, pal: dict, lit: bool)
         for sx in (-1, 1):
             yaw = -math.pi / 2 if sx > 0 else math.pi / 2
             parts += _place(streetlight(rng, lit=lit), sx * (road_w / 2 + 0.6), z + (11 if sx > 0 else 0), yaw)
+            objects.append({"kind": "streetlight", "position": [sx * (road_w / 2 + 0.6), 0.15, float(z + (11 if sx > 0 else 0))]})
             if lit:
                 lights.append(PointLight(np.array([sx * (road_w / 2 - 0.5), 4.7, z + (11 if sx > 0 else 0)]), np.array([14.0, 11.0, 7.0]), 0.5))
     n_trees = int(spec.counts.get("trees", round(spec.vegetation_density * 20)))
@@ -110,7 +111,7 @@ def city_street(spec: SceneSpec, rng: np.random.Generator, pal: dict, lit: bool)
         parts += _place(t, sx * (road_w / 2 + 1.2), z + 3.0, float(rng.uniform(0, 6.28)), 0.15)
         objects.append({"kind": "tree", "position": [sx * (road_w / 2 + 1.2), 0.15, float(z + 3.0)]})
     car_colors = [np.array(c) for c in ([0.7, 0.1, 0.1], [0.1, 0.2, 0.5], [0.85, 0.85, 0.85], [0.1, 0.1, 0.1], [0.5, 0.5, 0.52], [0.2, 0.4, 0.25])]
-    n_cars = spec.structure_count("car") or 10
+    n_cars = int(spec.counts.get("cars", spec.structure_count("car") or 10))
     for i in range(n_cars):
         sx = 1 if rng.uniform() < 0.5 else -1
         z = rng.uniform(-L + 6, L - 6)
@@ -171,7 +172,7 @@ def plaza(spec: SceneSpec, rng: np.random.Generator, pal: dict, lit: bool) -> La
                 zz += w + 0.3
     # fountain off the walk axis, trees in two rows, benches, lamps
     fx, fz = -9.0, -8.0
-    n_f = max(1, spec.structure_count("fountain"))
+    n_f = int(spec.counts.get("fountains", max(1, spec.structure_count("fountain"))))
     for k in range(n_f):
         parts += _place(fountain(rng, np.array([0.74, 0.71, 0.66]), pal["water_shallow"], lit), fx + 18 * k, fz, 0.0)
         objects.append({"kind": "fountain", "position": [fx + 18 * k, 0.0, fz]})
@@ -185,8 +186,10 @@ def plaza(spec: SceneSpec, rng: np.random.Generator, pal: dict, lit: bool) -> La
     for x, z, yaw in ((-19.0, -12.0, math.pi / 2), (-19.0, 4.0, math.pi / 2), (19.0, -12.0, -math.pi / 2), (19.0, 4.0, -math.pi / 2),
                       (-9.0, -2.5, 0.0), (-9.0, -13.5, math.pi)):
         parts += _place(bench(rng, np.array([0.50, 0.33, 0.18])), x, z, yaw)
+        objects.append({"kind": "bench", "position": [x, 0.0, z]})
     for x, z in ((-12.0, 12.0), (12.0, 12.0), (-12.0, -20.0), (12.0, -20.0)):
         parts += _place(streetlight(rng, lit=lit), x, z, 0.0)
+        objects.append({"kind": "streetlight", "position": [x, 0.0, z]})
         if lit:
             lights.append(PointLight(np.array([x, 4.7, z + 1.05]), np.array([14.0, 11.0, 7.0]), 0.5))
     parts += skyline(rng, 80.0, 200.0, lit, count=50)

@@ -1,0 +1,94 @@
+"""Room shells: the interior of a room of one of :data:`~.graph.ROOM_SHELLS` (no sky).
+
+Walls with window and door openings, floor, ceiling, ceiling lights and the lawn and trees seen
+through the windows come from :mod:`.indoor` (sizes and materials per room kind in
+``indoor.ROOMS``). The three legacy rooms keep their hand-made furniture layouts (minus the kinds
+the prompt names: the solver places those); every other room is furnished by the layout solver
+from the filler groups of :data:`~.presets.FURNISHING`. The spawn stands inside the front wall
+facing the room; the aisle ahead of it stays clear (the walk corridor).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import indoor, materials
+from .layout import Site
+from .presets import LEGACY_KINDS
+from .shells import Scene, stage_rng
+
+LEGACY_ROOMS = ("living_room", "office", "warehouse")
+#: floor / wall / ceiling sRGB per room kind
+ROOM_COLOURS = {
+    "kitchen": ((0.80, 0.78, 0.74), (0.93, 0.90, 0.82), (0.95, 0.95, 0.93)),
+    "library": ((0.42, 0.27, 0.16), (0.62, 0.50, 0.36), (0.80, 0.74, 0.64)),
+    "bedroom": ((0.58, 0.42, 0.28), (0.80, 0.78, 0.86), (0.94, 0.93, 0.92)),
+    "bathroom": ((0.85, 0.86, 0.86), (0.78, 0.86, 0.90), (0.95, 0.95, 0.95)),
+    "classroom": ((0.62, 0.48, 0.32), (0.90, 0.88, 0.74), (0.94, 0.94, 0.92)),
+    "restaurant": ((0.40, 0.26, 0.16), (0.72, 0.36, 0.28), (0.85, 0.80, 0.70)),
+    "cafe": ((0.50, 0.34, 0.22), (0.66, 0.36, 0.26), (0.88, 0.84, 0.78)),
+    "shop": ((0.82, 0.82, 0.80), (0.92, 0.92, 0.90), (0.96, 0.96, 0.96)),
+    "church": ((0.60, 0.57, 0.52), (0.74, 0.70, 0.62), (0.58, 0.52, 0.46)),
+    "hall": ((0.55, 0.50, 0.44), (0.70, 0.64, 0.55), (0.62, 0.56, 0.48)),
+    "museum": ((0.55, 0.40, 0.28), (0.94, 0.93, 0.90), (0.96, 0.96, 0.96)),
+    "subway_station": ((0.52, 0.52, 0.50), (0.86, 0.88, 0.84), (0.60, 0.62, 0.62)),
+    "garage": ((0.50, 0.50, 0.49), (0.68, 0.68, 0.66), (0.70, 0.70, 0.70)),
+    "attic": ((0.55, 0.40, 0.26), (0.62, 0.46, 0.30), (0.55, 0.40, 0.26)),
+}
+LEGACY_RADIUS = {"sofa": 1.2, "armchair": 0.6, "coffee_table": 0.7, "table": 0.9, "chair": 0.35, "bookshelf": 0.6, "lamp": 0.3,
+                 "rug": 0.0, "tv": 0.7, "plant": 0.35, "desk": 0.9, "office_chair": 0.4, "monitor": 0.0, "cabinet": 0.5,
+                 "rack": 1.4, "crate": 0.6, "pallet": 0.7, "bed": 1.2}
+
+
+def build(graph, spec, tier: str, sky) -> tuple[Scene, Site]:
+    kind = graph.shell.kind
+    sc = Scene(indoor=True)
+    pal = materials.palette(spec)
+    if kind in ROOM_COLOURS:
+        for key, c in zip(("floor", "wall", "ceiling"), ROOM_COLOURS[kind]):
+            if key not in spec.palette:
+                pal[key] = np.asarray(c)
+    rng = stage_rng(spec.seed, "indoor")
+    lit = (spec.time_of_day in ("night", "sunset", "dawn") or spec.weather in ("overcast", "snow") or kind != "living_room"
+           or kind in indoor.WINDOWLESS)
+    sky_lin = sky.ambient * 1.0 + 0.15 * sky.sun_color
+    room = indoor.room_shell(kind, pal, rng, lit, sky_lin)
+    objects: list[dict] = []
+    furn = []
+    if kind in LEGACY_ROOMS:
+        inverse = {v: k for k, v in LEGACY_KINDS.items()}
+        skip = {inverse[g.kind] for g in graph.groups if g.named and g.kind in inverse}
+        furn, objects = indoor.furnish(kind, spec, room, rng, lit, skip=skip)
+    outside = [] if kind in indoor.WINDOWLESS else indoor.outside(pal, rng, room, pal)
+    sc.parts = indoor.split_exterior(room.parts, room) + furn + outside
+    sc.lights = room.lights
+    sc.objects = objects
+    (x, y, z), yaw = indoor.spawn_for(kind)
+    sc.spawn = np.array([x, y, z])
+    sc.yaw_deg = yaw
+    sc.walk_heading_deg = yaw
+    sc.ground_fn = lambda xx, zz: np.zeros_like(np.asarray(xx, dtype=np.float64))
+    W, D, H = room.width, room.depth, room.height
+    sc.room = {"width": W, "depth": D, "height": H, "kind": kind}
+    door = (W / 2 - 0.9 if W < 14 else W / 4, D / 2)
+    obstacles = [(o["position"][0], o["position"][2], LEGACY_RADIUS.get(o["kind"], 0.6)) for o in objects if LEGACY_RADIUS.get(o["kind"], 0.6) > 0]
+    obstacles.append((door[0], door[1], 1.4))
+    m = 0.15
+
+    def ground(xx, zz):
+        return np.zeros(np.broadcast(np.asarray(xx), np.asarray(zz)).shape)
+
+    def usable(xx, zz):
+        xx, zz = np.asarray(xx, dtype=np.float64), np.asarray(zz, dtype=np.float64)
+        return (np.abs(xx) < W / 2 - m) & (np.abs(zz) < D / 2 - m)
+
+    walls = [((-W / 2, -D / 2), (W / 2, -D / 2), (0.0, 1.0)), ((-W / 2, D / 2), (-W / 2, -D / 2), (1.0, 0.0)),
+             ((W / 2, -D / 2), (W / 2, D / 2), (-1.0, 0.0)), ((door[0] - 1.2, D / 2), (-W / 2 + 0.3, D / 2), (0.0, -1.0))]
+    a = math.radians(yaw)
+    site = Site(sc.spawn.copy(), yaw, yaw, (-W / 2 + m, -D / 2 + m, W / 2 - m, D / 2 - m), ground, usable, indoor=True, ceiling=H,
+                anchors={"middle": (0.0, 0.0)}, walls=walls, obstacles=obstacles, corridor_half_width=0.75,
+                corridor_length=max(1.0, (z + D / 2) * 0.92), max_radius=max(W, D))
+    del a
+    return sc, site
