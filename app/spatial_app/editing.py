@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from spatial.edit import EditContext, compute_delta, parse_op, parse_selection, resolve_selection
+from spatial.edit.mesh_insert import check_textures
 from spatial.errors import ValidationError
 
 from .builders import PRIMITIVES, painted, primitive_mesh, splats_from_rows
@@ -126,6 +127,7 @@ def _load_upload_mesh(path: Path):
     from spatial.world import load_mesh
 
     check_mesh_counts(path)
+    check_textures(path)
     try:
         mesh = load_mesh(path)
     except FormatError as e:

@@ -161,8 +161,8 @@ class WorldFiles:
         except (OSError, ValueError):
             return
         for d in self.cache_dir.iterdir():
-            if d == out or not (d / "info.json").is_file():
-                continue
+            if d == out or d.name.startswith(".") or not (d / "info.json").is_file():
+                continue  # "." entries are writes in progress (in this or another app process)
             try:
                 other = json.loads((d / "info.json").read_text())
             except (OSError, ValueError):
@@ -176,7 +176,8 @@ class WorldFiles:
         out = []
         for d in self.cache_dir.iterdir():
             info = d / "info.json"
-            if d.is_dir() and info.is_file():  # a finished version folder (writes in progress have no info.json yet)
+            if d.is_dir() and not d.name.startswith(".") and info.is_file():  # a finished version folder
+                # (writes in progress are ".<key>.*.tmp" folders, here or in another app process)
                 size = sum(f.stat().st_size for f in d.iterdir() if f.is_file())
                 out.append((info.stat().st_mtime, size, d))
         thumbs = self.cache_dir / "thumbs"

@@ -18,8 +18,60 @@ SIGMA_PER_SPACING = 0.6
 THICKNESS_RATIO = 0.05
 #: textures are sampled at most this many pixels on a side (bigger ones are downscaled once, as uint8)
 MAX_TEXTURE_SIDE = 2048
-#: textures with more pixels than this are refused before decoding (an 8k x 8k image is 64 Mpx)
-MAX_TEXTURE_PIXELS = 80_000_000
+#: textures with more pixels than this are refused before anything decodes them (:func:`check_textures`):
+#: trimesh decodes a GLB's images when it loads the file, about 11 bytes per pixel at its peak
+MAX_TEXTURE_PIXELS = 4096 * 4096
+
+
+def check_textures(path) -> None:
+    """Refuse a GLB whose embedded images are over :data:`MAX_TEXTURE_PIXELS`, reading only their headers
+    (an 8000 x 8000 texture in a 200 KB file would otherwise cost gigabytes as trimesh loads it)."""
+    import base64
+    import io
+    import json
+    import struct
+    from pathlib import Path
+
+    from PIL import Image
+
+    path = Path(path)
+    if path.suffix.lower() != ".glb":
+        return
+    with open(path, "rb") as f:
+        head = f.read(20)
+        if len(head) < 20 or head[:4] != b"glTF":
+            return  # not a GLB: the mesh loader reports it
+        jlen, jtype = struct.unpack_from("<I4s", head, 12)
+        if jtype != b"JSON" or jlen > 64 * 1024 * 1024:
+            raise EditError("the GLB's JSON chunk is missing or too large")
+        try:
+            doc = json.loads(f.read(jlen))
+        except (ValueError, RecursionError):
+            raise EditError("the GLB's JSON chunk is not valid JSON") from None
+        bin_start = 20 + jlen + (-jlen % 4) + 8
+        images = doc.get("images") if isinstance(doc, dict) else None
+        views = doc.get("bufferViews") if isinstance(doc, dict) else None
+        for im in images if isinstance(images, list) else []:
+            if not isinstance(im, dict):
+                continue
+            data = b""
+            uri = im.get("uri")
+            if isinstance(uri, str) and uri.startswith("data:") and "," in uri:
+                data = base64.b64decode(uri.split(",", 1)[1][:4096] + "===", validate=False)
+            elif isinstance(im.get("bufferView"), int) and isinstance(views, list) and 0 <= im["bufferView"] < len(views):
+                v = views[im["bufferView"]]
+                off = int(v.get("byteOffset", 0)) if isinstance(v, dict) else 0
+                f.seek(bin_start + max(off, 0))
+                data = f.read(4096)
+            if not data:
+                continue
+            try:
+                w, h = Image.open(io.BytesIO(data)).size  # reads the header only
+            except Exception:  # noqa: BLE001 - PIL raises many types for a truncated header
+                continue
+            if w * h > MAX_TEXTURE_PIXELS:
+                raise EditError(f"the mesh's texture is {w}x{h} pixels, over the limit of {MAX_TEXTURE_PIXELS} "
+                                "pixels (4096 x 4096): scale it down")
 
 
 def _rotmats_to_quats(m: np.ndarray) -> np.ndarray:

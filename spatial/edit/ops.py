@@ -315,6 +315,9 @@ def _load_mesh_limited(path: Path, ctx: EditContext):
     if size > ctx.limits.max_mesh_bytes:
         raise InsertTooLargeError(f"mesh file {path.name} is {size} bytes, over the limit of {ctx.limits.max_mesh_bytes} "
                                   "(SPATIAL_MAX_MESH_BYTES)")
+    from .mesh_insert import check_textures
+
+    check_textures(path)
     try:
         mesh = load_mesh(path)
     except FormatError as e:
