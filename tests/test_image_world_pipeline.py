@@ -69,7 +69,11 @@ def test_world_contents(room_world, street_world, tmp_path):
     assert w.spawn.position == (0.0, 0.0, 0.0) and w.spawn.yaw_deg == 0.0
     assert w.collider is not None and len(w.collider.faces) > 1000
     assert w.spec["scene_type"] == "city_street"
-    assert room_world[1].spec["scene_type"] == "living_room"
+    from spatial.generation.spec import INDOOR_SCENES
+
+    room = room_world[1]
+    assert room.spec["scene_type"] in INDOOR_SCENES and room.metadata["understanding"]["indoor"] is True
+    assert w.metadata["understanding"]["indoor"] is False and w.metadata["understanding"]["regions"]["sky"] > 0.05
     # the ground under the spawn is the collider's: a ray straight down from the eye hits it near y = 0
     import open3d as o3d
 

@@ -38,6 +38,8 @@ class DepthResult:
     method: str
     fov_source: str = "default"
     info: dict = field(default_factory=dict)
+    #: [H,W] bool: the ceiling plane found indoors (None when unknown)
+    ceiling_mask: np.ndarray | None = None
 
     @property
     def height(self) -> int:
@@ -93,7 +95,8 @@ def estimate_depth(image: np.ndarray, method: str = "auto", model: str | None = 
     H = img.shape[0]
     fov = math.degrees(2 * math.atan(0.5 * H / c.focal))
     if not use_learned:
-        return DepthResult(c.depth, fov, c.focal, c.sky_mask, c.ground_mask, c.horizon, c.camera_height, "classical", c.fov_source, c.info)
+        return DepthResult(c.depth, fov, c.focal, c.sky_mask, c.ground_mask, c.horizon, c.camera_height, "classical", c.fov_source, c.info,
+                           c.ceiling_mask)
     from .depth_learned import align_to_reference, predict_raw
 
     pred, kind = predict_raw(img, model, device)
@@ -104,4 +107,5 @@ def estimate_depth(image: np.ndarray, method: str = "auto", model: str | None = 
     depth, info = align_to_reference(pred, kind, c.depth, reliable)
     depth = np.where(c.sky_mask, np.inf, depth).astype(np.float32)
     info = dict(info, model=str(model), prediction=kind, classical=c.info)
-    return DepthResult(depth, fov, c.focal, c.sky_mask, c.ground_mask, c.horizon, c.camera_height, "learned", c.fov_source, info)
+    return DepthResult(depth, fov, c.focal, c.sky_mask, c.ground_mask, c.horizon, c.camera_height, "learned", c.fov_source, info,
+                       c.ceiling_mask)

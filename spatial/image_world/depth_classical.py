@@ -386,8 +386,9 @@ def _sky_segments(seg, mrgb, mgrad, frac_above, adj, horizon_known: bool) -> np.
 
     Sky colours cover clear (blue), dusk and night (a dark blue, down to a brightness of 0.06), twilight
     glow (warm, only next to blue sky) and overcast (bright, unsaturated grey). A region counts only when
-    it spans a good part of the top of the frame (>= 25 % of the top row, or >= 10 % and a side border):
-    a white sheet of paper on a garage wall touching the top edge is not a sky."""
+    it spans a good part of the top of the frame (blue: >= 25 % of the top row, or >= 10 % and a side
+    border; grey or black: >= 50 %, and wholly above the horizon): a white sheet of paper on a garage
+    wall touching the top edge, a studio backdrop or a dark corner are not a sky."""
     h, w = seg.shape
     n = len(mrgb)
     r, g, b = mrgb[:, 0], mrgb[:, 1], mrgb[:, 2]
@@ -401,7 +402,7 @@ def _sky_segments(seg, mrgb, mgrad, frac_above, adj, horizon_known: bool) -> np.
     night = (bright < 0.1) & (mgrad < 0.02)
     glow = (r >= b) & (bright > 0.3) & (sat > 0.15) & (mgrad < 0.05)
     # a blue region hanging from the top edge is sky wherever the (possibly guessed) horizon lies
-    core = ((blue & smooth) | ((overcast | night) & placed))
+    core = ((blue & smooth) | ((overcast | night) & (frac_above > 0.9)))
     is_sky = np.zeros(n, bool)
     stack = [i for i in np.unique(seg[0]).tolist() if core[i]]
     is_sky[stack] = True
@@ -418,10 +419,15 @@ def _sky_segments(seg, mrgb, mgrad, frac_above, adj, horizon_known: bool) -> np.
 
     lab, k = label(is_sky[seg])
     keep = np.zeros(k + 1, bool)
+    blue_px = blue[seg]
     for c in range(1, k + 1):
-        top = float((lab[0] == c).mean())
-        side = bool((lab[: h // 2, 0] == c).any() or (lab[: h // 2, -1] == c).any())
-        keep[c] = top >= 0.25 or (top >= 0.1 and side)
+        m = lab == c
+        top = float(m[0].mean())
+        side = bool(m[: h // 2, 0].any() or m[: h // 2, -1].any())
+        if blue_px[m].mean() >= 0.5:
+            keep[c] = top >= 0.25 or (top >= 0.1 and side)
+        else:  # grey and black regions (studio backdrops, dark corners) must span most of the top edge
+            keep[c] = top >= 0.5
     ok = keep[lab]
     out = np.zeros(n, bool)
     ids = np.unique(seg[ok & is_sky[seg]])

@@ -208,6 +208,30 @@ def lift(rgb: np.ndarray, depth: np.ndarray, sky: np.ndarray, ground: np.ndarray
             layers.append(np.full(len(bg), LAYER_BACKGROUND, np.int8))
             stats["background"] = len(bg)
 
+    # ---- sky backdrop: the sky continues behind everything standing against it above the horizon
+    # (towers, trees, rooftops), so a step sideways uncovers sky rather than a hole
+    if background and sky.any():
+        from .outpaint import push_pull
+
+        back = ~sky & (rows + 0.5 < cam.cy + 0.02 * H)
+        if back.any():
+            s = min(1.0, 256.0 / max(H, W))
+            small = cv2.resize(rgb, (max(1, round(W * s)), max(1, round(H * s))), interpolation=cv2.INTER_AREA).astype(np.float32)
+            ssky = cv2.resize(sky.astype(np.uint8), (small.shape[1], small.shape[0]), interpolation=cv2.INTER_NEAREST).astype(bool)
+            fill = cv2.resize(push_pull(small, ssky), (W, H), interpolation=cv2.INTER_LINEAR)
+            fill = np.clip(fill + 0.5, 0, 255).astype(np.uint8)
+            r = SKY_RADIUS / ray
+            bst = max(2, margin_stride)
+            bmask = np.zeros_like(back)
+            bmask[::bst, ::bst] = back[::bst, ::bst]
+            Pk = cam.points(r)
+            sl = np.full((H, W), SKY, np.int32)
+            bk = surface_splats(Pk[::bst, ::bst], fill[::bst, ::bst], bmask[::bst, ::bst], sl[::bst, ::bst], footprint=FOOTPRINT * 1.2,
+                                min_sigma=(r / cam.focal * bst)[::bst, ::bst])
+            out.append(bk)
+            layers.append(np.full(len(bk), LAYER_BACKGROUND, np.int8))
+            stats["sky_backdrop"] = len(bk)
+
     # ---- sky on a sphere around the eye
     if sky.any():
         r = SKY_RADIUS / ray

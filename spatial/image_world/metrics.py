@@ -28,3 +28,35 @@ def baseline_depths(shape: tuple[int, int]) -> dict[str, np.ndarray]:
     h, w = shape
     rows = (np.arange(h, dtype=np.float64) + 0.5) / h
     return {"constant": np.ones((h, w)), "row_prior": np.broadcast_to((1.0 + 2.0 * (1.0 - rows))[:, None], (h, w)).copy()}
+
+
+def flat_filler_share(img: np.ndarray, tol: float = 1.0, window: int = 7, min_luma: float = 0.0) -> float:
+    """Share of the image covered by its largest *flat* region: 8-connected pixels whose ``window`` x
+    ``window`` neighbourhood has a standard deviation below ``tol`` (8-bit levels) in every channel -
+    an empty band, a solid fill, a colour smeared by a fill. Real surfaces, even plain walls under
+    real light or rendered with texture, vary by more than a level over a few pixels."""
+    import cv2
+    from scipy.ndimage import label
+
+    f = img.astype(np.float32)
+    k = (window, window)
+    mean = cv2.blur(f, k)
+    var = np.maximum(cv2.blur(f * f, k) - mean * mean, 0)
+    flat = (np.sqrt(var) < tol).all(-1)
+    if min_luma > 0:
+        flat &= f.mean(-1) >= min_luma
+    if not flat.any():
+        return 0.0
+    lab, n = label(flat, structure=np.ones((3, 3), bool))
+    return float(np.bincount(lab.ravel())[1:].max() / flat.size)
+
+
+def mean_lab_distance(a: np.ndarray, b: np.ndarray, mask_a: np.ndarray | None = None, mask_b: np.ndarray | None = None) -> float:
+    """CIE76 distance (Delta E*ab) between the mean CIELAB colours of two uint8 RGB images (or their masked pixels)."""
+    import cv2
+
+    def mean_lab(x, m):
+        lab = cv2.cvtColor(x.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+        return lab.reshape(-1, 3).mean(0) if m is None else lab[m].mean(0)
+
+    return float(np.linalg.norm(mean_lab(a, mask_a) - mean_lab(b, mask_b)))

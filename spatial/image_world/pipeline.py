@@ -54,6 +54,8 @@ TIERS = {
 }
 #: canvas growth (fraction of the photo) on each side: horizontal, vertical
 MARGINS = (0.6, 0.2)
+#: outer share of each margin where the photo's outpainted canvas fades into the generated world
+SEAM = (0.25, 0.35)
 
 
 def _rgb_from_render(out) -> np.ndarray:
@@ -179,8 +181,9 @@ def image_to_world(image, prompt: str | None = None, seed: int = 0, quality: str
 
 
 def _photo_world(rgb, photo, prompt, seed, quality, tier, method, model, fov, camera_height, beyond, do_refine, preview, timings, bar) -> World:
-    from .beyond import continue_world, infer_spec
+    from .beyond import continue_world, fade_margins, infer_spec, match_colours, transfer_texture
     from .depth import estimate_depth
+    from .understand import understand
     from .lift import lift
     from .outpaint import extend
 
@@ -202,14 +205,38 @@ def _photo_world(rgb, photo, prompt, seed, quality, tier, method, model, fov, ca
     layers = lift_stats.pop("layers")
     timings["lift"] = time.perf_counter() - t0
 
-    spec, reasons = infer_spec(rgb, d, prompt, seed)
+    t0 = time.perf_counter()
+    understanding = understand(rgb, d)
+    spec, reasons = infer_spec(rgb, d, prompt, seed, understanding=understanding)
+    timings["understand"] = time.perf_counter() - t0
     collider_b, beyond_info = None, None
     if beyond:
         bar.step("beyond")
         t0 = time.perf_counter()
-        sb, collider_b, beyond_info = continue_world(spec, canvas_cam, tier.beyond_splats)
-        splats = Splats.concat([splats.with_sh_degree(0), sb.with_sh_degree(0)])
+        seam = (SEAM[0] * mx, SEAM[1] * my)
+        sb, collider_b, beyond_info = continue_world(spec, canvas_cam, tier.beyond_splats, seam=seam)
+        sb = sb.with_sh_degree(0)
+        # the generated world takes the photo's colours: ground and walls from the photo's non-sky
+        # pixels, the sky dome from the photo's sky (when it shows one)
+        from ..core.labels import label_id
+
+        gen_sky = (sb.labels == label_id("sky")).numpy() if sb.labels is not None else np.zeros(len(sb), bool)
+        # ground-like surfaces take the photo's ground (colour and grain), the rest its walls and objects
+        gl = sb.labels.numpy() if sb.labels is not None else np.zeros(len(sb), np.int32)
+        flat_kind = np.isin(gl, [label_id(k) for k in ("ground", "floor", "road")])
+        ground_src = d.ground_mask if d.ground_mask.mean() >= 0.03 else ~d.sky_mask
+        wall_src = ~d.sky_mask & ~d.ground_mask if (~d.sky_mask & ~d.ground_mask).mean() >= 0.03 else ~d.sky_mask
+        for lid in np.unique(gl):  # each kind of surface on its own: a view of one wall sees that kind's mean
+            sel = (gl == lid) & ~gen_sky
+            match_colours(sb, rgb, ground_src if flat_kind[sel].any() else wall_src, sel)
+        if d.sky_mask.mean() >= 0.03:
+            match_colours(sb, rgb, d.sky_mask, gen_sky)
+        transfer_texture(sb, flat_kind & ~gen_sky, rgb, ground_src)
+        transfer_texture(sb, ~flat_kind & ~gen_sky, rgb, wall_src)
+        splats = Splats.concat([splats.with_sh_degree(0), sb])
         layers = np.concatenate([layers, np.full(len(sb), 3, np.int8)])
+        fade_margins(splats, layers == 1, canvas_cam, seam)
+        beyond_info["seam_px"] = [round(seam[0], 1), round(seam[1], 1)]
         timings["beyond"] = time.perf_counter() - t0
 
     cam = photo_cam.camera("photo")
@@ -242,6 +269,7 @@ def _photo_world(rgb, photo, prompt, seed, quality, tier, method, model, fov, ca
         "lift": lift_stats,
         "beyond": beyond_info,
         "spec_reasons": reasons,
+        "understanding": understanding,
         "refine": refine_info,
         "input_view_psnr": round(input_psnr, 3),
         "eye_height": round(d.camera_height, 4),
