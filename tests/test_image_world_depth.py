@@ -118,3 +118,28 @@ def test_learned_depth_errors(photos, tmp_path, monkeypatch):
         estimate_depth(rgb, method="learned", model="nobody/no-such-depth-model")
     with pytest.raises(ValidationError, match="method must be"):
         estimate_depth(rgb, method="magic")
+
+
+def test_auto_uses_default_model_or_says_offline(photos, tiny_depth_model, monkeypatch, capsys):
+    """``method="auto"`` without a configured model: the default id when it loads (here the tiny model
+    stands in for Depth Anything V2 Small), else one line on stderr and the classical depth."""
+    from spatial.image_world import depth as depth_mod
+    from spatial.image_world import depth_learned
+
+    monkeypatch.delenv("SPATIAL_DEPTH_MODEL", raising=False)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    rgb = photos["street"][0]
+    monkeypatch.setattr(depth_learned, "_AUTO", {})
+    monkeypatch.setattr(depth_learned, "DEFAULT_MODEL", str(tiny_depth_model))
+    d = estimate_depth(rgb)
+    assert d.method == "learned" and d.info["model"] == str(tiny_depth_model)
+    monkeypatch.setattr(depth_learned, "_AUTO", {})
+    monkeypatch.setattr(depth_learned, "DEFAULT_MODEL", "nobody/no-such-depth-model")
+    monkeypatch.setattr(depth_mod, "_SAID", set())
+    capsys.readouterr()
+    d = estimate_depth(rgb)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert d.method == "classical" and "offline" in d.info["auto"]
+    assert len(err) == 1 and "using the classical method" in err[0]
+    estimate_depth(rgb)  # said once per process
+    assert capsys.readouterr().err == ""

@@ -26,7 +26,7 @@ def register(sub) -> None:
     p.add_argument("--no-embedding", action="store_true", help="read the prompt with the keyword lexicon only")
     p.add_argument("--no-preview", action="store_true", help="skip the preview render")
     p.add_argument("--image", help="lift this photo (or 2:1 360-degree panorama) into a world; the prompt then steers what lies beyond it")
-    p.add_argument("--depth", choices=["auto", "classical", "learned"], default="auto", help="depth method for --image")
+    p.add_argument("--depth", choices=["auto", "classical", "learned"], default="auto", help="depth method for --image (auto: --depth-model, else Depth Anything V2 Small when on disk or downloadable, else classical)")
     p.add_argument("--depth-model", help="transformers depth model folder or hub id for --depth learned/auto")
     p.add_argument("--fov", type=float, default=None, help="vertical field of view of --image in degrees (default: estimated)")
     p.set_defaults(func=run)
@@ -52,6 +52,12 @@ def run_image(args) -> int:
     print(f"wrote {folder}: {len(world.splats):,} splats, collider {0 if world.collider is None else len(world.collider.faces):,} triangles, "
           f"{'panorama' if m.get('panorama') else 'photo'} {args.image}, input view PSNR {m.get('input_view_psnr', float('nan'))} dB, "
           f"{t.get('total', 0):.1f} s")
+    if m.get("understanding"):
+        from ..image_world.understand import summary_lines
+
+        for line in summary_lines(m["understanding"]):
+            print(f"  {line}")
+        print(f"  beyond: {world.spec.get('scene_type')} ({(m.get('spec_reasons') or {}).get('scene', '')})")
     return 0
 
 

@@ -3,7 +3,9 @@
 ``method="classical"`` (default without a model) is the offline pop-up of
 :mod:`.depth_classical`; ``method="learned"`` runs a ``transformers`` depth model
 (:mod:`.depth_learned`) aligned to metres with the classical ground plane; ``"auto"`` uses the
-learned model when one is given (argument or ``$SPATIAL_DEPTH_MODEL``) and classical otherwise.
+learned model when one is given (argument or ``$SPATIAL_DEPTH_MODEL``), else Depth Anything V2 Small
+(:data:`.depth_learned.DEFAULT_MODEL`) when its weights are on disk or can be downloaded (progress bar),
+and otherwise says so in one line on stderr and uses the classical method.
 """
 
 from __future__ import annotations
@@ -67,12 +69,25 @@ def _jsonable(x):
     return x
 
 
+_SAID: set = set()
+
+
+def _say_once(line: str) -> None:
+    """One line on stderr per process and message (the offline fallback of ``method="auto"``)."""
+    import sys
+
+    if line not in _SAID:
+        _SAID.add(line)
+        print(line, file=sys.stderr)
+
+
 def estimate_depth(image: np.ndarray, method: str = "auto", model: str | None = None, focal: float | None = None,
                    camera_height: float | None = None, exif_focal: float | None = None, device: str = "cpu") -> DepthResult:
     """Depth of ``image`` (uint8 [H,W,3]) in metres.
 
     Args:
-        method: ``"auto"``, ``"classical"`` or ``"learned"``.
+        method: ``"auto"`` (a configured model, else Depth Anything V2 Small when it is on disk or can be
+            downloaded, else classical with one line on stderr saying why), ``"classical"`` or ``"learned"``.
         model: learned model folder or hub id (default ``$SPATIAL_DEPTH_MODEL``).
         focal: known focal length in pixels (skips the field-of-view estimate).
         camera_height: known eye height in metres (default: estimated, 1.6 m outdoors).
@@ -90,8 +105,17 @@ def estimate_depth(image: np.ndarray, method: str = "auto", model: str | None = 
     model = model or os.environ.get(ENV_MODEL) or None
     if method == "learned" and not model:
         raise ValidationError(f"method='learned' needs a model folder or hub id (model=... or ${ENV_MODEL})")
+    auto_note = None
+    if method == "auto" and model is None:
+        from .depth_learned import resolve_auto
+
+        model, auto_note = resolve_auto(device)
+        if model is None:
+            _say_once(f"depth: {auto_note}; using the classical method")
     use_learned = method == "learned" or (method == "auto" and model is not None)
     c = estimate_classical(img, focal=focal, camera_height=camera_height, exif_focal=exif_focal)
+    if auto_note:
+        c.info["auto"] = auto_note
     H = img.shape[0]
     fov = math.degrees(2 * math.atan(0.5 * H / c.focal))
     if not use_learned:
