@@ -329,6 +329,29 @@ def test_objects_without_a_scene_graph_are_semantic_classes(tmp_path):
     assert {UsdSemantics.LabelsAPI(o, "class").GetLabelsAttr().Get()[0] for o in objs} == present
 
 
+def test_objects_from_the_generators_scene_graph(tmp_path):
+    """The generator's form: metadata.scene = {"instances": [...]} with a label name and a label_id."""
+    w = _room_world(scene=False)
+    w.labels = {**w.labels, 20: "cherry_tree"}
+    w.metadata["scene"] = {"instances": [
+        {"id": 3, "group": "g0", "kind": "cherry_tree", "label": "cherry_tree", "label_id": 20, "position": [1.0, 0.0, 1.0],
+         "yaw_deg": 90.0, "scale": 1.5, "bbox": [[0.0, 0.0, 0.0], [2.0, 4.0, 2.0]]},
+        {"id": 4, "kind": "bench", "label": "bench", "position": [0.0, 0.0, 3.0], "yaw_deg": 0.0, "scale": 1.0}]}
+    _, root = _export(w, tmp_path)
+    stage = Usd.Stage.Open(str(root))
+    tree = stage.GetPrimAtPath("/World/Objects/cherry_tree_3")
+    assert UsdSemantics.LabelsAPI(tree, "class").GetLabelsAttr().Get() == ["cherry_tree"]
+    assert tree.GetAttribute("spatial:labelId").Get() == 20
+    m = UsdGeom.Xformable(tree).ComputeLocalToWorldTransform(0)
+    assert np.allclose(m.TransformDir(Gf.Vec3d(1, 0, 0)), (0, 0, -1.5), atol=1e-9)  # yaw 90 about +Y, scale 1.5
+    cache = UsdGeom.BBoxCache(Usd.TimeCode.Default(), ["guide"])
+    b = cache.ComputeWorldBound(stage.GetPrimAtPath("/World/Objects/cherry_tree_3/Bounds")).ComputeAlignedRange()
+    assert np.allclose(list(b.GetMin()) + list(b.GetMax()), [0, 0, 0, 2, 4, 2], atol=1e-6)
+    bench = stage.GetPrimAtPath("/World/Objects/bench_4")
+    assert UsdSemantics.LabelsAPI(bench, "class").GetLabelsAttr().Get() == ["bench"] and not bench.GetChildren()
+    assert _issues(root) == []
+
+
 def test_convex_pieces_on_request_and_cli(tmp_path):
     from spatial.cli import main
 

@@ -146,7 +146,10 @@ def _scene_instances(world) -> list[dict] | None:
 
 
 def _write_objects(stage, world, labels_np) -> int:
-    """Per-object prims with class labels; returns how many."""
+    """Per-object prims with class labels; returns how many.
+
+    Scene records (generator: ``metadata.scene.instances``; edits: a ``metadata.scene`` list) name the label by
+    id (``label_id`` or an int ``label``) or by name (a str ``label``), else the kind's legend entry."""
     from pxr import Gf, UsdGeom
 
     UsdGeom.Scope.Define(stage, f"{ROOT}/Objects")
@@ -163,9 +166,12 @@ def _write_objects(stage, world, labels_np) -> int:
             x = UsdGeom.Xform.Define(stage, path)
             m = _instance_matrix(inst)
             x.AddTransformOp().Set(m)
-            lab = inst.get("label")
-            lab = int(lab) if isinstance(lab, (int, np.integer)) else by_name.get(kind)
-            name = legend.get(lab, kind) if lab is not None else kind
+            lab = next((int(inst[k]) for k in ("label_id", "label")
+                        if isinstance(inst.get(k), (int, np.integer)) and not isinstance(inst.get(k), bool)), None)
+            lname = inst["label"] if isinstance(inst.get("label"), str) else None
+            if lab is None:
+                lab = by_name.get(lname or kind)
+            name = legend.get(lab) or lname or kind
             _labels_api(x.GetPrim(), [name] if name == kind else [name, kind])
             prim = x.GetPrim()
             if lab is not None:
