@@ -37,7 +37,7 @@ _LAZY = {
     "ValidationError": ("spatial.errors", "ValidationError"),
     "fit": ("spatial.fitting.fit", "fit"),
     "reconstruct": ("spatial.fitting.reconstruct", "reconstruct"),
-    "generate": ("spatial.generation.api", "generate"),
+    "generate": ("spatial.creation", "generate"),
     "image_to_world": ("spatial.image_world.pipeline", "image_to_world"),
     "render": ("spatial.rendering.api", "render"),
     "rasterize": ("spatial.rendering.api", "rasterize"),

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from spatial.generation.learned import LearnedConfig, LearnedPathUnavailable, generate_learned, text_to_image
+from spatial.generation.learned import LearnedConfig, LearnedPathUnavailable, text_to_image
 
 
 def _tiny_pipeline(folder):
@@ -77,10 +77,5 @@ def test_generate_learned_end_to_end(tiny_sd):
     import spatial
 
     cfg = {"model_dir": str(tiny_sd), "steps": 1, "width": 64, "height": 64, "guidance_scale": 1.0}
-    if not hasattr(spatial, "image_to_world"):
-        with pytest.raises(LearnedPathUnavailable) as e:
-            generate_learned("a lake", seed=0, config=cfg)
-        assert e.value.image.shape == (64, 64, 3)
-        return
     w = spatial.generate("a lake", seed=0, method="learned", learned=cfg, quality="draft", refine=False, preview=False)
     assert len(w.splats) > 1000 and w.collider is not None

@@ -1,11 +1,14 @@
-"""Quaternion and rotation-matrix helpers (torch).
+"""Quaternion and rotation-matrix helpers: the one implementation for the whole package.
 
 Convention (see docs/conventions.md): quaternions are stored **(w, x, y, z)**,
 active rotations, ``v' = R(q) v``; composition ``q_a * q_b`` applies ``q_b`` first.
+The torch functions are the math; :func:`quat_to_rotmat_np` and :func:`rotmat_to_quat_np` are the same
+functions for numpy arrays (no copy of the formulas).
 """
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 
@@ -54,6 +57,21 @@ def rotmat_to_quat(m: torch.Tensor) -> torch.Tensor:
     q = torch.gather(cand, -2, idx[..., None, None].expand(idx.shape + (1, 4))).squeeze(-2)
     q = q / q.norm(dim=-1, keepdim=True).clamp_min(1e-30)
     return torch.where(q[..., :1] < 0, -q, q)
+
+
+def quat_to_rotmat_np(q) -> np.ndarray:
+    """numpy [..., 4] (w,x,y,z), normalized inside (zero/non-finite -> identity) -> [..., 3, 3], same dtype
+    (float32 or float64; other inputs become float64)."""
+    q = np.asarray(q)
+    q = q if q.dtype in (np.float32, np.float64) else q.astype(np.float64)
+    return quat_to_rotmat(torch.from_numpy(np.ascontiguousarray(q))).numpy()
+
+
+def rotmat_to_quat_np(m) -> np.ndarray:
+    """numpy [..., 3, 3] proper rotation -> [..., 4] (w,x,y,z) with w >= 0."""
+    m = np.asarray(m)
+    m = m if m.dtype in (np.float32, np.float64) else m.astype(np.float64)
+    return rotmat_to_quat(torch.from_numpy(np.ascontiguousarray(m))).numpy()
 
 
 def quat_multiply(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:

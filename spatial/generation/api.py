@@ -14,9 +14,11 @@ MAX_PROMPT_BYTES = 100_000
 
 def generate(prompt: str = "", seed: int | None = None, quality: str = "draft", splats: int | None = None,
              spec: "SceneSpec | dict | str | os.PathLike | None" = None, preview: bool = True, refine: bool | None = None,
-             use_embedding: "bool | str" = "auto", progress: bool = False, method: str = "procedural", learned=None,
-             image=None, image_options: dict | None = None) -> World:
-    """Generate a walkable splat world offline.
+             use_embedding: "bool | str" = "auto", progress: bool = False) -> World:
+    """Generate a walkable splat world offline from text (the procedural generator).
+
+    The public verb :func:`spatial.generate` (:mod:`spatial.creation`) calls this for text and adds the
+    image -> world and text -> image -> world routes, which sit above this package.
 
     Args:
         prompt: text such as ``"a misty pine forest with a lake at sunset"``.
@@ -32,31 +34,11 @@ def generate(prompt: str = "", seed: int | None = None, quality: str = "draft", 
         use_embedding: ``"auto"``/``True``/``False``: may the parser use the bundled sentence embedding
             (unknown nouns -> nearest asset kind; biome when no place word is known); see :mod:`spatial.generation.parse`.
         progress: show a tqdm bar over the stages.
-        method: ``"procedural"`` (default, offline, no weights) or ``"learned"``: text -> image with a
-            local diffusers pipeline (``learned={"model_dir": ...}`` or ``$SPATIAL_TEXT2IMAGE_MODEL``),
-            then image -> world (:mod:`spatial.generation.learned`).
-
-        image: a photo (path or uint8 array) or a 2:1 equirectangular panorama: lift it into a world
-            (:func:`spatial.image_world.image_to_world`; the prompt then only steers the world beyond
-            the photo). ``image_options`` passes its other arguments (``method``, ``model``, ``fov``, ...).
 
     Returns the :class:`~spatial.world.World` (call ``.save(folder)`` to write it).
     """
     from .pipeline import as_graph, build_world
 
-    if image is not None:
-        from ..image_world import image_to_world
-
-        return image_to_world(image, prompt=prompt or None, seed=0 if seed is None else int(seed), quality=quality,
-                              preview=preview, refine=refine, progress=progress, **(image_options or {}))
-
-    if method == "learned":
-        from .learned import generate_learned
-
-        return generate_learned(prompt, seed=0 if seed is None else int(seed), config=learned, quality=quality, refine=refine,
-                                preview=preview, progress=progress)
-    if method != "procedural":
-        raise ValidationError(f"method must be 'procedural' or 'learned', got {method!r}")
     from .graph import SceneGraph
     from .parse import parse
 

@@ -10,8 +10,9 @@ Weights are never downloaded: the pipeline is loaded with ``local_files_only=Tru
 ``HF_HUB_OFFLINE=1``. The tests build a tiny randomly initialised Stable Diffusion pipeline in a
 temporary folder and run this exact loading code on it.
 
-The image -> world stage is ``spatial.image_to_world``; where it is missing, :func:`generate_learned`
-raises :class:`LearnedPathUnavailable` with the generated image attached.
+This module is the text -> image stage (:func:`text_to_image`); the image -> world stage is
+:func:`spatial.image_world.image_to_world`, and :func:`spatial.creation.generate_learned` chains the two
+(it sits above both packages).
 """
 
 from __future__ import annotations
@@ -107,19 +108,3 @@ def text_to_image(prompt: str, seed: int = 0, config=None) -> np.ndarray:
     if img.dtype != np.uint8:
         img = (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
     return img
-
-
-def generate_learned(prompt: str, seed: int = 0, config=None, **world_options):
-    """Text -> image (diffusers) -> world (``spatial.image_to_world``).
-
-    Raises :class:`LearnedPathUnavailable` naming what is missing; the generated image is attached
-    to the exception (``.image``) when only the image -> world stage is missing."""
-    img = text_to_image(prompt, seed, config)
-    try:
-        from .. import image_to_world  # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
-        err = LearnedPathUnavailable("text -> image ran, but the image -> world stage (spatial.image_to_world) is not available "
-                                     "in this version; use the default procedural path")
-        err.image = img
-        raise err from None
-    return image_to_world(img, seed=seed, prompt=prompt, **world_options)

@@ -1,6 +1,6 @@
 """Static triangle colliders from splats (worlds without source geometry).
 
-Pipeline (measured design, see docs/physics.md and physics_generation.md section 1):
+Pipeline (measured design, see docs/physics.md):
 
 1. **surface samples**: finite, opaque (``min_opacity``) splats, minus sky/particle labels and huge
    background blobs; large splats add samples over their footprint so sparse big splats leave no gaps;
@@ -29,14 +29,13 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ..core.labels import LABEL_IDS
 from ..errors import ValidationError
 from .errors import NoSurfaceError
+from .heightfield import heightfield_from_splats
+from .surface import as_numpy, surface_samples
 
 __all__ = ["collider_from_splats", "ColliderReport", "simplify_mesh", "surface_samples"]
 
-EXCLUDED_LABELS = (LABEL_IDS["sky"], LABEL_IDS["particles"])
-FOOTPRINT_SIGMA = 1.75  # a splat covers its surface out to this many sigmas (in its two wide axes)
 MC_BLUR = 0.7  # voxels: smooths the voxel staircase before snapping
 
 
@@ -60,77 +59,6 @@ class ColliderReport:
         d = asdict(self)
         d["grid_shape"] = list(self.grid_shape)
         return d
-
-
-def _np(t):
-    return t.detach().cpu().numpy() if hasattr(t, "detach") else np.asarray(t)
-
-
-def surface_samples(splats, min_opacity: float = 0.3, max_splat_size: float = 2.0, sample_spacing: float | None = None,
-                    report: ColliderReport | None = None):
-    """Points (and weights) on the opaque surfaces of ``splats``: one per splat centre plus, for splats
-    wider than ``sample_spacing``, extra samples over their elliptical footprint (within 1.75 sigma).
-    Raises :class:`NoSurfaceError` when nothing usable is left."""
-    n = len(splats)
-    if n == 0:
-        raise NoSurfaceError("no splats: the world is empty, there is no surface to build a collider from")
-    means = _np(splats.means).astype(np.float64)
-    op = _np(splats.opacities).astype(np.float64)
-    sc = _np(splats.scales).astype(np.float64)
-    finite = np.isfinite(means).all(1) & np.isfinite(op) & np.isfinite(sc).all(1)
-    if not finite.any():
-        raise NoSurfaceError(f"all {n} splats have non-finite (NaN/inf) positions, opacities or scales")
-    opaque = finite & (op >= min_opacity)
-    if not opaque.any():
-        raise NoSurfaceError(f"all {n} splats are (nearly) transparent: max opacity {op[finite].max():.3g} < "
-                             f"min_opacity {min_opacity}")
-    keep = opaque & (sc.max(1) <= max_splat_size)
-    if splats.labels is not None:
-        keep &= ~np.isin(_np(splats.labels), EXCLUDED_LABELS)
-    if not keep.any():
-        raise NoSurfaceError("no splat is usable for a collider (only sky/particle labels or huge background splats)")
-    if report is not None:
-        report.splats_in = n
-        report.dropped_nonfinite = int((~finite).sum())
-        report.dropped_transparent = int((finite & ~opaque).sum())
-        report.dropped_other = int((opaque & ~keep).sum())
-        report.splats_used = int(keep.sum())
-    pts, w = means[keep], op[keep]
-    if sample_spacing:
-        sck = sc[keep]
-        order = np.argsort(sck, axis=1)
-        # footprints only for splats wider than a voxel (2 * sample_spacing): denser splats close the
-        # surface by themselves, and sampling them would multiply the work
-        wide = FOOTPRINT_SIGMA * np.take_along_axis(sck, order[:, 2:], 1)[:, 0] > 2 * sample_spacing
-        if wide.any():
-            idx = np.nonzero(wide)[0][:500_000]
-            rot = _rotmats(_np(splats.quats)[np.nonzero(keep)[0][idx]].astype(np.float64))
-            o = order[idx]
-            ax1 = np.take_along_axis(rot, o[:, None, 2:3].repeat(3, 1), 2)[..., 0] * np.take_along_axis(sck[idx], o[:, 2:3], 1)
-            ax2 = np.take_along_axis(rot, o[:, None, 1:2].repeat(3, 1), 2)[..., 0] * np.take_along_axis(sck[idx], o[:, 1:2], 1)
-            k = np.clip(np.ceil(2 * FOOTPRINT_SIGMA * sck[idx].max(1) / sample_spacing), 3, 9).astype(int) // 2 * 2 + 1
-            extra_p, extra_w = [], []
-            for kk in np.unique(k):
-                sel = np.nonzero(k == kk)[0]
-                g = np.linspace(-FOOTPRINT_SIGMA, FOOTPRINT_SIGMA, kk)
-                u, v = [a.ravel() for a in np.meshgrid(g, g)]
-                inside = u * u + v * v <= FOOTPRINT_SIGMA**2 + 1e-9
-                u, v = u[inside], v[inside]
-                p = pts[idx[sel]][:, None] + u[None, :, None] * ax1[sel][:, None] + v[None, :, None] * ax2[sel][:, None]
-                extra_p.append(p.reshape(-1, 3))
-                extra_w.append(np.repeat(w[idx[sel]], len(u)))
-            pts = np.concatenate([pts] + extra_p)
-            w = np.concatenate([w] + extra_w)
-    return pts, w
-
-
-def _rotmats(q: np.ndarray) -> np.ndarray:
-    """(w,x,y,z) quaternions [N,4] (normalized here) -> rotation matrices [N,3,3]."""
-    q = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
-    w, x, y, z = q.T
-    return np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-                     2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-                     2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)], 1).reshape(-1, 3, 3)
 
 
 def _linear_index(pts, lo, h, shape):
@@ -171,8 +99,6 @@ def collider_from_splats(
     if budget < 4:
         raise ValidationError(f"budget must be >= 4 triangles, got {budget}")
     if method == "heightfield":
-        from .heightfield import heightfield_from_splats
-
         mesh = heightfield_from_splats(splats, min_opacity=min_opacity).to_mesh()
         return simplify_mesh(mesh, budget)
     if method != "grid":
@@ -190,8 +116,8 @@ def collider_from_splats(
 
     if voxel is None:
         # 10 cm, or coarser for sparse splats so that their footprints still close the surface
-        sc = _np(splats.scales)
-        op = _np(splats.opacities)
+        sc = as_numpy(splats.scales)
+        op = as_numpy(splats.opacities)
         ok = np.isfinite(sc).all(1) & (op >= min_opacity) & (sc.max(1) <= 2.0)
         h = max(0.1, 1.5 * float(np.median(sc[ok].max(1)))) if ok.any() else 0.1
     else:

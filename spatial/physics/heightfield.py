@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .surface import surface_samples
+
 __all__ = ["HeightField", "heightfield_from_splats"]
 
 
@@ -54,8 +56,6 @@ def heightfield_from_splats(splats, cell: float = 0.25, min_opacity: float = 0.3
     """Top surface of the opaque splats per ``cell`` x ``cell`` column (maximum centre height, 3x3
     median filtered); holes enclosed by observed cells are filled from their nearest neighbours."""
     from scipy import ndimage as nd
-
-    from .collider import surface_samples
 
     pts, _ = surface_samples(splats, min_opacity)
     x0, z0 = pts[:, 0].min() - cell, pts[:, 2].min() - cell

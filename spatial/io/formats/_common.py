@@ -88,7 +88,7 @@ def read_bytes(path: Path, writable: bool = False) -> "bytes | np.ndarray":
     """The whole file, refusing files over the registry's size limit.
 
     ``writable=True`` returns a uint8 numpy array instead (no zero-fill before reading; torch can view it)."""
-    from ..registry import MAX_FILE_BYTES
+    from ..format_spec import MAX_FILE_BYTES
 
     path = Path(path)
     try:

@@ -22,7 +22,7 @@ import numpy as np
 
 from ...core import sh as _sh
 from ..atomic import atomic_write
-from ..registry import SplatFormat, register_format
+from ..format_spec import SplatFormat, register_format
 from ._common import (FLIPS_RDF, build_splats, fail, file_arrays, file_size, guard, logit_np, mirror_signs, read_bytes,
                       require_finite, write_array)
 from .ply import MAX_HEADER_BYTES, parse_header, read_element_binary, sniff_ply

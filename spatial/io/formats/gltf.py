@@ -33,7 +33,7 @@ import numpy as np
 
 from ...core import sh as _sh
 from ..atomic import atomic_write
-from ..registry import SplatFormat, register_format
+from ..format_spec import SplatFormat, register_format
 from ._common import (FLIPS_NONE, LOG_MIN_LINEAR_SCALE, MAX_LOG_SCALE_F32, build_splats, fail, file_arrays, guard,
                       linear_to_srgb, log_linear_scale_np, logit_np, read_bytes, require_finite, sigmoid_np,
                       srgb_to_linear, write_array)

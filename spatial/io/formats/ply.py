@@ -26,7 +26,7 @@ import torch
 
 from ...core import sh as _sh
 from ..atomic import atomic_write
-from ..registry import SplatFormat, register_format
+from ..format_spec import SplatFormat, register_format
 from ._common import (FLIPS_RDF, build_splats, fail, file_arrays, file_size, guard, mirror_signs, read_bytes,
                       require_finite, write_array)
 
@@ -324,7 +324,7 @@ def _read_binary(path: Path, header: PlyHeader, el: PlyElement, dec: _VertexDeco
 
 @guard("PLY")
 def read(path: Path):
-    from ..registry import MAX_FILE_BYTES
+    from ..format_spec import MAX_FILE_BYTES
 
     path = Path(path)
     size = file_size(path)

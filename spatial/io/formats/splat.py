@@ -20,7 +20,7 @@ import numpy as np
 
 from ...core import sh as _sh
 from ..atomic import atomic_write
-from ..registry import SplatFormat, register_format
+from ..format_spec import SplatFormat, register_format
 from ._common import (FLIPS_RDF, LOG_MIN_LINEAR_SCALE, MAX_LOG_SCALE_F32, build_splats, fail, file_arrays, file_size,
                       guard, log_linear_scale_np, logit_np, read_bytes, require_finite)
 

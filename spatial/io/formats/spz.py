@@ -32,7 +32,7 @@ import numpy as np
 
 from ...core import sh as _sh
 from ..atomic import atomic_write
-from ..registry import SplatFormat, register_format
+from ..format_spec import SplatFormat, register_format
 from ._common import FLIPS_RUB, build_splats, fail, file_arrays, guard, logit_np, read_bytes, require_finite
 
 MAGIC = 0x5053474E  # b"NGSP" little-endian

@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from ...core import sh as _sh
-from ..registry import SplatFormat, register_format
+from ..format_spec import SplatFormat, register_format
 from ._common import (FLIPS_NONE, MAX_LOG_SCALE_F32, build_splats, fail, file_arrays, guard, log_linear_scale_np,
                       logit_np, require_finite)
 
@@ -178,7 +178,7 @@ def write(splats, path, **options) -> None:
 def _open(path: Path):
     from pxr import Tf, Usd
 
-    from ..registry import MAX_FILE_BYTES
+    from ..format_spec import MAX_FILE_BYTES
 
     try:
         stage = Usd.Stage.Open(str(path), Usd.Stage.LoadAll)
