@@ -7,3 +7,6 @@ from . import arch_rural  # noqa: F401
 from . import nature_trees  # noqa: F401
 from . import nature_flowers  # noqa: F401
 from . import nature_terrain  # noqa: F401
+from . import vehicles  # noqa: F401
+from . import urban_street  # noqa: F401
+from . import urban_transit  # noqa: F401

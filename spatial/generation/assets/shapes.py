@@ -306,3 +306,10 @@ def noisy_box(size, color, label: int, seed: int, amp: float = 0.3, subdiv: int 
     d[:, 1] = np.where(v[:, 1] <= -sy / 2 + 1e-9, 0.0, d[:, 1])  # the base stays flat on the ground
     p.vertices = v + d + np.asarray(center, dtype=np.float64) + [0, sy / 2, 0]
     return p
+
+
+def triangle(a, b, c, color, label: int, material: str = "plain", two_sided: bool = True, name: str = "") -> Part:
+    """One triangle (sails, pennants, gables), both sides by default."""
+    v = np.array([a, b, c], dtype=np.float64)
+    f = np.array([[0, 1, 2], [0, 2, 1]]) if two_sided else np.array([[0, 1, 2]])
+    return Part(v, f, color, label, material, False, name=name)
