@@ -186,6 +186,12 @@ def test_registry_save_and_load_usd(tmp_path):
         assert torch.equal(back.means, s.means) and torch.equal(back.sh, s.sh) and torch.equal(back.labels, s.labels)
         info = spatial.io.registry.inspect(p)
         assert info["format"] == "usd" and info["count"] == 300 and info["sh_degree"] == 2
+    # .usdz packages are read
+    from pxr import UsdUtils
+
+    assert UsdUtils.CreateNewUsdzPackage(Sdf.AssetPath(str(tmp_path / "s.usdc")), str(tmp_path / "s.usdz"))
+    assert spatial.io.registry.detect_format(tmp_path / "s.usdz").name == "usd"
+    assert torch.equal(spatial.load(tmp_path / "s.usdz").sh, s.sh)
     # content sniffing: a crate file with a misleading extension is still USD
     (tmp_path / "s.usdc").rename(tmp_path / "odd.bin")
     assert spatial.io.registry.detect_format(tmp_path / "odd.bin").name == "usd"
@@ -336,7 +342,7 @@ def test_objects_from_the_generators_scene_graph(tmp_path):
     w.metadata["scene"] = {"instances": [
         {"id": 3, "group": "g0", "kind": "cherry_tree", "label": "cherry_tree", "label_id": 20, "position": [1.0, 0.0, 1.0],
          "yaw_deg": 90.0, "scale": 1.5, "bbox": [[0.0, 0.0, 0.0], [2.0, 4.0, 2.0]]},
-        {"id": 4, "kind": "bench", "label": "bench", "position": [0.0, 0.0, 3.0], "yaw_deg": 0.0, "scale": 1.0}]}
+        {"id": "g2.0", "kind": "bench", "label": "bench", "position": [0.0, 0.0, 3.0], "yaw_deg": 0.0, "scale": 1.0}]}
     _, root = _export(w, tmp_path)
     stage = Usd.Stage.Open(str(root))
     tree = stage.GetPrimAtPath("/World/Objects/cherry_tree_3")
@@ -347,8 +353,9 @@ def test_objects_from_the_generators_scene_graph(tmp_path):
     cache = UsdGeom.BBoxCache(Usd.TimeCode.Default(), ["guide"])
     b = cache.ComputeWorldBound(stage.GetPrimAtPath("/World/Objects/cherry_tree_3/Bounds")).ComputeAlignedRange()
     assert np.allclose(list(b.GetMin()) + list(b.GetMax()), [0, 0, 0, 2, 4, 2], atol=1e-6)
-    bench = stage.GetPrimAtPath("/World/Objects/bench_4")
+    bench = stage.GetPrimAtPath("/World/Objects/bench_g2_0")
     assert UsdSemantics.LabelsAPI(bench, "class").GetLabelsAttr().Get() == ["bench"] and not bench.GetChildren()
+    assert bench.GetAttribute("spatial:instanceId").Get() == "g2.0"
     assert _issues(root) == []
 
 

@@ -178,6 +178,8 @@ def _write_objects(stage, world, labels_np) -> int:
                 prim.CreateAttribute("spatial:labelId", _sdf().ValueTypeNames.Int, custom=True).Set(int(lab))
             if isinstance(iid, (int, np.integer)):
                 prim.CreateAttribute("spatial:instanceId", _sdf().ValueTypeNames.Int, custom=True).Set(int(iid))
+            elif isinstance(iid, str):  # the generator's ids: "g1.0" = group g1, instance 0
+                prim.CreateAttribute("spatial:instanceId", _sdf().ValueTypeNames.String, custom=True).Set(iid)
             bb = inst.get("bbox")
             if bb is not None and np.asarray(bb, np.float64).shape == (2, 3) and np.isfinite(np.asarray(bb, np.float64)).all():
                 _bounds_cube(stage, f"{path}/Bounds", bb[0], bb[1], m)
