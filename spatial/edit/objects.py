@@ -51,13 +51,10 @@ class Obj:
         """Half the footprint diagonal's larger side (metres)."""
         return float(max(self.hi[0] - self.lo[0], self.hi[2] - self.lo[2]) / 2)
 
-    def selection(self, state: WorldState, pad: float = 0.05) -> dict:
-        """An op selection of exactly this instance's splats: its labels inside its (padded) box."""
-        legend = state.legend()
-        names = [legend.get(int(k), int(k)) for k in self.labels]
-        return {"type": "and", "of": [{"type": "label", "labels": names},
-                                      {"type": "box", "min": [round(float(v) - pad, 4) for v in self.lo],
-                                       "max": [round(float(v) + pad, 4) for v in self.hi]}]}
+    def selection(self, state: WorldState) -> dict:
+        """An op selection of exactly this instance's splats (their ids in this version; the store keeps
+        long id lists compactly)."""
+        return {"type": "ids", "ids": self.ids.tolist()}
 
 
 def _singular(word: str) -> list[str]:
@@ -131,8 +128,38 @@ def _components(vox: np.ndarray) -> np.ndarray:
     return connected_components(g, directed=False)[1]
 
 
+def instance_seeds(state: WorldState, label_ids) -> np.ndarray:
+    """(x, z) of the recorded instances (``metadata.scene``: the generator's and insert_asset's) of these labels."""
+    scene = (state.meta.get("metadata") or {}).get("scene")
+    if not isinstance(scene, list):
+        return np.zeros((0, 2))
+    want = set(int(x) for x in label_ids)
+    legend = state.legend()
+    out = []
+    for e in scene:
+        if not isinstance(e, dict):
+            continue
+        lab = e.get("label")
+        if isinstance(lab, str):
+            lab = next((k for k, v in legend.items() if v == lab), None)
+        if lab is None and isinstance(e.get("kind"), str):
+            lab = next((k for k, v in legend.items() if v == e["kind"]), None)
+        if lab is None or int(lab) not in want:
+            continue
+        pos = e.get("position")
+        if pos is None and isinstance(e.get("transform"), dict):
+            pos = e["transform"].get("translate") or e["transform"].get("position")
+        try:
+            x, _, z = (float(v) for v in pos)
+        except (TypeError, ValueError):
+            continue
+        out.append((x, z))
+    return np.asarray(out, np.float64).reshape(-1, 2)
+
+
 def find_objects(state: WorldState, label_ids, cell: float = CELL, min_splats: int = MIN_SPLATS) -> list[Obj]:
-    """Instances of the given labels (largest first)."""
+    """Instances of the given labels (largest first). A group of touching splats that holds several
+    recorded instances (trees whose crowns touch) is split between them by nearest instance position."""
     label_ids = np.asarray(sorted(set(int(x) for x in label_ids)), np.int32)
     if label_ids.size == 0 or state.n == 0:
         return []
@@ -144,6 +171,15 @@ def find_objects(state: WorldState, label_ids, cell: float = CELL, min_splats: i
     vox = np.floor(p / cell).astype(np.int64)
     uniq, inv = np.unique(vox, axis=0, return_inverse=True)
     comp = _components(uniq)[inv.reshape(-1)]
+    seeds = instance_seeds(state, label_ids)
+    if len(seeds) > 1:
+        from scipy.spatial import cKDTree
+
+        near = cKDTree(seeds).query(p[:, [0, 2]], k=1)[1]
+        # split only groups that hold two or more seeds' nearest splats in numbers
+        key = comp.astype(np.int64) * (len(seeds) + 1) + near
+        _, cnt = np.unique(key, return_counts=True)
+        comp = np.unique(key, return_inverse=True)[1].reshape(-1) if cnt.size else comp
     out = []
     order = np.argsort(comp, kind="stable")
     bounds = np.flatnonzero(np.r_[True, comp[order][1:] != comp[order][:-1], True])
@@ -158,6 +194,19 @@ def find_objects(state: WorldState, label_ids, cell: float = CELL, min_splats: i
         out.append(Obj(np.sort(ids[sel]), sorted(set(lab[ids[sel]].tolist())), lo, hi))
     out.sort(key=lambda o: -o.ids.size)
     return out
+
+
+def split_groups(state: WorldState, ids: np.ndarray, cell: float = CELL) -> list[np.ndarray]:
+    """The splat ids ``ids`` split into groups of touching splats (sorted ids per group)."""
+    ids = np.asarray(ids, np.int64)
+    if ids.size == 0:
+        return []
+    p = state.table.col("means")[ids].astype(np.float64)
+    uniq, inv = np.unique(np.floor(p / cell).astype(np.int64), axis=0, return_inverse=True)
+    comp = _components(uniq)[inv.reshape(-1)]
+    order = np.argsort(comp, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, comp[order][1:] != comp[order][:-1], True])
+    return [np.sort(ids[order[a:b]]) for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 def objects_for_word(state: WorldState, word: str) -> list[Obj]:

@@ -57,7 +57,7 @@ OP_SCHEMA: dict[str, dict[str, Any]] = {
     "insert_asset": {"required": ["kind"], "optional": ["params", "seed", "placements", "translate", "rotate", "scale", "ground",
                                                        "density", "collider", "label"]},
     "restyle": {"required": [], "optional": ["time_of_day", "weather"]},
-    "resize": {"required": ["objects", "scale"], "optional": []},
+    "resize": {"required": ["select", "scale"], "optional": []},
     "expand": {"required": ["side"], "optional": ["prompt"]},
 }
 

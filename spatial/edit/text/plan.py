@@ -178,9 +178,12 @@ def choose(objs: list[Obj], it: Intent, v: Viewer) -> tuple[list[Obj], str]:
     return [by_d[0]], f"the nearest, {_dist(by_d[0], v):.0f} m away" + (f" (of {len(objs)})" if len(objs) > 1 else "")
 
 
+def _union_ids(objs: list[Obj]) -> dict:
+    return {"type": "ids", "ids": np.unique(np.concatenate([o.ids for o in objs])).tolist()}
+
+
 def _union(state: WorldState, objs: list[Obj]) -> dict:
-    sels = [o.selection(state) for o in objs]
-    return sels[0] if len(sels) == 1 else {"type": "or", "of": sels}
+    return _union_ids(objs)
 
 
 # ---------------------------------------------------------------------- places for new objects
@@ -223,8 +226,8 @@ def places(state: WorldState, it: Intent, v: Viewer, kind, n: int, space: Space)
         spawn = np.asarray((state.meta.get("spawn") or {}).get("position", eye), np.float64)
         s0 = max(float(np.dot(eye - spawn, d)), 0.0) + 4.0
         step = max(2 * r + 1.5, 5.0)
-        for k in range(n):
-            anchors.append(spawn + d * (s0 + (k // 2) * step) + side * (1 if k % 2 == 0 else -1) * (2.6 + r))
+        for k in range(3 * n):  # spares further along for spots that are taken
+            anchors.append(spawn + d * (s0 + (k // 2) * step) + side * (1 if k % 2 == 0 else -1) * (1.6 + 0.5 * r))
         where = "along the path" if it.target == "path" else f"along {it.target or 'your view'}"
         p0 = anchors[0]
     elif rel == "by_water" or it.target == "water":
@@ -269,6 +272,8 @@ def places(state: WorldState, it: Intent, v: Viewer, kind, n: int, space: Space)
         anchors = [p0 + across * ((k - (n - 1) / 2) * spread) for k in range(n)]
     out = []
     for a in anchors:
+        if len(out) >= n:
+            break
         q = space.spot(a, r, kind.size[1])
         if q is not None:
             out.append((q, _face(q, face_to)))
@@ -341,7 +346,7 @@ def plan(state: WorldState, it: Intent, at=None, facing=None) -> tuple[dict, str
         return {"op": "delete", "select": _union(state, pick)}, f"remove {what}"
     if it.action == "change":
         if it.scale is not None:
-            return ({"op": "resize", "objects": [o.selection(state) for o in pick], "scale": it.scale},
+            return ({"op": "resize", "select": _union_ids(pick), "scale": it.scale},
                     f"make {what} {'bigger' if it.scale > 1 else 'smaller'} (x{it.scale:g})")
         if it.color is not None or it.material is not None:
             if it.color is not None:
@@ -361,7 +366,7 @@ def plan(state: WorldState, it: Intent, at=None, facing=None) -> tuple[dict, str
                 h = o.hi[1] - o.lo[1]
                 box = {"type": "box", "min": [round(float(o.lo[0]) - 0.05, 4), round(float(o.lo[1] + 0.6 * h), 4), round(float(o.lo[2]) - 0.05, 4)],
                        "max": [round(float(o.hi[0]) + 0.05, 4), round(float(o.hi[1]) + 0.05, 4), round(float(o.hi[2]) + 0.05, 4)]}
-                sels.append({"type": "and", "of": [o.selection(state)["of"][0], box]})
+                sels.append({"type": "and", "of": [o.selection(state), box]})
             sel = sels[0] if len(sels) == 1 else {"type": "or", "of": sels}
             if it.lit:
                 return {"op": "recolor", "select": sel, "rgb": list(LAMP_ON), "mode": "set", "strength": 0.9}, f"turn on {what}"
