@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..edit.delta import Delta, Inverse, MergeConflict
 from ..edit.limits import stored_op
@@ -24,7 +24,10 @@ from . import codec, db
 from .errors import ConflictError, StoreError, WorldNotFoundError
 from .paths import check_name
 from .records import Commit, Version
-from .store import INLINE_MAX, Store, now_iso
+from .sql import INLINE_MAX
+
+if TYPE_CHECKING:  # the store imports this module; this one never imports the store
+    from .store import Store
 
 MAX_UNDO_RECORDS = 512
 
@@ -43,29 +46,29 @@ class WorldHandle:
     # ------------------------------------------------------------------ facts
     @property
     def name(self) -> str:
-        with self.store._lock:
-            return self.store._world_row_by_id(self._wid)["name"]
+        with self.store.lock:
+            return self.store.sql.world_by_id(self._wid)["name"]
 
     @property
     def version(self) -> Version:
         """The version this handle is at (its in-memory world)."""
-        with self.store._lock:
-            return self.store._version_record(self.store._version_row(self._vid))
+        with self.store.lock:
+            return self.store.sql.version_record(self.store.sql.version(self._vid))
 
     @property
     def head(self) -> Version:
         """The world's head version in the store now (may differ from :attr:`version` if another
         writer moved it; :meth:`refresh` catches up)."""
-        with self.store._lock:
-            w = self.store._world_row_by_id(self._wid)
-            return self.store._version_record(self.store._version_row(w["head"]), w)
+        with self.store.lock:
+            w = self.store.sql.world_by_id(self._wid)
+            return self.store.sql.version_record(self.store.sql.version(w["head"]), w)
 
     def info(self):
         return self.store.info(self.name)
 
     def __repr__(self) -> str:
         try:
-            return f"WorldHandle({self.name!r}, version={self.store._num_of(self._vid)})"
+            return f"WorldHandle({self.name!r}, version={self.store.sql.num_of(self._vid)})"
         except Exception:  # noqa: BLE001
             return "WorldHandle(<deleted>)"
 
@@ -74,20 +77,20 @@ class WorldHandle:
     def state(self) -> WorldState:
         """The in-memory arrays at :attr:`version` (treat as read-only)."""
         if self._state is None:
-            self._state = self.store._materialize(self._vid, owned=True)
+            self._state = self.store.materialize(self._vid, owned=True)
         return self._state
 
     def world(self, render_preview: bool = False):
         """A :class:`spatial.World` at this handle's version (an independent copy). Its ``preview``
         is the stored one, None after an edit unless ``render_preview`` (see :meth:`preview_png`)."""
-        with self.store._lock:
-            row = self.store._version_row(self._vid)
-            return self.state.to_world(preview=self.store._preview_array(row, self.state, render_preview))
+        with self.store.lock:
+            row = self.store.sql.version(self._vid)
+            return self.state.to_world(preview=self.store.preview_array(row, self.state, render_preview))
 
     def preview_png(self) -> bytes:
         """PNG thumbnail of this handle's version (rendered once after an edit, then cached)."""
-        with self.store._lock:
-            return self.store.preview_png_for_row(self.store._version_row(self._vid), self.state)
+        with self.store.lock:
+            return self.store.preview_png_for_row(self.store.sql.version(self._vid), self.state)
 
     def _remember(self, vid: int, parent: int, inv: Inverse | None) -> None:
         if inv is None:
@@ -110,13 +113,13 @@ class WorldHandle:
         for _ in range(st.snapshot_every * 4 + 8):
             if vid is None or vid == self._vid:
                 break
-            row = st._version_row(vid)
+            row = st.sql.version(vid)
             path.append(row)
             vid = row["parent"]
         if vid == self._vid and all(r["delta"] is not None for r in path):
             try:
                 for r in reversed(path):
-                    inv = st._load_delta(r["delta"]).apply_inplace(self._state)
+                    inv = st.load_delta(r["delta"]).apply_inplace(self._state)
                     self._remember(r["id"], r["parent"], inv)
                 self._vid = target
                 return
@@ -142,8 +145,8 @@ class WorldHandle:
 
     def refresh(self) -> Version:
         """Move this handle to the world's current head (after another writer changed it)."""
-        with self.store._lock:
-            w = self.store._world_row_by_id(self._wid)
+        with self.store.lock:
+            w = self.store.sql.world_by_id(self._wid)
             self._goto(int(w["head"]))
             return self.version
 
@@ -153,12 +156,12 @@ class WorldHandle:
 
     def _resolve_source(self, src: str):
         name, _, ver = src.partition("@")
-        with self.store._lock:
-            w = self.store._world_row(name)
-            row = self.store._resolve_version(w, ver or None)
+        with self.store.lock:
+            w = self.store.sql.world(name)
+            row = self.store.sql.resolve(w, ver or None)
         if int(row["world_id"]) == self._wid and row["id"] == self._vid:
             return self.state
-        return self.store._materialize(int(row["id"]))
+        return self.store.materialize(int(row["id"]))
 
     def apply(self, op: Any, author: str | None = None, parent=None) -> Commit:
         """Apply one edit op (dict or JSON string; see docs/edits.md) and commit it as a new version.
@@ -182,10 +185,10 @@ class WorldHandle:
         # The handle's lock keeps its in-memory state consistent; the store's lock is taken only
         # around database work, so a slow edit of one world never blocks another world's handle.
         with self._hlock:
-            with st._lock:
+            with st.lock:
                 if parent is not None:
-                    w = st._world_row_by_id(self._wid)
-                    self._goto(int(st._resolve_version(w, parent)["id"]))
+                    w = st.sql.world_by_id(self._wid)
+                    self._goto(int(st.sql.resolve(w, parent)["id"]))
                 base_vid = self._vid
             state = self.state
             ctx = self._ctx()
@@ -203,7 +206,7 @@ class WorldHandle:
             # big deltas become object files now (before the commit); small ones go into the
             # database inside the commit transaction
             hashes = [st.objects.put(b) if len(b) > INLINE_MAX else None for b in blobs]
-            with st._lock:
+            with st.lock:
                 return self._commit_computed(ops, author, base_vid, state, deltas, blobs, hashes)
 
     def _commit_computed(self, ops, author, base_vid, state, deltas, blobs, hashes) -> list[Commit]:
@@ -212,16 +215,16 @@ class WorldHandle:
         intervening: list[Delta] = []
         path: list = []
         with db.transaction(st.con):
-            w = st._world_row_by_id(self._wid)
+            w = st.sql.world_by_id(self._wid)
             head = int(w["head"])
             if head != base_vid:
-                exp, act = st._num_of(base_vid), st._num_of(head)
+                exp, act = st.sql.num_of(base_vid), st.sql.num_of(head)
                 path = self._path_from(base_vid, head)
                 if path is None:
                     raise ConflictError(w["name"], exp, act, "the head was moved by undo or checkout")
                 if len(ops) > 1:
                     raise ConflictError(w["name"], exp, act, "a batch of edits is never merged")
-                intervening = [st._load_delta(r["delta"]) for r in path]
+                intervening = [st.load_delta(r["delta"]) for r in path]
                 try:
                     rebased = deltas[0].rebase(intervening)
                 except MergeConflict as e:
@@ -230,8 +233,8 @@ class WorldHandle:
                 blobs = [codec.encode_delta(rebased, ops[0])]
                 hashes = [None]
                 merged_over = [int(r["num"]) for r in path]
-            hashes = [h or st._put_blob(b) for h, b in zip(hashes, blobs)]
-            parent_row = st._version_row(head)
+            hashes = [h or st.put_object(b) for h, b in zip(hashes, blobs)]
+            parent_row = st.sql.version(head)
             new_ids = []
             num = int(w["next_num"])
             for d, o, b, h in zip(deltas, ops, blobs, hashes):
@@ -240,22 +243,17 @@ class WorldHandle:
                 n_faces = int(parent_row["n_faces"])
                 if d.touches_collider:
                     n_faces = d.faces_before - int(d.collider_removed.size) + int(d.collider_faces.shape[0])
-                cur = st.con.execute(
-                    "INSERT INTO versions(world_id, num, parent, kind, delta, delta_bytes, snapshot, chain, chain_bytes, "
-                    "n_splats, n_faces, author, created, op, summary, preview) "
-                    "VALUES(?,?,?,'edit',?,?,NULL,?,?,?,?,?,?,?,?,NULL)",
-                    (self._wid, num, parent_row["id"], h, len(b), chain, chain_bytes, d.n_after, n_faces,
-                     author, now_iso(), json.dumps(stored_op(o)[0]), json.dumps(d.summary())))
-                vid = cur.lastrowid
+                vid = st.sql.insert_version(self._wid, num, parent_row["id"], "edit", delta=h, delta_bytes=len(b),
+                                            chain=chain, chain_bytes=chain_bytes, n_splats=d.n_after, n_faces=n_faces,
+                                            author=author, op=stored_op(o)[0], summary=d.summary())
                 new_ids.append(vid)
                 detail = {"op": o.get("op")}
                 if merged_over:
                     detail["merged_over"] = merged_over
-                st._event(self._wid, "edit", author, vid, detail)
-                parent_row = st._version_row(vid)
+                st.sql.event(self._wid, "edit", author, vid, detail)
+                parent_row = st.sql.version(vid)
                 num += 1
-            st.con.execute("UPDATE worlds SET head=?, redo='[]', next_num=?, updated=? WHERE id=?",
-                           (new_ids[-1], num, now_iso(), self._wid))
+            st.sql.set_head(self._wid, new_ids[-1], redo=[], next_num=num)
         # committed: bring the in-memory state along (O(splats touched))
         try:
             for r_delta, r_row in zip(intervening, path):
@@ -270,9 +268,9 @@ class WorldHandle:
             self._inverses.clear()
             self._vid = new_ids[-1]
             raise
-        w = st._world_row_by_id(self._wid)
-        tags = st._tags_by_version(self._wid)
-        return [Commit(st._version_record(st._version_row(v), w, tags), d.summary(), bool(merged_over), merged_over)
+        w = st.sql.world_by_id(self._wid)
+        tags = st.sql.tags_by_version(self._wid)
+        return [Commit(st.sql.version_record(st.sql.version(v), w, tags), d.summary(), bool(merged_over), merged_over)
                 for v, d in zip(new_ids, deltas)]
 
     def _path_from(self, ancestor: int, descendant: int, limit: int = 100000):
@@ -280,7 +278,7 @@ class WorldHandle:
         ``ancestor`` is not an ancestor."""
         rows, vid = [], descendant
         while vid is not None and vid != ancestor and len(rows) < limit:
-            r = self.store._version_row(vid)
+            r = self.store.sql.version(vid)
             rows.append(r)
             vid = r["parent"]
         if vid != ancestor or any(r["delta"] is None for r in rows):
@@ -291,45 +289,45 @@ class WorldHandle:
     def _move_head(self, action: str, target: int, redo: list[int], author: str | None, detail=None) -> Version:
         st = self.store
         with db.transaction(st.con):
-            w = st._world_row_by_id(self._wid)
+            w = st.sql.world_by_id(self._wid)
             if int(w["head"]) != self._vid:
-                raise ConflictError(w["name"], st._num_of(self._vid), st._num_of(w["head"]),
+                raise ConflictError(w["name"], st.sql.num_of(self._vid), st.sql.num_of(w["head"]),
                                     f"cannot {action}: another writer changed the world")
-            st.con.execute("UPDATE worlds SET head=?, redo=?, updated=? WHERE id=?", (target, json.dumps(redo), now_iso(), self._wid))
-            st._event(self._wid, action, (author or st.author)[:200], target, detail)
+            st.sql.set_head(self._wid, target, redo=redo)
+            st.sql.event(self._wid, action, (author or st.author)[:200], target, detail)
         self._goto(target)
         return self.version
 
     def can_undo(self) -> bool:
-        with self.store._lock:
-            return self.store._version_row(self._vid)["parent"] is not None
+        with self.store.lock:
+            return self.store.sql.version(self._vid)["parent"] is not None
 
     def can_redo(self) -> bool:
-        with self.store._lock:
-            w = self.store._world_row_by_id(self._wid)
+        with self.store.lock:
+            w = self.store.sql.world_by_id(self._wid)
             return int(w["head"]) == self._vid and bool(json.loads(w["redo"]))
 
     def undo(self, author: str | None = None) -> Version:
         """Move the head back to the parent version (redo brings it forward again). Returns the new head."""
         st = self.store
-        with st._lock:
-            row = st._version_row(self._vid)
+        with st.lock:
+            row = st.sql.version(self._vid)
             if row["parent"] is None:
                 raise StoreError("nothing to undo: this is the world's first version")
-            w = st._world_row_by_id(self._wid)
+            w = st.sql.world_by_id(self._wid)
             redo = [self._vid] + json.loads(w["redo"]) if int(w["head"]) == self._vid else []
             return self._move_head("undo", int(row["parent"]), redo, author, {"from": int(row["num"])})
 
     def redo(self, author: str | None = None) -> Version:
         """Re-apply the most recently undone version."""
         st = self.store
-        with st._lock:
-            w = st._world_row_by_id(self._wid)
+        with st.lock:
+            w = st.sql.world_by_id(self._wid)
             redo = json.loads(w["redo"]) if int(w["head"]) == self._vid else []
             if not redo:
                 raise StoreError("nothing to redo")
             target = int(redo[0])
-            if st._version_row(target)["parent"] != self._vid:
+            if st.sql.version(target)["parent"] != self._vid:
                 raise StoreError("nothing to redo (the redo list does not continue from this version)")
             return self._move_head("redo", target, redo[1:], author)
 
@@ -337,28 +335,25 @@ class WorldHandle:
         """Make ``version`` (number, 'v12', tag, 'head~N') the head. Later edits branch from it; the
         versions after it stay in the history (``history(all_versions=True)``)."""
         st = self.store
-        with st._lock:
-            w = st._world_row_by_id(self._wid)
-            row = st._resolve_version(w, version)
+        with st.lock:
+            w = st.sql.world_by_id(self._wid)
+            row = st.sql.resolve(w, version)
             return self._move_head("checkout", int(row["id"]), [], author, {"to": int(row["num"])})
 
     def tag(self, name: str, version=None, author: str | None = None) -> Version:
         """Name a version (default: this handle's). Re-using a tag name moves it."""
         check_name(name, "tag")
         st = self.store
-        with st._lock, db.transaction(st.con):
-            w = st._world_row_by_id(self._wid)
-            row = st._resolve_version(w, version) if version is not None else st._version_row(self._vid)
-            st.con.execute("INSERT INTO tags(world_id, name, version, author, created) VALUES(?,?,?,?,?) "
-                           "ON CONFLICT(world_id, name) DO UPDATE SET version=excluded.version, author=excluded.author, "
-                           "created=excluded.created", (self._wid, name, row["id"], (author or st.author)[:200], now_iso()))
-            st._event(self._wid, "tag", (author or st.author)[:200], row["id"], {"tag": name})
-        return self.store._version_record(self.store._version_row(row["id"]))
+        with st.lock, db.transaction(st.con):
+            w = st.sql.world_by_id(self._wid)
+            row = st.sql.resolve(w, version) if version is not None else st.sql.version(self._vid)
+            st.sql.set_tag(self._wid, name, row["id"], (author or st.author)[:200])
+            st.sql.event(self._wid, "tag", (author or st.author)[:200], row["id"], {"tag": name})
+        return self.store.sql.version_record(self.store.sql.version(row["id"]))
 
     def untag(self, name: str) -> None:
-        with self.store._lock:
-            cur = self.store.con.execute("DELETE FROM tags WHERE world_id=? AND name=?", (self._wid, name))
-            if cur.rowcount == 0:
+        with self.store.lock:
+            if not self.store.sql.delete_tag(self._wid, name):
                 raise WorldNotFoundError(f"no tag {name!r}")
 
     def history(self, all_versions: bool = False) -> list[Version]:
@@ -373,17 +368,16 @@ class WorldHandle:
         past one (or ``force``). Returns whether a snapshot was written. Call it when idle; it is
         done automatically when a handle opens or closes a world with a long chain."""
         st = self.store
-        with st._lock:
-            st._world_row_by_id(self._wid)  # WorldNotFoundError if the world was deleted meanwhile
-            row = st._version_row(self._vid)
+        with st.lock:
+            st.sql.world_by_id(self._wid)  # WorldNotFoundError if the world was deleted meanwhile
+            row = st.sql.version(self._vid)
             if row["snapshot"] is not None or (not force and int(row["chain"]) < st.snapshot_every):
                 return False
             state = self.state
             state.compact_collider()
-            mh, nbytes = st._write_snapshot(state)
-            st.con.execute("UPDATE versions SET snapshot=?, snapshot_bytes=?, chain=0, chain_bytes=0 WHERE id=? AND snapshot IS NULL",
-                           (mh, nbytes, self._vid))
-            st._event(self._wid, "compact", st.author, self._vid, {"snapshot_bytes": nbytes})
+            mh, nbytes = st.write_snapshot(state)
+            st.sql.set_snapshot(self._vid, mh, nbytes)
+            st.sql.event(self._wid, "compact", st.author, self._vid, {"snapshot_bytes": nbytes})
             return True
 
     def close(self) -> None:

@@ -24,28 +24,20 @@ import json
 import os
 import threading
 from collections import OrderedDict
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from ..edit.delta import Delta
-from ..edit.state import WorldState
-from . import codec, db
 from ..edit.limits import MAX_HEADER_BYTES, MAX_STORED_OP_BYTES
 from ..edit.ops import Limits
-from .errors import ImportTooLargeError, InvalidNameError, StoreCorruptError, StoreError, WorldNotFoundError
-from .objects import ObjectStore, check_hash, dir_bytes, sha256
+from ..edit.state import WorldState
+from . import codec, db
+from .errors import ImportTooLargeError, InvalidNameError, StoreCorruptError, StoreError
+from .handle import WorldHandle
+from .objects import ObjectStore, dir_bytes, sha256
 from .paths import check_name, default_author, resolve_store_dir
 from .records import CheckReport, Event, Version, WorldInfo
-
-#: Objects up to this size are stored in the database (committed with their version); larger ones
-#: are content-addressed files.
-INLINE_MAX = 256 * 1024
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
+from .sql import INLINE_MAX, Catalog, now_iso
 
 def _env_int(name: str, default: int) -> int:
     try:
@@ -118,7 +110,8 @@ class Store:
         self.max_import_bytes = int(max_import_bytes or _env_int("SPATIAL_MAX_IMPORT_BYTES", 4 * 1024**3))
         self.asset_roots = [Path(p) for p in asset_roots] if asset_roots is not None else None
         self.limits = limits or Limits()
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()  # the one connection is shared by this process's threads
+        self._lock = self.lock
         try:
             self._con = db.connect(self.path / "store.db")
         except Exception as e:  # sqlite3.DatabaseError, RuntimeError
@@ -150,127 +143,42 @@ class Store:
             raise StoreError("store is closed")
         return self._con
 
-    # ------------------------------------------------------------------ low-level lookups
-    def _world_row(self, name: str):
-        row = self.con.execute("SELECT * FROM worlds WHERE name=?", (name,)).fetchone()
-        if row is None:
-            raise WorldNotFoundError(f"no world named {name!r} in {self.path}")
-        return row
-
-    def _world_row_by_id(self, wid: int):
-        row = self.con.execute("SELECT * FROM worlds WHERE id=?", (wid,)).fetchone()
-        if row is None:
-            raise WorldNotFoundError("the world was deleted")
-        return row
-
-    def _version_row(self, vid: int):
-        row = self.con.execute("SELECT * FROM versions WHERE id=?", (vid,)).fetchone()
-        if row is None:
-            raise StoreCorruptError(f"version id {vid} is missing")
-        return row
-
-    def _resolve_version(self, world_row, ref) -> Any:
-        """A version row from a number, 'v12', 'head', 'head~2' or a tag name."""
-        wid = world_row["id"]
-        if ref is None or ref == "head":
-            return self._version_row(world_row["head"])
-        if isinstance(ref, str) and ref.startswith("head~") and ref[5:].isdigit() and len(ref) < 16:
-            row = self._version_row(world_row["head"])
-            for _ in range(int(ref[5:])):
-                if row["parent"] is None:
-                    raise WorldNotFoundError(f"world {world_row['name']!r} has no version {ref!r}")
-                row = self._version_row(row["parent"])
-            return row
-        num = None
-        if isinstance(ref, int) and not isinstance(ref, bool):
-            num = ref
-        elif isinstance(ref, str):
-            s = ref[1:] if ref[:1] in ("v", "V") and ref[1:].isdigit() else ref
-            if s.isdigit():
-                num = int(s)
-            else:
-                row = self.con.execute("SELECT v.* FROM tags t JOIN versions v ON v.id=t.version WHERE t.world_id=? AND t.name=?",
-                                       (wid, ref)).fetchone()
-                if row is None:
-                    raise WorldNotFoundError(f"world {world_row['name']!r} has no version or tag {ref[:80]!r}")
-                return row
-        if num is None:
-            raise WorldNotFoundError(f"bad version reference {str(ref)[:40]!r}")
-        if not 0 <= num < 2**63:
-            raise WorldNotFoundError(f"world {world_row['name']!r} has no version {str(num)[:40]}")
-        row = self.con.execute("SELECT * FROM versions WHERE world_id=? AND num=?", (wid, num)).fetchone()
-        if row is None:
-            raise WorldNotFoundError(f"world {world_row['name']!r} has no version {num}")
-        return row
-
-    def _num_of(self, vid: int | None) -> int | None:
-        if vid is None:
-            return None
-        return int(self._version_row(vid)["num"])
-
-    def _tags_by_version(self, wid: int) -> dict[int, list[str]]:
-        out: dict[int, list[str]] = {}
-        for r in self.con.execute("SELECT name, version FROM tags WHERE world_id=? ORDER BY name", (wid,)):
-            out.setdefault(r["version"], []).append(r["name"])
-        return out
-
-    def _version_record(self, row, world_row=None, tags=None) -> Version:
-        world_row = world_row or self._world_row_by_id(row["world_id"])
-        tags = tags if tags is not None else self._tags_by_version(world_row["id"])
-        return Version(
-            world=world_row["name"],
-            num=int(row["num"]),
-            parent=self._num_of(row["parent"]),
-            kind=row["kind"],
-            author=row["author"],
-            created=row["created"],
-            op=json.loads(row["op"]) if row["op"] else None,
-            summary=json.loads(row["summary"]) if row["summary"] else None,
-            n_splats=int(row["n_splats"]),
-            n_faces=int(row["n_faces"]),
-            tags=tags.get(row["id"], []),
-            is_head=row["id"] == world_row["head"],
-            has_snapshot=row["snapshot"] is not None,
-            delta_bytes=int(row["delta_bytes"]),
-        )
-
-    def _event(self, wid: int, action: str, author: str, version_id: int | None, detail: dict | None = None) -> None:
-        self.con.execute("INSERT INTO events(world_id, at, author, action, version, detail) VALUES(?,?,?,?,?,?)",
-                         (wid, now_iso(), author, action, version_id, json.dumps(detail) if detail else None))
+    @property
+    def sql(self) -> Catalog:
+        """Every statement on this store's database (:mod:`.sql`); hold :attr:`lock` around its use."""
+        return Catalog(self.con)
 
     # ------------------------------------------------------------------ objects
-    def _put_blob(self, data: bytes) -> str:
+    def put_object(self, data: bytes) -> str:
         """Store an object; returns its hash. Objects up to :data:`INLINE_MAX` bytes (most deltas,
         previews) go into the database's ``blobs`` table - call this inside the transaction that
         references them, so they commit together with one fsync; bigger ones become object files."""
         if len(data) <= INLINE_MAX:
             h = sha256(data)
-            self.con.execute("INSERT OR IGNORE INTO blobs(hash, data) VALUES(?, ?)", (check_hash(h), bytes(data)))
+            self.sql.put_blob(h, data)
             return h
         return self.objects.put(data)
 
-    def _get_object(self, h: str, max_bytes: int | None = None) -> bytes:
-        row = self.con.execute("SELECT data FROM blobs WHERE hash=?", (check_hash(h),)).fetchone()
-        if row is None:
+    def get_object(self, h: str, max_bytes: int | None = None) -> bytes:
+        data = self.sql.blob(h)
+        if data is None:
             return self.objects.get(h, verify=True, max_bytes=max_bytes)
-        data = bytes(row[0])
         if sha256(data) != h:
             raise StoreCorruptError(f"object {h[:12]}... in the database does not match its hash")
         return data
 
     def _verify_object(self, h: str) -> tuple[str | None, int]:
         """(problem or None, size) for one referenced object, inline or file."""
-        row = self.con.execute("SELECT data FROM blobs WHERE hash=?", (check_hash(h),)).fetchone()
-        if row is not None:
-            data = bytes(row[0])
+        data = self.sql.blob(h)
+        if data is not None:
             return (None if sha256(data) == h else "hash mismatch (database blob)"), len(data)
         err = self.objects.verify(h)
         return err, (self.objects.size(h) if err is None else 0)
 
-    def _load_delta(self, h: str) -> Delta:
+    def load_delta(self, h: str) -> Delta:
         d = self._deltas.get(h)
         if d is None:
-            d = codec.decode_delta(self._get_object(h), what=f"delta {h[:12]}")
+            d = codec.decode_delta(self.get_object(h), what=f"delta {h[:12]}")
             self._deltas.put(h, d, d.nbytes() + 1024)
         return d
 
@@ -278,65 +186,53 @@ class Store:
         """A state the caller owns (copy-on-write over a cached snapshot)."""
         st = self._snapshots.get(manifest_hash)
         if st is None:
-            m = codec.parse_manifest(self._get_object(manifest_hash, max_bytes=256 * 1024**2), f"snapshot {manifest_hash[:12]}")
-            st = codec.read_snapshot(m, self._get_object)
+            m = codec.parse_manifest(self.get_object(manifest_hash, max_bytes=256 * 1024**2), f"snapshot {manifest_hash[:12]}")
+            st = codec.read_snapshot(m, self.get_object)
             self._snapshots.put(manifest_hash, st, st.nbytes())
         return st.share()
 
-    def _write_snapshot(self, state: WorldState) -> tuple[str, int]:
+    def write_snapshot(self, state: WorldState) -> tuple[str, int]:
         return codec.write_snapshot(state, self.objects.put)
 
-    def _chain(self, vid: int) -> list:
-        """Version rows from the nearest snapshot (first) to ``vid`` (last)."""
-        rows = list(self.con.execute(
-            """WITH RECURSIVE c(id, parent, snapshot, delta, depth) AS (
-                   SELECT id, parent, snapshot, delta, 0 FROM versions WHERE id=?
-                   UNION ALL
-                   SELECT v.id, v.parent, v.snapshot, v.delta, c.depth + 1 FROM versions v JOIN c ON v.id = c.parent
-                   WHERE c.snapshot IS NULL AND c.depth < 1000000)
-               SELECT id, parent, snapshot, delta FROM c ORDER BY depth DESC""", (vid,)))
-        if not rows or rows[0]["snapshot"] is None:
-            raise StoreCorruptError(f"version id {vid} has no snapshot in its ancestry")
-        return rows
-
-    def _materialize(self, vid: int, owned: bool = False) -> WorldState:
+    def materialize(self, vid: int, owned: bool = False) -> WorldState:
         """The state of version id ``vid``; ``owned``: with private, roomy columns, ready for editing."""
         with self._lock:
-            chain = self._chain(vid)
+            chain = self.sql.chain(vid)
             state = self._load_snapshot(chain[0]["snapshot"])
             if owned:
                 state.table.make_owned()
             for r in chain[1:]:
                 if r["delta"] is None:
                     raise StoreCorruptError(f"version id {r['id']} has neither a snapshot nor a delta")
-                self._load_delta(r["delta"]).apply_inplace(state, keep_inverse=False)
+                self.load_delta(r["delta"]).apply_inplace(state, keep_inverse=False)
             return state
+
+    # older private names (benchmarks, tests)
+    _put_blob, _get_object, _load_delta, _materialize = put_object, get_object, load_delta, materialize
 
     # ------------------------------------------------------------------ worlds
     def list(self) -> list[WorldInfo]:
         """Every world, most recently updated first."""
         with self._lock:
-            rows = list(self.con.execute("SELECT * FROM worlds ORDER BY updated DESC, name"))
-            return [self._info(r) for r in rows]
+            return [self._info(r) for r in self.sql.worlds(order="updated")]
 
     def names(self) -> list[str]:
         with self._lock:
-            return [r[0] for r in self.con.execute("SELECT name FROM worlds ORDER BY name")]
+            return [r["name"] for r in self.sql.worlds()]
 
     def __contains__(self, name: str) -> bool:
         with self._lock:
-            return self.con.execute("SELECT 1 FROM worlds WHERE name=?", (name,)).fetchone() is not None
+            return self.sql.has_world(name)
 
     def info(self, name: str) -> WorldInfo:
         with self._lock:
-            return self._info(self._world_row(name))
+            return self._info(self.sql.world(name))
 
     def _info(self, w) -> WorldInfo:
-        head = self._version_row(w["head"])
-        count = self.con.execute("SELECT COUNT(*) FROM versions WHERE world_id=?", (w["id"],)).fetchone()[0]
-        tags = {r["name"]: int(r["num"]) for r in self.con.execute(
-            "SELECT t.name, v.num FROM tags t JOIN versions v ON v.id=t.version WHERE t.world_id=? ORDER BY t.name", (w["id"],))}
-        return WorldInfo(name=w["name"], head=int(head["num"]), versions=int(count), n_splats=int(head["n_splats"]),
+        head = self.sql.version(w["head"])
+        count = self.sql.version_count(w["id"])
+        tags = self.sql.tag_nums(w["id"])
+        return WorldInfo(name=w["name"], head=int(head["num"]), versions=count, n_splats=int(head["n_splats"]),
                          n_faces=int(head["n_faces"]), created=w["created"], updated=w["updated"], tags=tags,
                          can_undo=head["parent"] is not None, can_redo=bool(json.loads(w["redo"])),
                          has_preview=head["preview"] is not None)
@@ -344,11 +240,9 @@ class Store:
     def open(self, name: str, version=None, compact: bool = True):
         """A :class:`WorldHandle` on world ``name`` at its head (or at ``version``, read-only until
         you :meth:`~WorldHandle.checkout` it). Opening a head with a long delta chain compacts it."""
-        from .handle import WorldHandle
-
         with self._lock:
-            w = self._world_row(name)
-            row = self._resolve_version(w, version)
+            w = self.sql.world(name)
+            row = self.sql.resolve(w, version)
             h = WorldHandle(self, int(w["id"]), int(row["id"]))
             if compact and version is None and int(row["chain"]) >= self.snapshot_every:
                 h.compact()
@@ -358,10 +252,10 @@ class Store:
         """A :class:`spatial.World` of ``name`` at ``version`` (default: head). Its ``preview`` is
         the stored one (None after an edit unless ``render_preview``; see :meth:`preview_png`)."""
         with self._lock:
-            w = self._world_row(name)
-            row = self._resolve_version(w, version)
-            state = self._materialize(int(row["id"]))
-            return state.to_world(preview=self._preview_array(row, state, render_preview))
+            w = self.sql.world(name)
+            row = self.sql.resolve(w, version)
+            state = self.materialize(int(row["id"]))
+            return state.to_world(preview=self.preview_array(row, state, render_preview))
 
     def import_world(self, source, name: str | None = None, author: str | None = None):
         """Add a world: ``source`` is a :class:`spatial.World`, a World folder, or a splat file
@@ -405,28 +299,22 @@ class Store:
 
     def _create(self, name: str, state: WorldState, author: str | None, kind: str, op: dict | None,
                 preview: bytes | str | None = None):
-        from .handle import WorldHandle
-
         author = author or self.author
         state.compact_collider()
-        mh, nbytes = self._write_snapshot(state)
+        mh, nbytes = self.write_snapshot(state)
         with self._lock, db.transaction(self.con):
-            if self.con.execute("SELECT 1 FROM worlds WHERE name=?", (name,)).fetchone():
-                raise InvalidNameError(f"a world named {name!r} already exists in {self.path}")
+            sql = self.sql
+            if sql.has_world(name):
+                raise InvalidNameError(f"a world named {name!r} already exists")
             t = now_iso()
             if isinstance(preview, bytes):
-                preview = self._put_blob(preview)
-            cur = self.con.execute("INSERT INTO worlds(name, head, redo, next_num, base_bytes, created, updated) "
-                                   "VALUES(?, NULL, '[]', 1, ?, ?, ?)", (name, nbytes, t, t))
-            wid = cur.lastrowid
-            cur = self.con.execute(
-                "INSERT INTO versions(world_id, num, parent, kind, delta, snapshot, snapshot_bytes, chain, chain_bytes, "
-                "n_splats, n_faces, author, created, op, summary, preview) VALUES(?,0,NULL,?,NULL,?,?,0,0,?,?,?,?,?,?,?)",
-                (wid, kind, mh, nbytes, state.n, int(state.collider_faces.shape[0]), author, t,
-                 json.dumps(op) if op else None, None, preview))
-            vid = cur.lastrowid
-            self.con.execute("UPDATE worlds SET head=? WHERE id=?", (vid, wid))
-            self._event(wid, kind, author, vid, op)
+                preview = self.put_object(preview)
+            wid = sql.insert_world(name, nbytes, t)
+            vid = sql.insert_version(wid, 0, None, kind, snapshot=mh, snapshot_bytes=nbytes, n_splats=state.n,
+                                     n_faces=int(state.collider_faces.shape[0]), author=author, created=t, op=op,
+                                     preview=preview)
+            sql.set_first_head(wid, vid)
+            sql.event(wid, kind, author, vid, op)
         h = WorldHandle(self, wid, vid)
         state.table.make_owned()
         h._state = state
@@ -440,20 +328,20 @@ class Store:
     def rename(self, name: str, new_name: str, author: str | None = None) -> None:
         check_name(new_name)
         with self._lock, db.transaction(self.con):
-            w = self._world_row(name)
-            if self.con.execute("SELECT 1 FROM worlds WHERE name=?", (new_name,)).fetchone():
+            w = self.sql.world(name)
+            if self.sql.has_world(new_name):
                 raise InvalidNameError(f"a world named {new_name!r} already exists")
-            self.con.execute("UPDATE worlds SET name=?, updated=? WHERE id=?", (new_name, now_iso(), w["id"]))
-            self._event(w["id"], "rename", author or self.author, None, {"from": name, "to": new_name})
+            self.sql.rename_world(w["id"], new_name)
+            self.sql.event(w["id"], "rename", author or self.author, None, {"from": name, "to": new_name})
 
     def duplicate(self, name: str, new_name: str, version=None, author: str | None = None):
         """Copy world ``name`` (at ``version``, default head) as a new world with a single version.
         Cheap: the copy's snapshot shares every unchanged chunk object with the original."""
         check_name(new_name)
         with self._lock:
-            w = self._world_row(name)
-            row = self._resolve_version(w, version)
-            state = self._materialize(int(row["id"]))
+            w = self.sql.world(name)
+            row = self.sql.resolve(w, version)
+            state = self.materialize(int(row["id"]))
             state.meta["name"] = new_name
             return self._create(new_name, state, author, kind="duplicate",
                                 op={"from": name, "version": int(row["num"])}, preview=row["preview"])
@@ -461,20 +349,15 @@ class Store:
     def delete(self, name: str, author: str | None = None) -> None:
         """Remove a world and its history (objects are reclaimed by :meth:`gc`)."""
         with self._lock, db.transaction(self.con):
-            w = self._world_row(name)
-            self.con.execute("DELETE FROM tags WHERE world_id=?", (w["id"],))
-            self.con.execute("DELETE FROM events WHERE world_id=?", (w["id"],))
-            self.con.execute("UPDATE worlds SET head=NULL WHERE id=?", (w["id"],))
-            self.con.execute("DELETE FROM versions WHERE world_id=?", (w["id"],))
-            self.con.execute("DELETE FROM worlds WHERE id=?", (w["id"],))
+            self.sql.delete_world(self.sql.world(name)["id"])
 
     def history(self, name: str, all_versions: bool = False) -> list[Version]:
         """Versions of ``name``, newest first: the head's ancestry, or every version (branches left
         behind by undo + edit included) with ``all_versions=True``."""
         with self._lock:
-            w = self._world_row(name)
-            tags = self._tags_by_version(w["id"])
-            rows = {r["id"]: r for r in self.con.execute("SELECT * FROM versions WHERE world_id=?", (w["id"],))}
+            w = self.sql.world(name)
+            tags = self.sql.tags_by_version(w["id"])
+            rows = {r["id"]: r for r in self.sql.versions_of(w["id"])}
             if all_versions:
                 order = sorted(rows.values(), key=lambda r: -r["num"])
             else:
@@ -485,7 +368,7 @@ class Store:
             nums = {vid: int(r["num"]) for vid, r in rows.items()}
             out = []
             for r in order:
-                v = self._version_record(r, w, tags)
+                v = self.sql.version_record(r, w, tags)
                 v.parent = nums.get(r["parent"]) if r["parent"] is not None else None
                 out.append(v)
             return out
@@ -493,14 +376,13 @@ class Store:
     def events(self, name: str, limit: int = 200) -> list[Event]:
         """Who did what when (edits, undo, redo, checkout, tag, rename, compact), newest first."""
         with self._lock:
-            w = self._world_row(name)
-            rows = self.con.execute("SELECT e.*, v.num FROM events e LEFT JOIN versions v ON v.id=e.version "
-                                    "WHERE e.world_id=? ORDER BY e.id DESC LIMIT ?", (w["id"], limit))
+            w = self.sql.world(name)
+            rows = self.sql.events(w["id"], limit)
             return [Event(r["at"], r["author"], r["action"], r["num"], json.loads(r["detail"]) if r["detail"] else None)
                     for r in rows]
 
     # ------------------------------------------------------------------ previews
-    def _preview_array(self, row, state: WorldState | None = None, render: bool = False):
+    def preview_array(self, row, state: WorldState | None = None, render: bool = False):
         """The version's preview as an array: the stored one, else (``render``) a fresh render, else None."""
         from .preview import png_to_array
 
@@ -513,34 +395,33 @@ class Store:
         from .preview import png_bytes, render_preview
 
         if row["preview"]:
-            return self._get_object(row["preview"], max_bytes=64 * 1024**2)
+            return self.get_object(row["preview"], max_bytes=64 * 1024**2)
         if state is None:
-            state = self._materialize(int(row["id"]))
+            state = self.materialize(int(row["id"]))
         data = png_bytes(render_preview(state))
         with self._lock, db.transaction(self.con):
-            h = self._put_blob(data)
-            self.con.execute("UPDATE versions SET preview=? WHERE id=? AND preview IS NULL", (h, row["id"]))
+            self.sql.set_preview(row["id"], self.put_object(data))
         return data
 
     def preview_png(self, name: str, version=None) -> bytes:
         """PNG bytes of the preview of ``name`` at ``version`` (default head), rendered on first use
         after an edit and cached. Use it as the world's thumbnail."""
         with self._lock:
-            w = self._world_row(name)
-            return self.preview_png_for_row(self._resolve_version(w, version))
+            w = self.sql.world(name)
+            return self.preview_png_for_row(self.sql.resolve(w, version))
 
     # ------------------------------------------------------------------ integrity
     def _referenced(self, problems: list[str] | None = None) -> dict[str, int | None]:
         """Every object a committed version references -> expected size (None = unknown)."""
         refs: dict[str, int | None] = {}
-        for r in self.con.execute("SELECT id, world_id, num, delta, snapshot, preview FROM versions"):
+        for r in self.sql.referenced_hashes():
             for h in (r["delta"], r["preview"]):
                 if h:
                     refs.setdefault(h, None)
             if r["snapshot"]:
                 refs.setdefault(r["snapshot"], None)
                 try:
-                    m = codec.parse_manifest(self._get_object(r["snapshot"], max_bytes=256 * 1024**2))
+                    m = codec.parse_manifest(self.get_object(r["snapshot"], max_bytes=256 * 1024**2))
                     for oh, size in codec.manifest_objects(m):
                         refs[oh] = size
                 except (StoreCorruptError, KeyError, TypeError, ValueError) as e:
@@ -553,14 +434,13 @@ class Store:
         ``deep=True`` also materializes every world's head. Read-only."""
         problems: list[str] = []
         with self._lock:
-            ic = self.con.execute("PRAGMA integrity_check").fetchone()[0]
+            ic, fk = self.sql.integrity()
             if ic != "ok":
                 problems.append(f"sqlite integrity_check: {ic}")
-            fk = list(self.con.execute("PRAGMA foreign_key_check"))
             if fk:
-                problems.append(f"sqlite foreign_key_check: {len(fk)} dangling references")
-            worlds = list(self.con.execute("SELECT * FROM worlds"))
-            versions = {r["id"]: r for r in self.con.execute("SELECT * FROM versions")}
+                problems.append(f"sqlite foreign_key_check: {fk} dangling references")
+            worlds = self.sql.worlds()
+            versions = {r["id"]: r for r in self.sql.all_versions()}
             for w in worlds:
                 hv = versions.get(w["head"])
                 if hv is None or hv["world_id"] != w["id"]:
@@ -602,7 +482,7 @@ class Store:
             if deep and not problems:
                 for w in worlds:
                     try:
-                        st = self._materialize(int(w["head"]))
+                        st = self.materialize(int(w["head"]))
                         hv = versions[w["head"]]
                         if st.n != hv["n_splats"] or st.collider_faces.shape[0] != hv["n_faces"]:
                             problems.append(f"world {w['name']!r}: head materializes to {st.n} splats / "
@@ -610,7 +490,7 @@ class Store:
                     except StoreCorruptError as e:
                         problems.append(f"world {w['name']!r}: {e}")
             stored = {h for h, _ in self.objects.iter_objects()}
-            stored |= {r[0] for r in self.con.execute("SELECT hash FROM blobs")}
+            stored |= set(self.sql.blob_hashes())
             return CheckReport(clean=not problems, problems=problems, worlds=len(worlds), versions=len(versions),
                                objects_checked=len(refs), bytes_checked=nbytes, garbage_objects=len(stored - set(refs)),
                                temp_files=len(self.objects.temp_files()))
@@ -619,7 +499,7 @@ class Store:
         if row["op"] and len(row["op"]) > MAX_STORED_OP_BYTES:
             return True
         try:
-            return codec.header_bytes(self._get_object(row["delta"]), "delta") > MAX_HEADER_BYTES
+            return codec.header_bytes(self.get_object(row["delta"]), "delta") > MAX_HEADER_BYTES
         except StoreCorruptError:
             return False  # reported by the object checks
 
@@ -632,10 +512,9 @@ class Store:
 
         done: list[str] = []
         with self._lock:
-            rows = [r for r in self.con.execute("SELECT * FROM versions WHERE delta IS NOT NULL")
-                    if self._delta_needs_repair(r)]
+            rows = [r for r in self.sql.all_versions() if r["delta"] and self._delta_needs_repair(r)]
             for r in rows:
-                data = self._get_object(r["delta"])
+                data = self.get_object(r["delta"])
                 d = codec.decode_delta(data, what=f"delta {r['delta'][:12]}")
                 op = codec.delta_op(data) or (json.loads(r["op"]) if r["op"] else None)
                 labels = d.meta.get("labels") if isinstance(d.meta, dict) else None
@@ -648,12 +527,10 @@ class Store:
                 blob = codec.encode_delta(d, op)
                 small = stored_op(op)[0] if isinstance(op, dict) else None
                 with db.transaction(self.con):
-                    h = self._put_blob(blob)
-                    self.con.execute("UPDATE versions SET delta=?, delta_bytes=?, op=? WHERE id=?",
-                                     (h, len(blob), json.dumps(small) if small else None, r["id"]))
-                    self._event(int(r["world_id"]), "repair", self.author, int(r["id"]),
+                    self.sql.set_delta(r["id"], self.put_object(blob), len(blob), small)
+                    self.sql.event(int(r["world_id"]), "repair", self.author, int(r["id"]),
                                 {"old_delta_bytes": len(data), "new_delta_bytes": len(blob)})
-                w = self._world_row_by_id(int(r["world_id"]))
+                w = self.sql.world_by_id(int(r["world_id"]))
                 done.append(f"{w['name']} v{r['num']}: delta rewritten ({len(data)} -> {len(blob)} bytes)")
             self._deltas.clear()
         return done
@@ -664,9 +541,8 @@ class Store:
         with self._lock:
             with db.transaction(self.con):
                 refs = set(self._referenced())
-                inline = [r[0] for r in self.con.execute("SELECT hash FROM blobs")]
-                dead = [(h,) for h in inline if h not in refs]
-                self.con.executemany("DELETE FROM blobs WHERE hash=?", dead)
+                dead = [h for h in self.sql.blob_hashes() if h not in refs]
+                self.sql.delete_blobs(dead)
         out = self.objects.gc(refs, grace_s)
         out["objects_removed"] += len(dead)
         return out
