@@ -277,7 +277,9 @@ def test_stage_read_with_pxr_only(room, tmp_path):
         for p in stage.Traverse():
             types[str(p.GetTypeName())] = types.get(str(p.GetTypeName()), 0) + 1
         assert types["ParticleField3DGaussianSplat"] == 1 and types["PhysicsScene"] == 1 and types["Camera"] == 1
-        assert types["Mesh"] == 1 and types["Cube"] == 2, types
+        assert types["Mesh"] == 2 and types["Cube"] == 2, types  # collider + (invisible) visual mesh
+        vis = UsdGeom.Mesh(stage.GetPrimAtPath("/World/VisualMesh"))
+        assert vis.ComputeVisibility() == "invisible" and len(vis.GetDisplayColorPrimvar().Get()) == len(vis.GetPointsAttr().Get())
         f = UsdVol.ParticleField3DGaussianSplat(stage.GetPrimAtPath("/World/Splats"))
         assert len(f.GetPositionsAttr().Get()) == {len(w.splats)}
         ext = f.GetExtentAttr().Get()

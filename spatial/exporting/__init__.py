@@ -79,7 +79,7 @@ def export(world, engine: str, out_dir: "str | os.PathLike", *, name: str | None
         from .usd import write_usd_stage
 
         usd_files, usd_counts = write_usd_stage(world, out_dir, scene, binary=binary, convex=convex,
-                                                max_convex_faces=max_convex_faces)
+                                                max_convex_faces=max_convex_faces, visual=visual)
         files += usd_files
         skipped = usd_counts.get("convex_pieces_skipped", 0)
         convex_names = [profile.convex_name(scene, i) for i in range(usd_counts.get("convex_pieces", 0))]

@@ -62,6 +62,7 @@ Stage: upAxis Y, metersPerUnit 1, defaultPrim `/World`; a PhysicsScene with grav
 * `/World/Collision/{static}`: triangle-mesh collider (PhysicsCollisionAPI + PhysicsMeshCollisionAPI, approximation
   none), purpose guide. `/World/Collision/Convex/Convex_NN`: convex pieces (approximation convexHull), authored with
   `physics:collisionEnabled = false`: enable them instead of the static mesh for dynamic uses.
+* `/World/VisualMesh`: a vertex-coloured mesh, invisible; make it visible where the splat prim is not drawn.
 * `/World/Objects/*`: one prim per object with `UsdSemantics.LabelsAPI` (taxonomy `class`) and a guide `Bounds` cube.
 * `/World/spawn`: the walker's spawn (feet position; looks along -Z turned by its rotateY). `/World/Cameras/*`: the
   world's cameras.

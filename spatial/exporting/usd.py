@@ -32,6 +32,9 @@ purpose ``guide`` so renderers skip it. Convex pieces (``exporting/convex.py``, 
 ``/World/Collision/Convex`` with approximation ``convexHull`` and ``physics:collisionEnabled = false``: they
 duplicate the static collider and are there to switch on for dynamic uses.
 
+Visual mesh (unless ``visual=False``): ``/World/VisualMesh``, the collider surface coloured from the splats,
+authored **invisible**, for tools that cannot draw the splat prim.
+
 Semantics: every object prim carries ``UsdSemantics.LabelsAPI`` with the taxonomy ``class`` (the schema Isaac
 Sim 5's Replicator reads, applied as Isaac Lab's ``add_labels`` does). Objects come from the world's scene graph
 (``world.metadata["scene"]``: id, kind, label, transform or position / yaw_deg / scale, bbox) when it has one,
@@ -267,8 +270,32 @@ def write_collision_layer(collider, path: Path, *, convex: bool, max_convex_face
     return counts
 
 
+def write_visual_layer(collider, splats, path: Path) -> None:
+    """``/VisualMesh``: the collider surface coloured from the splats (exporting/visual_mesh.py), **invisible**:
+    for tools that cannot draw the splat prim (make it visible there); splat renderers keep showing the splats."""
+    from pxr import Sdf, UsdGeom, Vt
+
+    from ..io.formats.usd import new_stage
+    from .visual_mesh import vertex_colors_from_splats
+
+    v = np.ascontiguousarray(collider.vertices, dtype=np.float32)
+    f = np.ascontiguousarray(collider.faces, dtype=np.int32)
+    rgb = (vertex_colors_from_splats(np.asarray(collider.vertices), splats)[:, :3] / 255.0).astype(np.float32)
+    with new_stage(path) as stage:
+        mesh = UsdGeom.Mesh.Define(stage, "/VisualMesh")
+        stage.SetDefaultPrim(mesh.GetPrim())
+        mesh.CreatePointsAttr(Vt.Vec3fArray.FromNumpy(v))
+        mesh.CreateFaceVertexCountsAttr(Vt.IntArray.FromNumpy(np.full(len(f), 3, np.int32)))
+        mesh.CreateFaceVertexIndicesAttr(Vt.IntArray.FromNumpy(f.reshape(-1)))
+        mesh.CreateSubdivisionSchemeAttr(UsdGeom.Tokens.none)
+        mesh.CreateExtentAttr(Vt.Vec3fArray.FromNumpy(np.stack([v.min(0), v.max(0)]).astype(np.float32)))
+        UsdGeom.PrimvarsAPI(mesh.GetPrim()).CreatePrimvar(
+            "displayColor", Sdf.ValueTypeNames.Color3fArray, UsdGeom.Tokens.vertex).Set(Vt.Vec3fArray.FromNumpy(rgb))
+        mesh.CreateVisibilityAttr(UsdGeom.Tokens.invisible)
+
+
 def write_usd_stage(world, out_dir: Path, scene: str, *, binary: bool = False, convex: bool = False,
-                    max_convex_faces: int = 255) -> tuple[list[dict], dict]:
+                    max_convex_faces: int = 255, visual: bool = True) -> tuple[list[dict], dict]:
     """Write the stage of ``world`` into ``out_dir``; returns (manifest file entries, counts)."""
     _pxr()
     from pxr import Gf, Usd, UsdGeom, UsdPhysics
@@ -290,6 +317,12 @@ def write_usd_stage(world, out_dir: Path, scene: str, *, binary: bool = False, c
         counts.update(write_collision_layer(col, out_dir / col_file, convex=convex, max_convex_faces=max_convex_faces))
         files.append({"path": col_file, "kind": "collider", "format": "usd", "prim": "/Collision",
                       "static_node": "Collision/Collider", "convex_nodes": counts["convex_pieces"]})
+    vis_file = None
+    if visual and col is not None and len(col.faces):
+        vis_file = f"{scene}_visual.usdc"
+        write_visual_layer(col, world.splats, out_dir / vis_file)
+        files.append({"path": vis_file, "kind": "visual-mesh", "format": "usd", "prim": "/VisualMesh",
+                      "note": "invisible by default: for tools that do not draw the splat prim"})
 
     root_name = "world.usdc" if binary else "world.usda"
     labels_np = None if world.splats.labels is None else world.splats.labels.cpu().numpy().astype(np.int32)
@@ -307,6 +340,8 @@ def write_usd_stage(world, out_dir: Path, scene: str, *, binary: bool = False, c
         stage.DefinePrim(f"{ROOT}/{SPLATS_PRIM}").GetReferences().AddReference("./" + splat_file)
         if col_file is not None:
             stage.DefinePrim(f"{ROOT}/Collision").GetReferences().AddReference("./" + col_file)
+        if vis_file is not None:
+            stage.DefinePrim(f"{ROOT}/VisualMesh").GetReferences().AddReference("./" + vis_file)
         counts["objects"] = _write_objects(stage, world, labels_np)
         spawn = UsdGeom.Xform.Define(stage, f"{ROOT}/spawn")
         spawn.AddTranslateOp().Set(Gf.Vec3d(*[float(v) for v in world.spawn.position]))
@@ -314,5 +349,5 @@ def write_usd_stage(world, out_dir: Path, scene: str, *, binary: bool = False, c
         spawn.GetPrim().SetDocumentation("walker spawn: feet on walkable ground; looks along -Z turned by rotateY")
         counts["cameras"] = _write_cameras(stage, world.cameras)
     files.insert(0, {"path": root_name, "kind": "usd-stage", "format": "usdc" if binary else "usda",
-                     "default_prim": ROOT, "references": [f for f in (splat_file, col_file) if f]})
+                     "default_prim": ROOT, "references": [f for f in (splat_file, col_file, vis_file) if f]})
     return files, counts
