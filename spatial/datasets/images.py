@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.colour import to_uint8
 from .dataset import DatasetError
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp")
@@ -33,7 +34,7 @@ def _to_8bit(im) -> np.ndarray:
     top = 65535.0 if im.mode.startswith("I;16") or arr.max(initial=0) > 255 else 255.0
     if im.mode == "F":
         top = max(float(np.nanmax(arr)) if arr.size else 1.0, 1e-12)
-    return (np.clip(np.nan_to_num(arr) / top, 0, 1) * 255 + 0.5).astype(np.uint8)
+    return to_uint8(arr, top)
 
 
 def load_image(path: "str | os.PathLike", with_alpha: bool = False):

@@ -17,6 +17,7 @@ import math
 import numpy as np
 import torch
 
+from ..core.colour import to_uint8
 from ..core.camera import Camera
 from .dataset import Dataset, View
 
@@ -170,7 +171,7 @@ def render_scene(cameras: list[Camera], supersample: int = 2, detail: float = 1.
             shade = 0.35 + 0.65 * np.clip(n @ LIGHT_DIR, 0, 1)
             col[hit] = albedo(p, caster.face_material[f[hit]], detail) * shade[:, None]
         img = col.reshape(h, ss, w, ss, 3).mean((1, 3))
-        images.append((np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8))
+        images.append(to_uint8(img))
     return images
 
 
@@ -193,7 +194,7 @@ def sample_surface_points(n: int, seed: int = 0, noise: float = 0.0, detail: flo
     col = albedo(p, mats[fi], detail) * shade[:, None]
     if noise > 0:
         p = p + rng.normal(scale=noise, size=p.shape)
-    return p.astype(np.float32), (np.clip(col, 0, 1) * 255 + 0.5).astype(np.uint8)
+    return p.astype(np.float32), to_uint8(col)
 
 
 def orbit_cameras(n: int, size: int = 128, radius: float = 4.2, target=(0.0, 0.35, 0.0), elevations=(22.0, 40.0), fov_y_deg: float = 45.0,

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..core.colour import to_uint8
 from ..core.camera import Camera
 from ..errors import ValidationError
 
@@ -167,7 +168,7 @@ def render_dataset(world, out_dir: "str | os.PathLike", trajectory_kind: str = "
         with torch.no_grad():
             r = render(s, cam, backend=backend)
             if "rgb" in outputs:
-                img = (r.rgb[0].clamp(0, 1).numpy() * 255 + 0.5).astype(np.uint8)
+                img = to_uint8(r.rgb[0])
                 Image.fromarray(img).save(out / "images" / name)
                 rgb_frames.append(img)
             if "depth" in outputs:
@@ -189,7 +190,7 @@ def render_dataset(world, out_dir: "str | os.PathLike", trajectory_kind: str = "
                 n_cam = torch.where(((n_cam * to_cam).sum(-1, keepdim=True) > 0), -n_cam, n_cam)  # face the camera
                 feat, alpha, _ = rasterize(s.means, s.quats, s.scales, s.opacities, n_cam, viewmats, Ks, w, h, backend=backend)
                 nrm = torch.nn.functional.normalize(feat[0], dim=-1)
-                img = ((nrm.numpy() + 1) * 0.5 * 255 + 0.5).clip(0, 255).astype(np.uint8)
+                img = to_uint8((nrm.numpy() + 1) * 0.5)
                 img[alpha[0, ..., 0].numpy() < 0.5] = 0
                 Image.fromarray(img).save(out / "normals" / name)
                 fr["normals_file_path"] = f"normals/{name}"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.colour import to_uint8
+
 
 def vertex_colors_from_splats(vertices: np.ndarray, splats, k: int = 8, min_opacity: float = 0.2) -> np.ndarray:
     """RGBA uint8 per vertex from the k nearest splats (inverse-distance and opacity weighted)."""
@@ -30,7 +32,7 @@ def vertex_colors_from_splats(vertices: np.ndarray, splats, k: int = 8, min_opac
     w = op[keep][idx] / (dist + 1e-3)
     rgb = (cols[idx] * w[..., None]).sum(1) / w.sum(1, keepdims=True)
     out = np.empty((len(vertices), 4), np.uint8)
-    out[:, :3] = np.clip(rgb * 255 + 0.5, 0, 255).astype(np.uint8)
+    out[:, :3] = to_uint8(rgb)
     out[:, 3] = 255
     return out
 

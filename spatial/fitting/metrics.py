@@ -12,6 +12,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -39,6 +40,13 @@ def psnr(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor | None = None) -> 
     """Peak signal-to-noise ratio in dB for images in [0, 1] (identical images give inf)."""
     m = float(mse(a, b, mask))
     return float("inf") if m <= 0 else -10.0 * math.log10(m)
+
+
+def psnr_uint8(a, b) -> float:
+    """PSNR in dB of two uint8 images (numpy arrays): :func:`psnr` on values / 255."""
+    ta = torch.from_numpy(np.asarray(a, dtype=np.float64) / 255.0)
+    tb = torch.from_numpy(np.asarray(b, dtype=np.float64) / 255.0)
+    return psnr(ta, tb)
 
 
 C1, C2 = 0.01**2, 0.03**2  #: SSIM stabilisers (dynamic range 1)

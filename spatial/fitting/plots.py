@@ -7,13 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-
-def to_uint8(img) -> np.ndarray:
-    """[H,W,3] float tensor/array in [0,1] (or uint8) -> uint8 array."""
-    a = img.detach().cpu().numpy() if hasattr(img, "detach") else np.asarray(img)
-    if a.dtype == np.uint8:
-        return a
-    return (np.clip(a, 0, 1) * 255 + 0.5).astype(np.uint8)
+from ..core.colour import to_uint8
 
 
 def side_by_side(images: list, labels: list[str] | None = None, gap: int = 4) -> np.ndarray:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..core.colour import to_uint8
 from ..errors import ValidationError
 
 
@@ -139,7 +140,7 @@ def reconstruct(
             generator={"name": "spatial.reconstruct", "strategy": strategy, "steps": steps},
             cameras=cams,
             metadata=meta,
-            preview=(prev.numpy() * 255 + 0.5).astype(np.uint8),
+            preview=to_uint8(prev),
         )
         world.save(out_world, splat_format=splat_format)
         from PIL import Image

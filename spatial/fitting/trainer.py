@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..core.colour import to_uint8
 from ..core.splats import Splats
 from ..errors import ValidationError
 from . import metrics as _metrics
@@ -120,7 +121,7 @@ def as_views(views, masks=None, weights=None) -> list:
                     img = img.detach().cpu().numpy()
                 img = np.asarray(img)
                 if img.dtype != np.uint8:
-                    img = (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8) if img.dtype.kind == "f" else img.astype(np.uint8)
+                    img = to_uint8(img) if img.dtype.kind == "f" else img.astype(np.uint8)
                 vs.append(View(v[0], img, None, 1.0, v[0].name or f"view_{i:04d}"))
             else:
                 raise ValidationError(f"view {i}: expected a View or a (Camera, image) pair, got {type(v).__name__}")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.colour import to_uint8
 from ..errors import SpatialError, ValidationError
 
 ENV_MODEL = "SPATIAL_TEXT2IMAGE_MODEL"
@@ -106,5 +107,5 @@ def text_to_image(prompt: str, seed: int = 0, config=None) -> np.ndarray:
         out = pipe(**kwargs)
     img = np.asarray(out.images[0])
     if img.dtype != np.uint8:
-        img = (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
+        img = to_uint8(img)
     return img

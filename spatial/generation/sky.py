@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.colour import linear_to_srgb as _linear_to_srgb
+from ..core.colour import srgb_to_linear  # noqa: F401 (the generator's colour helpers import it from here)
 from .noise import fbm, hash_cells
 
 
@@ -50,14 +52,9 @@ TIME_TABLE = {
 }
 
 
-def srgb_to_linear(c):
-    c = np.asarray(c, dtype=np.float64)
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-
-
 def linear_to_srgb(c):
-    c = np.clip(np.asarray(c, dtype=np.float64), 0, None)
-    return np.where(c <= 0.0031308, c * 12.92, 1.055 * np.power(c, 1 / 2.4) - 0.055)
+    """sRGB encoding keeping light above 1 (clipped later): :func:`spatial.core.colour.linear_to_srgb`."""
+    return _linear_to_srgb(c, upper=None)
 
 
 def make_sky(time_of_day: str, weather: str, seed: int, view_heading_deg: float = 0.0, indoor: bool = False,

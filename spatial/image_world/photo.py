@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.colour import to_uint8
 from ..errors import FormatError, ValidationError
 
 #: largest photo decoded (pixels); bigger ones are refused from their header
@@ -121,10 +122,10 @@ def _from_array(arr: np.ndarray, source: str, max_side: int | None) -> Photo:
     a = a[..., :3]
     if a.dtype != np.uint8:
         if a.dtype.kind == "f":
-            a = (np.clip(np.nan_to_num(a), 0, 1) * 255 + 0.5).astype(np.uint8)
+            a = to_uint8(a)
         elif a.dtype.kind in "ui":
             top = 65535 if a.max() > 255 else 255
-            a = (np.clip(a, 0, top).astype(np.float64) / top * 255 + 0.5).astype(np.uint8)
+            a = to_uint8(a, top)
         else:
             raise ValidationError(f"{source}: unsupported image dtype {a.dtype}")
     if min(a.shape[:2]) < MIN_SIDE:

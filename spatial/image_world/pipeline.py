@@ -29,6 +29,8 @@ import torch
 from .. import __version__
 from .._progress import StageProgress
 from ..core.camera import Camera
+from ..core.colour import to_uint8
+from ..fitting.metrics import psnr_uint8 as psnr
 from ..core.labels import DEFAULT_LEGEND
 from ..core.splats import Splats
 from ..errors import ValidationError
@@ -59,13 +61,7 @@ SEAM = (0.25, 0.35)
 
 
 def _rgb_from_render(out) -> np.ndarray:
-    return (out.rgb[0].clamp(0, 1).detach().numpy() * 255 + 0.5).astype(np.uint8)
-
-
-def psnr(a: np.ndarray, b: np.ndarray) -> float:
-    """PSNR in dB of two uint8 images."""
-    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
-    return float("inf") if mse == 0 else 10 * math.log10(255.0 ** 2 / mse)
+    return to_uint8(out.rgb[0])
 
 
 def depth_collider(depth: np.ndarray, sky: np.ndarray, cam: PhotoCamera, stride: int = 4, max_jump: float = 0.12):

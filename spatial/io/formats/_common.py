@@ -28,6 +28,7 @@ from typing import Callable
 import numpy as np
 import torch
 
+from ...core.colour import linear_to_srgb, srgb_to_linear  # noqa: F401 (used by the formats)
 from ...core import sh as _sh
 from ...core.splats import Splats
 from ...errors import FormatError
@@ -291,16 +292,6 @@ def pad_sh(sh: np.ndarray, degree: int) -> np.ndarray:
 def sh_degree_for_rest(count_per_channel: int) -> int | None:
     """SH degree for a number of non-DC coefficients per channel (0, 3, 8, 15, 24), else None."""
     return {0: 0, 3: 1, 8: 2, 15: 3, 24: 4}.get(count_per_channel)
-
-
-def srgb_to_linear(c: np.ndarray) -> np.ndarray:
-    c = np.asarray(c, dtype=np.float64)
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-
-
-def linear_to_srgb(c: np.ndarray) -> np.ndarray:
-    c = np.clip(np.asarray(c, dtype=np.float64), 0.0, 1.0)
-    return np.where(c <= 0.0031308, c * 12.92, 1.055 * np.power(c, 1 / 2.4) - 0.055)
 
 
 def file_size(path) -> int:
