@@ -12,7 +12,7 @@ from spatial.generation.mesh import Part
 
 ALL = R.kinds()
 NAMES = [k.name for k in ALL]
-MIN_KINDS = 30  # raised as the library grows (the issue asks for >= 150)
+MIN_KINDS = 150  # the issue asks for at least 150 kinds
 
 
 def _bbox(parts: list[Part]) -> tuple[np.ndarray, np.ndarray]:
@@ -31,10 +31,11 @@ def test_registry_size_and_categories():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_kind_builds(name):
+    """Seed 0 twice (determinism) and seed 1 lit (night): geometry, placement, collider and emissive promises."""
     kind = get(name)
     a = build(name, {}, 0)
     b = build(name, {}, 0)
-    c = build(name, {}, 1)
+    c = build(name, {"lit": True}, 1)
     assert a and c
     # deterministic per seed
     assert len(a) == len(b)
@@ -58,18 +59,15 @@ def test_kind_builds(name):
         # collider promise
         has_col = any(p.collider for p in parts)
         assert has_col == kind.collider, f"{name}: collider parts {has_col} but kind.collider {kind.collider}"
+    # light promise: emissive parts only when lit (by day nothing glows), and only on kinds that say so
+    assert not any(p.material == "emissive" for p in a), f"{name}: emissive parts by day"
+    assert any(p.material == "emissive" for p in c) == kind.emissive, f"{name}: lit build vs kind.emissive {kind.emissive}"
 
 
-@pytest.mark.parametrize("name", [k.name for k in ALL if k.emissive])
-def test_emissive_kinds_emit_only_when_lit(name):
-    assert any(p.material == "emissive" for p in build(name, {"lit": True}, 0)), name
-    assert any(p.material == "emissive" for p in build(name, {"state": ["glowing"]}, 0)), name
-
-
-def test_non_emissive_kinds_do_not_emit():
-    for k in ALL:
-        if not k.emissive:
-            assert not any(p.material == "emissive" for p in build(k.name, {"lit": True}, 0)), k.name
+def test_glowing_state_lights_emissive_kinds():
+    for name in ("crystals", "neon_sign", "glowing_mushrooms", "street_lamp", "lantern", "campfire"):
+        if name in R.REGISTRY:
+            assert any(p.material == "emissive" for p in build(name, {"state": ["glowing"]}, 0)), name
 
 
 def test_scale_colour_material_params():

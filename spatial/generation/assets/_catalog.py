@@ -10,3 +10,6 @@ from . import nature_terrain  # noqa: F401
 from . import vehicles  # noqa: F401
 from . import urban_street  # noqa: F401
 from . import urban_transit  # noqa: F401
+from . import interior_kitchen_bath  # noqa: F401
+from . import interior_living  # noqa: F401
+from . import interior_public  # noqa: F401
