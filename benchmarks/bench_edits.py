@@ -348,24 +348,33 @@ def run_expand() -> dict:
             b2 = p - n * 6.0 * (s_old if s_old else -1)
             ga, gb = ground_at(w.collider, a2[None])[0], ground_at(w.collider, b2[None])[0]
             walks.append(walk_across(w, np.array([a2[0], ga + 0.05, a2[1]]), np.array([b2[0], gb, b2[1]])))
-        # coverage: ground splat density on the seam vs 4 m inside each side
-        means = w.splats.means.numpy()
-        lab = w.splats.labels.numpy()
+        # coverage: how opaque the ground splats make each point (sum of opacity x footprint Gaussian), on the
+        # seam's two sides and 4 m inside each; a hole is a seam point covered less than 0.5, doubling more than
+        # 2.5x the better-covered inside point
+        sp = w.splats
+        lab = sp.labels.numpy()
         gid = [k for k, v in w.labels.items() if v == "ground"]
-        g = means[np.isin(lab, gid)]
+        g = np.isin(lab, gid)
+        gm = sp.means.numpy()[g][:, [0, 2]].astype(np.float64)
+        gs = sp.scales.detach().numpy()[g][:, :2].max(1).astype(np.float64)
+        go = sp.opacities.detach().numpy()[g].astype(np.float64)
         from scipy.spatial import cKDTree
 
-        tree = cKDTree(g[:, [0, 2]])
+        tree = cKDTree(gm)
 
-        def density(p):
-            return np.array([len(x) for x in tree.query_ball_point(p, 1.0)], np.float64)
+        def coverage(p):
+            out_c = np.zeros(len(p))
+            for k, idx in enumerate(tree.query_ball_point(p, 4.0)):
+                if idx:
+                    d2 = ((gm[idx] - p[k]) ** 2).sum(1)
+                    out_c[k] = float((go[idx] * np.exp(-0.5 * d2 / gs[idx] ** 2)).sum())
+            return out_c
 
-        d_seam = density(pts)
-        d_in_old = density(pts + n * 4.0 * (s_old if s_old else -1))
-        d_in_new = density(pts - n * 4.0 * (s_old if s_old else -1))
-        ref = np.minimum(d_in_old, d_in_new)
-        holes = int(((d_seam < 0.25 * ref) | (d_seam == 0)).sum())
-        doubled = int((d_seam > 2.5 * np.maximum(d_in_old, d_in_new)).sum())
+        sgn = s_old if s_old else -1
+        c_old, c_new = coverage(pts + n * 0.05 * sgn), coverage(pts - n * 0.05 * sgn)
+        c_in = np.maximum(coverage(pts + n * 4.0 * sgn), coverage(pts - n * 4.0 * sgn))
+        holes = int(((c_old < 0.5) | (c_new < 0.5)).sum())
+        doubled = int(((c_old + c_new) / 2 > 2.5 * np.maximum(c_in, 0.5)).sum())
         out["expansions"].append({"side": side, "tile": [new.i, new.j], "seconds": round(dt, 2), "max_step_m": round(float(np.nanmax(step)), 4),
                                   "walks_across": f"{sum(walks)}/{len(walks)}", "seam_holes": holes, "seam_doubled": doubled,
                                   "ratio_to_generate": round(dt / t_gen, 2)})

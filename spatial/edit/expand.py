@@ -130,7 +130,8 @@ def _expand_outdoor(state: WorldState, sides: list[str], prompt, ctx):
         groups.setdefault((o, p.label, p.material, p.collider), []).append(p)
     parts_all = [merge(g) for g in groups.values()]
     owner_label = [key[0] for key in groups]
-    budget = int(100_000 * TILE_SHARE * budget_factor(state.meta)) * len(sides)
+    area = min(1.0, (float(spec.extent_m) / 200.0) ** 2)  # the share is for the generator's 200 m tile
+    budget = max(5000, int(100_000 * TILE_SHARE * budget_factor(state.meta) * area)) * len(sides)
     rng = np.random.default_rng([int(spec.seed) & 0xFFFFFFFF, len(tiles), 77])
     eye = np.asarray((state.meta.get("spawn") or {}).get("position", [0, 0, 0]), np.float64)
     rows = parts_to_rows(parts_all, owner_label, budget, eye, rng, state.meta, int(spec.seed), state.table.sh_coeffs,

@@ -340,6 +340,13 @@ def dress(world, layout, prompt: str = "", seed: int | None = None, preview: boo
     cen = cv[cf].mean(axis=1) if len(cf) else np.zeros((0, 3))
     keep_f = np.ones(len(cf), bool)
     all_parts, part_labels, report = [], [], []
+    ground_pts = means[is_ground]
+    if len(ground_pts):
+        from scipy.spatial import cKDTree
+
+        ground_tree = cKDTree(ground_pts[:, [0, 2]])
+    else:
+        ground_tree = None
     for i, b in enumerate(blocks):
         pts, _ = b.footprint(0.5, pad=0.3)
         # ground under the block: the lowest ground splats around it
@@ -355,8 +362,13 @@ def dress(world, layout, prompt: str = "", seed: int | None = None, preview: boo
         inside = MPath(hull).contains_points(means[:, [0, 2]])
         keep &= ~(inside & ~np.isin(labels, surface))
         if len(cf):
-            f_in = MPath(hull).contains_points(cen[:, [0, 2]]) & (cen[:, 1] > gy + 0.15)
-            keep_f &= ~f_in
+            # object triangles only: those standing above the ground splats next to them (the terrain stays)
+            f_in = np.flatnonzero(MPath(hull).contains_points(cen[:, [0, 2]]))
+            if f_in.size and ground_tree is not None:
+                _, nn = ground_tree.query(cen[f_in][:, [0, 2]], k=min(4, len(ground_pts)))
+                g_here = np.median(ground_pts[np.atleast_2d(nn.T).T if nn.ndim == 1 else nn, 1], axis=-1)
+                f_in = f_in[cen[f_in, 1] > g_here + 0.25]
+            keep_f[f_in] = False
         kind = choose_kind(b, style)
         base = None if kind is None else _build(kind, seed + 101 * i)
         best = (-1.0, None)
