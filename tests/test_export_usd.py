@@ -344,7 +344,9 @@ def test_objects_from_the_generators_scene_graph(tmp_path):
     w.metadata["scene"] = {"instances": [
         {"id": 3, "group": "g0", "kind": "cherry_tree", "label": "cherry_tree", "label_id": 20, "position": [1.0, 0.0, 1.0],
          "yaw_deg": 90.0, "scale": 1.5, "bbox": [[0.0, 0.0, 0.0], [2.0, 4.0, 2.0]]},
-        {"id": "g2.0", "kind": "bench", "label": "bench", "position": [0.0, 0.0, 3.0], "yaw_deg": 0.0, "scale": 1.0}]}
+        {"id": "g2.0", "kind": "bench", "label": "bench", "position": [0.0, 0.0, 3.0], "yaw_deg": 0.0, "scale": 1.0},
+        {"id": 9, "kind": "odd", "position": "here", "yaw_deg": "x", "bbox": [1, 2], "transform": [[1, 2]]},  # malformed
+        {"label": 3}]}  # no kind: skipped
     _, root = _export(w, tmp_path)
     stage = Usd.Stage.Open(str(root))
     tree = stage.GetPrimAtPath("/World/Objects/cherry_tree_3")
@@ -358,6 +360,9 @@ def test_objects_from_the_generators_scene_graph(tmp_path):
     bench = stage.GetPrimAtPath("/World/Objects/bench_g2_0")
     assert UsdSemantics.LabelsAPI(bench, "class").GetLabelsAttr().Get() == ["bench"] and not bench.GetChildren()
     assert bench.GetAttribute("spatial:instanceId").Get() == "g2.0"
+    odd = stage.GetPrimAtPath("/World/Objects/odd_9")  # kept, at the origin, without a box
+    assert odd and UsdGeom.Xformable(odd).ComputeLocalToWorldTransform(0) == Gf.Matrix4d(1.0) and not odd.GetChildren()
+    assert len(stage.GetPrimAtPath("/World/Objects").GetChildren()) == 3
     assert _issues(root) == []
 
 

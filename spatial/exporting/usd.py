@@ -120,21 +120,31 @@ def _bounds_cube(stage, path: str, lo, hi, parent_to_world=None) -> None:
 
 def _instance_matrix(inst: dict):
     """Gf.Matrix4d (row-vector convention) of a scene instance: ``transform`` (4x4, column-vector, row-major) or
-    position / yaw_deg / scale."""
+    position / yaw_deg (about +Y) / scale; identity for a malformed record."""
     from pxr import Gf
 
-    t = inst.get("transform")
-    if t is not None:
-        m = np.asarray(t, np.float64)
-        if m.shape == (4, 4) and np.isfinite(m).all():
-            return Gf.Matrix4d(*m.T.reshape(-1).tolist())
-    pos = np.asarray(inst.get("position") or [0, 0, 0], np.float64).reshape(-1)[:3]
-    yaw = float(inst.get("yaw_deg") or 0.0)
-    s = float(inst.get("scale") or 1.0)
-    if not (np.isfinite(pos).all() and math.isfinite(yaw) and math.isfinite(s) and s > 0):
+    try:
+        t = inst.get("transform")
+        if t is not None:
+            m = np.asarray(t, np.float64)
+            if m.shape == (4, 4) and np.isfinite(m).all():
+                return Gf.Matrix4d(*m.T.reshape(-1).tolist())
+        pos = np.asarray(inst.get("position") or [0, 0, 0], np.float64).reshape(-1)
+        yaw, s = float(inst.get("yaw_deg") or 0.0), float(inst.get("scale") or 1.0)
+    except (TypeError, ValueError):
+        return Gf.Matrix4d(1.0)
+    if pos.size != 3 or not (np.isfinite(pos).all() and math.isfinite(yaw) and math.isfinite(s) and s > 0):
         return Gf.Matrix4d(1.0)
     rot = Gf.Matrix4d().SetRotate(Gf.Rotation(Gf.Vec3d(0, 1, 0), yaw))
     return Gf.Matrix4d().SetScale(s) * rot * Gf.Matrix4d().SetTranslate(Gf.Vec3d(*pos.tolist()))
+
+
+def _bbox(inst: dict):
+    try:
+        bb = np.asarray(inst.get("bbox"), np.float64)
+    except (TypeError, ValueError):
+        return None
+    return bb if bb.shape == (2, 3) and np.isfinite(bb).all() else None
 
 
 def _scene_instances(world) -> list[dict] | None:
@@ -148,67 +158,80 @@ def _scene_instances(world) -> list[dict] | None:
     return [e for e in scene if isinstance(e, dict) and e.get("kind")]
 
 
-def _write_objects(stage, world, labels_np) -> int:
-    """Per-object prims with class labels; returns how many.
+def _custom(prim, name: str, value) -> None:
+    from pxr import Sdf
 
-    Scene records (generator: ``metadata.scene.instances``; edits: a ``metadata.scene`` list) name the label by
-    id (``label_id`` or an int ``label``) or by name (a str ``label``), else the kind's legend entry."""
-    from pxr import Gf, UsdGeom
+    vt = Sdf.ValueTypeNames.String if isinstance(value, str) else Sdf.ValueTypeNames.Int
+    prim.CreateAttribute(name, vt, custom=True).Set(value if isinstance(value, str) else int(value))
 
-    UsdGeom.Scope.Define(stage, f"{ROOT}/Objects")
-    legend = {int(k): str(v) for k, v in world.labels.items()}
+
+def _is_int(v) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+
+def _write_scene_objects(stage, insts: list[dict], legend: dict[int, str]) -> int:
+    """One labelled Xform per scene-graph instance. Records (generator: ``metadata.scene.instances``; edits: a
+    ``metadata.scene`` list) name the label by id (``label_id`` or an int ``label``) or by name (a str ``label``),
+    else by the kind's legend entry."""
+    from pxr import UsdGeom
+
     by_name = {v: k for k, v in legend.items()}
     used: set[str] = set()
+    for i, inst in enumerate(insts):
+        kind = str(inst["kind"]).split(":")[0]
+        iid = inst.get("id", i)
+        path = f"{ROOT}/Objects/{_name(f'{kind}_{iid}', used)}"
+        x = UsdGeom.Xform.Define(stage, path)
+        m = _instance_matrix(inst)
+        x.AddTransformOp().Set(m)
+        lab = next((int(inst[k]) for k in ("label_id", "label") if _is_int(inst.get(k))), None)
+        lname = inst["label"] if isinstance(inst.get("label"), str) else None
+        if lab is None:
+            lab = by_name.get(lname or kind)
+        name = legend.get(lab) or lname or kind
+        _labels_api(x.GetPrim(), [name] if name == kind else [name, kind])
+        if lab is not None:
+            _custom(x.GetPrim(), "spatial:labelId", lab)
+        if _is_int(iid) or isinstance(iid, str):  # the generator's ids are "g1.0" (group g1, instance 0)
+            _custom(x.GetPrim(), "spatial:instanceId", iid)
+        bb = _bbox(inst)
+        if bb is not None:
+            _bounds_cube(stage, f"{path}/Bounds", bb[0], bb[1], m)
+    return len(insts)
+
+
+def _write_class_objects(stage, positions: np.ndarray, labels: np.ndarray, legend: dict[int, str]) -> int:
+    """Without a scene graph: one labelled Xform per semantic class present (not unlabeled / sky)."""
+    from pxr import UsdGeom
+
+    used: set[str] = set()
     count = 0
-    insts = _scene_instances(world)
-    if insts:
-        for inst in insts:
-            kind = str(inst["kind"]).split(":")[0]
-            iid = inst.get("id", count)
-            path = f"{ROOT}/Objects/{_name(f'{kind}_{iid}', used)}"
-            x = UsdGeom.Xform.Define(stage, path)
-            m = _instance_matrix(inst)
-            x.AddTransformOp().Set(m)
-            lab = next((int(inst[k]) for k in ("label_id", "label")
-                        if isinstance(inst.get(k), (int, np.integer)) and not isinstance(inst.get(k), bool)), None)
-            lname = inst["label"] if isinstance(inst.get("label"), str) else None
-            if lab is None:
-                lab = by_name.get(lname or kind)
-            name = legend.get(lab) or lname or kind
-            _labels_api(x.GetPrim(), [name] if name == kind else [name, kind])
-            prim = x.GetPrim()
-            if lab is not None:
-                prim.CreateAttribute("spatial:labelId", _sdf().ValueTypeNames.Int, custom=True).Set(int(lab))
-            if isinstance(iid, (int, np.integer)):
-                prim.CreateAttribute("spatial:instanceId", _sdf().ValueTypeNames.Int, custom=True).Set(int(iid))
-            elif isinstance(iid, str):  # the generator's ids: "g1.0" = group g1, instance 0
-                prim.CreateAttribute("spatial:instanceId", _sdf().ValueTypeNames.String, custom=True).Set(iid)
-            bb = inst.get("bbox")
-            if bb is not None and np.asarray(bb, np.float64).shape == (2, 3) and np.isfinite(np.asarray(bb, np.float64)).all():
-                _bounds_cube(stage, f"{path}/Bounds", bb[0], bb[1], m)
-            count += 1
-        return count
-    if labels_np is None or not len(labels_np):
-        return 0
-    pos = world.splats.means.detach().cpu().numpy()
-    for lab in np.unique(labels_np).tolist():
+    for lab in np.unique(labels).tolist():
         name = legend.get(int(lab), f"label_{lab}")
         if name in ("unlabeled", "sky"):
             continue
-        sel = pos[labels_np == lab]
+        sel = positions[labels == lab]
         path = f"{ROOT}/Objects/{_name(name, used)}"
         x = UsdGeom.Xform.Define(stage, path)
         _labels_api(x.GetPrim(), [name])
-        x.GetPrim().CreateAttribute("spatial:labelId", _sdf().ValueTypeNames.Int, custom=True).Set(int(lab))
-        _bounds_cube(stage, f"{path}/Bounds", sel.min(0), sel.max(0), Gf.Matrix4d(1.0))
+        _custom(x.GetPrim(), "spatial:labelId", lab)
+        _bounds_cube(stage, f"{path}/Bounds", sel.min(0), sel.max(0))
         count += 1
     return count
 
 
-def _sdf():
-    from pxr import Sdf
+def _write_objects(stage, world, labels_np) -> int:
+    """Per-object prims with class labels (scene graph, else semantic classes); returns how many."""
+    from pxr import UsdGeom
 
-    return Sdf
+    UsdGeom.Scope.Define(stage, f"{ROOT}/Objects")
+    legend = {int(k): str(v) for k, v in world.labels.items()}
+    insts = _scene_instances(world)
+    if insts:
+        return _write_scene_objects(stage, insts, legend)
+    if labels_np is None or not len(labels_np):
+        return 0
+    return _write_class_objects(stage, world.splats.means.detach().cpu().numpy(), labels_np, legend)
 
 
 def camera_apertures(cam) -> dict:
@@ -220,7 +243,7 @@ def camera_apertures(cam) -> dict:
 
 
 def _write_cameras(stage, cameras) -> int:
-    from pxr import Gf, UsdGeom
+    from pxr import Gf, Sdf, UsdGeom
 
     if not cameras:
         return 0
@@ -239,7 +262,7 @@ def _write_cameras(stage, cameras) -> int:
         uc.CreateHorizontalApertureOffsetAttr(float(ap["horizontalApertureOffset"]))
         uc.CreateVerticalApertureOffsetAttr(float(ap["verticalApertureOffset"]))
         uc.CreateClippingRangeAttr(Gf.Vec2f(0.01, 10000.0))
-        uc.GetPrim().CreateAttribute("spatial:imageSize", _sdf().ValueTypeNames.Int2, custom=True).Set(
+        uc.GetPrim().CreateAttribute("spatial:imageSize", Sdf.ValueTypeNames.Int2, custom=True).Set(
             Gf.Vec2i(int(cam.width), int(cam.height)))
     return len(cameras)
 
