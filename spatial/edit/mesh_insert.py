@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.rotation import rotmat_to_quat_np
 from .errors import EditError
 
 SIGMA_PER_SPACING = 0.6
@@ -72,22 +73,6 @@ def check_textures(path) -> None:
             if w * h > MAX_TEXTURE_PIXELS:
                 raise EditError(f"the mesh's texture is {w}x{h} pixels, over the limit of {MAX_TEXTURE_PIXELS} "
                                 "pixels (4096 x 4096): scale it down")
-
-
-def _rotmats_to_quats(m: np.ndarray) -> np.ndarray:
-    """[N,3,3] proper rotations -> [N,4] (w,x,y,z), Shepperd's method, w >= 0."""
-    m00, m11, m22 = m[:, 0, 0], m[:, 1, 1], m[:, 2, 2]
-    t = np.stack([1 + m00 + m11 + m22, 1 + m00 - m11 - m22, 1 - m00 + m11 - m22, 1 - m00 - m11 + m22], 1)
-    c = np.stack([
-        np.stack([t[:, 0], m[:, 2, 1] - m[:, 1, 2], m[:, 0, 2] - m[:, 2, 0], m[:, 1, 0] - m[:, 0, 1]], 1),
-        np.stack([m[:, 2, 1] - m[:, 1, 2], t[:, 1], m[:, 0, 1] + m[:, 1, 0], m[:, 0, 2] + m[:, 2, 0]], 1),
-        np.stack([m[:, 0, 2] - m[:, 2, 0], m[:, 0, 1] + m[:, 1, 0], t[:, 2], m[:, 1, 2] + m[:, 2, 1]], 1),
-        np.stack([m[:, 1, 0] - m[:, 0, 1], m[:, 0, 2] + m[:, 2, 0], m[:, 1, 2] + m[:, 2, 1], t[:, 3]], 1),
-    ], 1)
-    q = c[np.arange(m.shape[0]), t.argmax(1)]
-    q /= np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-30)
-    q[q[:, 0] < 0] *= -1
-    return q
 
 
 def _material_color(mat) -> np.ndarray | None:
@@ -215,7 +200,7 @@ def mesh_to_splat_rows(mesh, count: int, seed: int = 0, opacity: float = 0.98, s
     sh[:, 0, :] = (rgba[:, :3] - 0.5) / C0
     return {
         "means": pos.astype(np.float32),
-        "quats": _rotmats_to_quats(rot).astype(np.float32),
+        "quats": rotmat_to_quat_np(rot).astype(np.float32),
         "log_scales": np.broadcast_to(log_scales, (count, 3)).astype(np.float32),
         "logit_opacities": np.log(op / (1 - op)).astype(np.float32),
         "sh": sh,

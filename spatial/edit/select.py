@@ -7,11 +7,11 @@ collider update uses (collider triangles whose three vertices lie in the region 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.rotation import quat_to_rotmat_np
 from .errors import EditError, EmptySelectionError, SelectionRangeError
 from .state import WorldState
 
@@ -76,14 +76,8 @@ class SphereRegion(Region):
 
 
 def quat_to_matrix(q) -> np.ndarray:
-    w, x, y, z = (float(v) for v in q)
-    n = math.sqrt(w * w + x * x + y * y + z * z)
-    w, x, y, z = w / n, x / n, y / n, z / n
-    return np.array([
-        [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
-        [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
-        [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)],
-    ])
+    """(w, x, y, z) of an edit op -> float64 [3, 3] (:func:`spatial.core.rotation.quat_to_rotmat_np`)."""
+    return quat_to_rotmat_np(np.asarray([float(v) for v in q], np.float64))
 
 
 def region_of(sel: dict) -> Region | None:

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from ...core import sh as _sh
+from ...core.rotation import quat_to_rotmat_np
 from ..atomic import atomic_write
 from ..format_spec import SplatFormat, register_format
 from ._common import (FLIPS_NONE, LOG_MIN_LINEAR_SCALE, MAX_LOG_SCALE_F32, build_splats, fail, file_arrays, guard,
@@ -233,12 +234,7 @@ def _node_matrix(path, node: dict) -> np.ndarray:
     s = np.asarray(node.get("scale", [1, 1, 1]), dtype=np.float64)
     if t.shape != (3,) or r.shape != (4,) or s.shape != (3,):
         raise fail(path, "glTF node translation/rotation/scale have the wrong length")
-    x, y, z, w = r / max(np.linalg.norm(r), 1e-30)
-    rot = np.array([
-        [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
-        [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
-        [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)],
-    ])
+    rot = quat_to_rotmat_np(r[[3, 0, 1, 2]])  # glTF stores (x, y, z, w)
     m = np.eye(4)
     m[:3, :3] = rot * s[None, :]
     m[:3, 3] = t
