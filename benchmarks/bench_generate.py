@@ -1,6 +1,14 @@
 """Benchmark text -> world generation (draft, standard and high tiers) on this machine.
 
     .venv/bin/python benchmarks/bench_generate.py [--standard] [--high] [--prompts N] [--scenes]
+    .venv/bin/python benchmarks/bench_generate.py --suite [FILE] [--limit N] [--only TAGS]
+
+``--suite`` runs the issue-15 prompt suite (``benchmarks/prompts/suite.jsonl``, one JSON line per
+prompt with the kinds, counts and relations its words ask for) and prints, per prompt and for the
+suite: named nouns present (kind or reported same-category substitution), counts exact, relations
+satisfied geometrically, named kinds visible from the spawn (>= 0.2 % of the pixels of the 8 spawn
+views) or reachable within the first 30 m of the walk, the per-world view and walk checks, and the
+draft median and worst seconds (``spatial.generation.acceptance``).
 
 ``--scenes`` adds the per-scene-type acceptance table: one draft world (seed 1) per scene type
 (all 15 + night and snowfall variants), each checked for **views from the spawn in 8 directions**
@@ -75,7 +83,7 @@ def scene_table(seed: int) -> bool:
         t = time.perf_counter()
         w = spatial.generate(prompt, seed=seed, quality="draft", use_embedding=False, preview=False)
         gen = time.perf_counter() - t
-        assert w.spec["scene_type"] == st, (prompt, w.spec["scene_type"])
+        assert w.spec["shell"]["kind"] == st, (prompt, w.spec["shell"]["kind"])
         v = view_coverage(w)
         k = walk_check(w)
         ok = v["ok"] and k["ok"]
@@ -90,27 +98,72 @@ def scene_table(seed: int) -> bool:
 
 
 def naive_baseline(prompt: str, seed: int, budget: int) -> float:
-    """Seconds for: layout + uniform area sampling of all parts with trimesh + flat colours."""
+    """Seconds for: parse + shell + layout + instances + uniform area sampling of all parts with trimesh + flat colours."""
     import numpy as np
     import trimesh
 
-    from spatial.generation.prompt import parse_prompt
-    from spatial.generation.world_builder import _group_parts, build_indoor, build_nature, build_urban
     from spatial.generation import sky as sky_mod
+    from spatial.generation.bake import _group_parts
+    from spatial.generation.instantiate import instantiate
+    from spatial.generation.layout import solve
+    from spatial.generation.parse import parse
+    from spatial.generation.shells import build_shell, stage_rng
 
     t = time.perf_counter()
-    spec, _ = parse_prompt(prompt, seed=seed, use_embedding=False)
-    if spec.family == "nature":
-        sc = build_nature(spec, "draft")
-    elif spec.family == "urban":
-        sc = build_urban(spec, "draft")
-    else:
-        sc = build_indoor(spec, "draft", sky_mod.make_sky(spec.time_of_day, spec.weather, seed, indoor=True))
-    parts = _group_parts(sc.parts)
+    g = parse(prompt, seed=seed, use_embedding=False)
+    spec = g.spec()
+    sh = build_shell(g, spec, "draft", sky_mod.make_sky(spec.time_of_day, spec.weather, seed, indoor=True))
+    lay = solve(g, sh.site, stage_rng(seed, "layout_solver"))
+    sh.finish(lay)
+    parts = sh.scene.parts + instantiate(g, lay, sh.scene.shell_instances, sh.site, seed).parts
+    parts = _group_parts(parts)
     mesh = trimesh.util.concatenate([trimesh.Trimesh(p.vertices, p.faces, process=False) for p in parts])
     pts, fid = trimesh.sample.sample_surface(mesh, budget, seed=seed)
     _ = np.full((len(pts), 3), 0.5)
     return time.perf_counter() - t
+
+
+def suite_table(path: Path, seed: int, limit: int | None = None, only: str = "", quality: str = "draft", checks: bool = True) -> bool:
+    """Generate every prompt of the suite and print the issue-15 metrics and the per-world checks."""
+    import spatial
+    from spatial.generation.acceptance import TARGETS, load_suite, score, summarize
+    from spatial.generation.checks import view_coverage, walk_check
+    from spatial.generation.prompt import PromptEmbedder
+
+    cases = load_suite(path)
+    if only:
+        cases = [c for c in cases if any(t in c.get("tags", []) or t == c["id"] for t in only.split(","))]
+    cases = cases[:limit] if limit else cases
+    t = time.perf_counter()
+    PromptEmbedder.shared().available()  # the model loads once per process; not part of a world's time
+    print(f"embedding model load: {time.perf_counter() - t:.2f} s (once per process)")
+    print("\n| id | prompt | shell | s | present | counts | relations | visible | views | walk |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    results, times, world_ok = [], [], []
+    for c in cases:
+        t = time.perf_counter()
+        w = spatial.generate(c["prompt"], seed=seed, quality=quality, preview=False)
+        dt = time.perf_counter() - t
+        times.append(dt)
+        r = score(w, c)
+        results.append(r)
+        v = view_coverage(w) if checks else {"ok": True}
+        k = walk_check(w) if checks else {"ok": True}
+        world_ok.append(v["ok"] and k["ok"])
+        fmt = lambda items, i: f"{sum(1 for x in items if x[i])}/{len(items)}"  # noqa: E731
+        miss = [x[0] for x in r["presence"] if not x[1]] + [f"{x[0]}={x[2]}!={x[1]}" for x in r["counts"] if not x[3]] + \
+            [x[0] for x in r["relations"] if not x[1]] + [f"{x[0]} hidden" for x in r["visible"] if not x[2]]
+        print(f"| {c['id']} | {c['prompt'][:60]} | {w.spec['shell']['kind']} | {dt:.1f} | {fmt(r['presence'], 1)} | {fmt(r['counts'], 3)} | "
+              f"{fmt(r['relations'], 1)} | {fmt(r['visible'], 2)} | {'pass' if v['ok'] else 'FAIL'} | {'pass' if k['ok'] else 'FAIL'} |"
+              + (f" {'; '.join(miss)}" if miss else ""), flush=True)
+    s = summarize(results)
+    ok = all(s[k] >= v for k, v in TARGETS.items())
+    print(f"\nsuite {path.name}: {len(cases)} prompts, {quality}")
+    for k, target in TARGETS.items():
+        print(f"  {k:10s} {s[k] * 100:5.1f} % of {s[k + '_n']:3d}  (target >= {target * 100:.0f} %)  {'pass' if s[k] >= target else 'FAIL'}")
+    print(f"  per-world checks (views + walk) pass: {sum(world_ok)}/{len(world_ok)}")
+    print(f"  {quality} time: median {statistics.median(times):.2f} s, worst {max(times):.2f} s")
+    return ok and all(world_ok)
 
 
 def main(argv=None) -> int:
@@ -121,9 +174,16 @@ def main(argv=None) -> int:
     ap.add_argument("--high", action="store_true", help="also time the high tier once (2M splats, 400 fit steps: minutes)")
     ap.add_argument("--scenes", action="store_true", help="per-scene-type view coverage and walk table (all scene types)")
     ap.add_argument("--scenes-only", action="store_true", help="only the per-scene-type table")
+    ap.add_argument("--suite", nargs="?", const=str(REPO / "benchmarks" / "prompts" / "suite.jsonl"), default=None,
+                    help="run the issue-15 prompt suite (default benchmarks/prompts/suite.jsonl) and print its metrics")
+    ap.add_argument("--limit", type=int, default=None, help="first N prompts of the suite")
+    ap.add_argument("--only", default="", help="comma-separated suite tags or ids")
+    ap.add_argument("--no-checks", action="store_true", help="suite without the per-world view / walk checks")
     args = ap.parse_args(argv)
     if args.scenes_only:
         return 0 if scene_table(args.seed) else 1
+    if args.suite:
+        return 0 if suite_table(Path(args.suite), args.seed, args.limit, args.only, checks=not args.no_checks) else 1
     import torch
 
     import spatial
@@ -139,7 +199,7 @@ def main(argv=None) -> int:
         tm = w.timings
         rows.append(("draft", prompt, total, base, len(w.splats)))
         print(f"draft    {total:6.2f} s  baseline {base:5.2f} s  ratio {total / base:5.1f}x  splats {len(w.splats):7d}  "
-              f"layout {tm['layout_total']:.2f}  collider {tm['collider']:.2f}  splats {tm['splats_total']:.2f}  "
+              f"shell {tm['shell']:.2f}  layout {tm['layout']:.2f}  collider {tm['collider']:.2f}  bake {tm['bake_total']:.2f}  "
               f"preview {tm.get('preview', 0):.2f}   '{prompt}'", flush=True)
     # the embedding model adds a one-off load when the lexicon is silent
     from spatial.generation.prompt import PromptEmbedder, parse_prompt
@@ -172,7 +232,7 @@ def main(argv=None) -> int:
         tm = w.timings
         rows.append(("high", prompt, total, base, len(w.splats)))
         print(f"high     {total:6.2f} s  baseline {base:5.2f} s  ratio {total / base:5.1f}x  splats {len(w.splats):7d}  "
-              f"splats {tm['splats_total']:.1f} s  refine {tm.get('refine', 0):.1f} s ({ref.get('steps_run')} steps, {ref.get('views')} views, "
+              f"bake {tm['bake_total']:.1f} s  refine {tm.get('refine', 0):.1f} s ({ref.get('steps_run')} steps, {ref.get('views')} views, "
               f"{ref.get('reference_splats')} reference splats, loss {ref.get('loss_first')} -> {ref.get('loss_last')})   '{prompt}'", flush=True)
     drafts = [r[2] for r in rows if r[0] == "draft"]
     print(f"draft median {statistics.median(drafts):.2f} s (target <= 15 s)")

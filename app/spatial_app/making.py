@@ -54,8 +54,7 @@ def _call_with_supported(fn: Callable, **kwargs) -> Any:
 
 def spec_for_prompt(prompt: str, seed: int | None = None) -> dict | None:
     """The editable scene specification the generator would use for ``prompt`` (None if unavailable)."""
-    for mod, name in (("spatial.generate", "spec_from_prompt"), ("spatial.generate", "prompt_to_spec"),
-                      ("spatial.generation.prompt", "spec_from_prompt")):
+    for mod, name in (("spatial.generation.parse", "spec_from_prompt"),):
         try:
             m = __import__(mod, fromlist=[name])
             fn = getattr(m, name)
@@ -171,10 +170,10 @@ def from_photos(paths: list[str], quality: str = "draft") -> World:
 
 
 def default_world(seed: int = 0) -> World:
-    """The world a first start shows: generated (draft) when the generator is installed, else built in."""
+    """The world a first start shows: generated (standard quality) when the generator is installed, else built in."""
     if generator_available():
         try:
-            w = from_prompt(DEFAULT_PROMPT, seed=seed, quality="draft")
+            w = from_prompt(DEFAULT_PROMPT, seed=seed, quality="standard")  # a first impression at draft is blurry
             w.name = "Alpine meadow"
             return w
         except Exception as e:  # noqa: BLE001 - the app must still start

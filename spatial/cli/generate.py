@@ -25,6 +25,8 @@ def register(sub) -> None:
     p.add_argument("--format", choices=["ply", "spz", "glb"], default="ply", help="splat file format inside the world folder")
     p.add_argument("--no-embedding", action="store_true", help="read the prompt with the keyword lexicon only")
     p.add_argument("--no-preview", action="store_true", help="skip the preview render")
+    p.add_argument("--layout", help="a block-out (JSON {\"blocks\": [...]} or a GLB of boxes/planes/cylinders) to dress with assets "
+                                    "of the prompt's style (docs/generate.md)")
     p.add_argument("--image", help="lift this photo (or 2:1 360-degree panorama) into a world; the prompt then steers what lies beyond it")
     p.add_argument("--depth", choices=["auto", "classical", "learned"], default="auto", help="depth method for --image (auto: --depth-model, else Depth Anything V2 Small when on disk or downloadable, else classical)")
     p.add_argument("--depth-model", help="transformers depth model folder or hub id for --depth learned/auto")
@@ -109,8 +111,14 @@ def _run(args) -> int:
         return 2
     from ..generation.pipeline import build_world
 
-    world = build_world(graph, quality=args.quality, splats=args.splats, prompt=args.prompt, preview=not args.no_preview,
-                        progress=sys.stderr.isatty())
+    world = build_world(graph, quality=args.quality, splats=args.splats, prompt=args.prompt,
+                        preview=not args.no_preview and not args.layout, progress=sys.stderr.isatty())
+    if args.layout:
+        from ..generation.blockout import dress
+
+        world = dress(world, args.layout, args.prompt, preview=not args.no_preview)
+        for r in world.metadata["blockout"]:
+            print(f"block {r['block']} ({r['shape']}, {r['role']}): {r['kind']}, footprint IoU {r['iou']:.2f}")
     folder = world.save(args.output, splat_format=args.format)
     t = getattr(world, "timings", {})
     rep = world.metadata.get("report", {})

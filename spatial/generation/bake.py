@@ -40,7 +40,7 @@ REFINE_STEPS = {"draft": 20, "standard": 36, "high": 400}
 #: one-bounce indirect light: share of the surrounding surfaces' outgoing radiance received (1 = Lambertian)
 BOUNCE_STRENGTH = 1.0
 #: ambient (sky) light share in caves and tunnels: their own lamps and glowing objects carry the scene
-ENCLOSED_AMBIENT = 0.35
+ENCLOSED_AMBIENT = 0.75
 
 
 def _group_parts(parts: list[Part]) -> list[Part]:

@@ -30,7 +30,7 @@ BELOW_HORIZON = 0.05
 def view_coverage(world, width: int = 128, height: int = 72, directions: int = 8, fov_y: float = 60.0) -> dict:
     """Alpha coverage and top-colour share of ``directions`` views from the spawn eye (pitch 0)."""
     from ..rendering.api import render
-    from .world_builder import frustum_cull, spawn_camera
+    from .views import frustum_cull, spawn_camera
 
     spawn = np.asarray(world.spawn.position, dtype=np.float64)
     eye_h = float((world.metadata or {}).get("eye_height", 1.65))
@@ -87,7 +87,9 @@ def walk_check(world, fps: int = 30, speed_floor: float = 1.0) -> dict:
     g = _ground_below(rays, spawn)
     on_collider = g is not None and abs(g - spawn[1]) < 0.02
     indoor = meta.get("scene_family") == "indoor"
-    if indoor:
+    if meta.get("walk_target_m"):
+        target = float(meta["walk_target_m"])
+    elif indoor:
         room = meta["room"]
         target = 0.85 * (spawn[2] + room["depth"] / 2 - 0.8)
     else:

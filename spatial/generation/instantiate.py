@@ -109,7 +109,8 @@ def instantiate(graph, layout: Layout, shell_instances: list, site: Site, seed: 
         for p in parts:
             p.label = lab
         out.parts += parts
-        out.records.append({**inst.to_dict(), "label": k.label_name, "label_id": lab, "asked": "", "color": None})
+        g = next((x for x in graph.groups if x.id == inst.group), None) if inst.group else None
+        out.records.append({**inst.to_dict(), "label": k.label_name, "label_id": lab, "asked": g.asked if g else "", "color": None})
     emitters.sort(key=lambda t: t[0])
     out.lights = [lt for _, lt in emitters[:MAX_OBJECT_LIGHTS]]
     return out

@@ -64,6 +64,8 @@ class Site:
     corridor_length: float = 40.0
     #: outdoor objects farther than this from the spawn are not placed
     max_radius: float = 80.0
+    #: group ids whose instances the shell built itself (a courtyard's walls): the solver skips them
+    provided: set = field(default_factory=set)
 
     @property
     def forward(self) -> np.ndarray:
@@ -326,6 +328,8 @@ def solve(graph, site: Site, rng: np.random.Generator, kinds: dict | None = None
         kinds = {g.kind: registry.get(g.kind) for g in graph.groups}
     lay = Layout()
     for g in _order(graph):
+        if g.id in site.provided:
+            continue
         k = kinds[g.kind]
         rels = graph.relations_of(g.id)
         scale = float(g.attributes.get("scale", 1.0))
@@ -340,6 +344,8 @@ def solve(graph, site: Site, rng: np.random.Generator, kinds: dict | None = None
         if placed < g.count:
             lay.short[g.id] = placed
     for r in graph.relations:
+        if r.subject in site.provided:
+            continue
         if not check_relation(r, lay, site):
             lay.unsatisfied.append({"relation": r.relation, "subject": r.subject, "target": r.target})
     lay.unreachable = unreachable_groups(lay, site)

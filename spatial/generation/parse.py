@@ -32,6 +32,9 @@ from .prompt import PromptEmbedder, normalize_prompt, parse_prompt, prompt_seed
 from .spec import COLOR_NAMES, SCENE_TYPES, preset
 
 MAX_PROMPT_CHARS = 2000
+#: (shell, kind) -> the kind the word means in that place ("stone walls" of a castle courtyard are castle walls)
+CONTEXT_KINDS = {("courtyard", "stone_wall"): "castle_wall", ("courtyard", "stone_tower"): "castle_tower",
+                 ("courtyard", "gate"): "castle_gate", ("cloister", "stone_wall"): "stone_wall"}
 #: cosine an embedding substitution must reach (all-MiniLM-L6-v2 scale)
 SUBSTITUTE_THRESHOLD = 0.42
 
@@ -291,6 +294,21 @@ def _split(text: str) -> list[tuple[str, object]]:
                 out.append(("rel", (rel, default, " ".join(r))))
                 cur = []
                 i += len(r)
+                continue
+            if w == "of":
+                # "a pair of", "a field of": quantity words stay in the chunk; "a statue of a horse": what
+                # follows "of" only describes the noun before it and is dropped up to the next break
+                if _match_at(cur + ["of"], 0, _VAGUE) or _match_at(cur + ["of"], 0, _EXACT) or \
+                        any(" ".join(cur[k:] + ["of"]) in VAGUE or " ".join(cur[k:] + ["of"]) in EXACT_PHRASES for k in range(len(cur))):
+                    cur.append(w)
+                    i += 1
+                    continue
+                if cur:
+                    out.append(("chunk", (cur, ci)))
+                    cur = []
+                i += 1
+                while i < len(words) and words[i] not in BREAK_WORDS and _match_at(words, i, _REL) is None:
+                    i += 1
                 continue
             if w in BREAK_WORDS:
                 if cur:
@@ -588,6 +606,12 @@ def parse(prompt: str, seed: int | None = None, use_embedding: "bool | str" = "a
     return graph.validate()
 
 
+def spec_from_prompt(prompt: str, seed: int | None = None, use_embedding: "bool | str" = "auto") -> dict:
+    """The scene graph of ``prompt`` as a JSON-ready dict (what ``--print-spec`` prints; the app's
+    "Fill scene spec from prompt" button shows it for editing)."""
+    return parse(prompt, seed=seed, use_embedding=use_embedding).to_dict()
+
+
 def _resolve_chunk(ch: _Chunk, graph: SceneGraph, matcher: KindMatcher, indoor: bool, groups_by_key: dict) -> None:
     exact, rng_count, rest = _quantity(ch.words)
     if not rest:
@@ -635,6 +659,9 @@ def _resolve_chunk(ch: _Chunk, graph: SceneGraph, matcher: KindMatcher, indoor: 
             graph.substitutions.append({"asked": noun, "used": k.name, "method": method, "score": round(score, 3)})
             kind, head, mods = k, noun, [w for w in rest if w not in cand]
     del shell_words
+    ctx = CONTEXT_KINDS.get((graph.shell.kind, kind.name))
+    if ctx is not None and _index().REGISTRY.get(ctx) is not None:
+        kind = _index().REGISTRY[ctx]
     # unknown words right before the head form a compound ("cherry trees", "koi pond", "reading lamps"):
     # the compound is the asked noun; the nearest kind to it wins over the bare head when it is close
     unknown = []
@@ -704,4 +731,4 @@ def _singular(word: str) -> str:
                                                   "koi", "sheep", "deer", "fish", "bamboo", "reeds", "rails", "tracks") else word
 
 
-__all__ = ["parse", "KindMatcher", "SHELL_CUES", "RELATION_PHRASES", "SHELL_KINDS", "STATES"]
+__all__ = ["parse", "spec_from_prompt", "KindMatcher", "SHELL_CUES", "RELATION_PHRASES", "SHELL_KINDS", "STATES"]

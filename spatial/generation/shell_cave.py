@@ -133,13 +133,13 @@ def build(graph, spec, tier: str) -> tuple[Scene, Site]:
             lights.append(PointLight(lp - [0, 0.3, 0], np.array([1.0, 0.95, 0.85]) * 3.5, 0.4))
     else:
         # a cave: a few dim torches on the walls so the rock reads even without glowing objects
-        for k, uu in enumerate(np.arange(3.0, U1 - 4, 11.0)):
+        for k, uu in enumerate(np.arange(3.0, U1 - 4, 8.0)):
             sgn = 1 if k % 2 else -1
             cx = float(_centre(uu))
             lp = np.array([cx + sgn * (float(width(uu)) * 0.78), 1.9, -uu])
             lp[1] = float(floor_h(lp[0], lp[2])) - y0 + 1.9
             sc.parts.append(box((0.16, 0.3, 0.16), lamp_c, BUILDING, "emissive", False, center=tuple(lp)))
-            lights.append(PointLight(lp, lamp_c * 3.0, 0.3))
+            lights.append(PointLight(lp, lamp_c * 4.5, 0.3))
     sc.lights = lights
     sc.spawn = np.array([0.0, float(floor_h(0.0, 0.0)) - y0, 0.0])
     sc.yaw_deg = 0.0

@@ -61,7 +61,7 @@ def build(graph, spec, tier: str, sky) -> tuple[Scene, Site]:
         inverse = {v: k for k, v in LEGACY_KINDS.items()}
         skip = {inverse[g.kind] for g in graph.groups if g.named and g.kind in inverse}
         furn, objects = indoor.furnish(kind, spec, room, rng, lit, skip=skip)
-    outside = [] if kind in indoor.WINDOWLESS else indoor.outside(pal, rng, room, pal)
+    outside = _vestibule(room, pal) if kind in indoor.WINDOWLESS else indoor.outside(pal, rng, room, pal)
     sc.parts = indoor.split_exterior(room.parts, room) + furn + outside
     sc.lights = room.lights
     sc.objects = objects
@@ -72,7 +72,7 @@ def build(graph, spec, tier: str, sky) -> tuple[Scene, Site]:
     sc.ground_fn = lambda xx, zz: np.zeros_like(np.asarray(xx, dtype=np.float64))
     W, D, H = room.width, room.depth, room.height
     sc.room = {"width": W, "depth": D, "height": H, "kind": kind}
-    door = (W / 2 - 0.9 if W < 14 else W / 4, D / 2)
+    door = _door_xz(room)
     obstacles = [(o["position"][0], o["position"][2], LEGACY_RADIUS.get(o["kind"], 0.6)) for o in objects if LEGACY_RADIUS.get(o["kind"], 0.6) > 0]
     obstacles.append((door[0], door[1], 1.4))
     m = 0.15
@@ -92,3 +92,25 @@ def build(graph, spec, tier: str, sky) -> tuple[Scene, Site]:
                 corridor_length=max(1.0, (z + D / 2) * 0.92), max_radius=max(W, D))
     del a
     return sc, site
+
+
+def _door_xz(room) -> tuple[float, float]:
+    """Centre of the door in the front wall (as indoor.room_shell cuts it)."""
+    W, D = room.width, room.depth
+    return (W / 2 - 0.9 if not (W >= 14) else W / 4, D / 2)
+
+
+def _vestibule(room, pal) -> list:
+    """A closed 3 m lobby behind the door of a windowless room (underground: no outdoors to see)."""
+    from .mesh import box, quad
+
+    W, D, H = room.width, room.depth, room.height
+    x, z = _door_xz(room)
+    w, d, h = 5.5, 3.0, min(H, 5.4) + 0.2
+    wall = np.asarray(pal["wall"]) * 0.9
+    parts = [quad((x - w / 2, 0.0, z + d + 0.2), (w, 0, 0), (0, 0, -d - 0.2), pal["floor"], indoor.FLOOR, "paving", True, subdiv=2),
+             quad((x - w / 2, h, z), (w, 0, 0), (0, 0, d + 0.2), pal["ceiling"], indoor.CEILING, "plaster", True, subdiv=2),
+             box((w + 0.4, h, 0.2), wall, indoor.WALL, "paint", True, center=(x, h / 2, z + d + 0.3), bottom=False)]
+    for sx in (-1, 1):
+        parts.append(box((0.2, h, d + 0.2), wall, indoor.WALL, "paint", True, center=(x + sx * (w / 2 + 0.1), h / 2, z + d / 2 + 0.1), bottom=False))
+    return parts

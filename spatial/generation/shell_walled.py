@@ -91,13 +91,19 @@ def build(graph, spec, tier: str) -> tuple[Scene, Site]:
             wall_parts.append([lintel.transformed(r)])
     sc.parts = parts
     # the wall pieces become instances of the wall kind (labelled with it) or plain building parts
-    wk = _wall_kind()
+    # a prompt's "stone walls" are these walls: the group's instances are the wall pieces
+    wall_group = next((g for g in graph.groups if g.kind in ("castle_wall", "stone_wall")), None)
+    wk = wall_group.kind if wall_group is not None else _wall_kind()
+    gid = wall_group.id if wall_group is not None else ""
     insts: list[tuple[Instance, list[Part]]] = []
     for k, ((c, yaw, size), ps) in enumerate(zip(segs, wall_parts)):
         if wk is None:
             sc.parts += ps
             continue
-        insts.append((Instance(f"shell.wall{k}", "", wk, np.array([c[0], 0.0, c[2]]), (yaw + 180.0) % 360.0, 1.0, size, "ground", None, False), ps))
+        iid = f"{gid}.{k}" if gid else f"shell.wall{k}"
+        insts.append((Instance(iid, gid, wk, np.array([c[0], 0.0, c[2]]), (yaw + 180.0) % 360.0, 1.0, size, "ground", None, bool(gid)), ps))
+    if wall_group is not None:
+        wall_group.count, wall_group.count_range = len(segs), None
     if len(wall_parts) > len(segs):  # the gate lintel
         sc.parts += wall_parts[-1]
     # ---- corner towers (courtyard) / arcade (cloister)
@@ -149,5 +155,6 @@ def build(graph, spec, tier: str) -> tuple[Scene, Site]:
              ((-inner, inner), (-inner, -inner), (1.0, 0.0)), ((inner, inner), (3.0, inner), (0.0, -1.0)),
              ((-3.0, inner), (-inner, inner), (0.0, -1.0))]
     site = Site(sc.spawn.copy(), 0.0, 0.0, (-inner, -inner, inner, inner), ground, usable, anchors={"middle": (0.0, -1.0)}, walls=walls,
-                corridor_half_width=1.2, corridor_length=sc.walk_target_m + 2.0, max_radius=2 * S)
+                corridor_half_width=1.2, corridor_length=sc.walk_target_m + 2.0, max_radius=2 * S,
+                provided={gid} if wall_group is not None else set())
     return sc, site

@@ -42,11 +42,12 @@ def glow(p, on=WARM, off=(0.86, 0.85, 0.80), off_material: str = "glass"):
 
 def flame(center, height: float, p, rng, color=FIRE) -> Part:
     """A flame tongue: emissive when lit, bright orange paint by day (fire still reads as fire)."""
-    f = blob(height * 0.32, np.asarray(color), OBJECT, seed(rng), 0.35, 1, "emissive" if p.lit else "paint", squash=(1.0, 1.8, 1.0))
+    f = blob(height * 0.3, np.asarray(color), OBJECT, seed(rng), 0.3, 1, "emissive" if p.lit else "paint", squash=(0.8, 1.7, 0.8))
+    v = f.vertices
+    t = np.clip((v[:, 1] - v[:, 1].min()) / max(float(np.ptp(v[:, 1])), 1e-6), 0, 1)
+    f.vertices = v * np.stack([1 - 0.75 * t, np.ones_like(t), 1 - 0.75 * t], -1)  # a tongue: narrow toward the tip
     f = f.transformed(translation=np.asarray(center, dtype=np.float64) + [0, height * 0.5, 0])
-    y = f.vertices[:, 1]
-    t = np.clip((y - y.min()) / max(float(np.ptp(y)), 1e-6), 0, 1)[:, None]
-    f.color = np.clip(np.asarray(color) * (1 - t) + np.array([1.0, 0.9, 0.45]) * t, 0, 1)
+    f.color = np.clip(np.asarray(color) * (1 - t[:, None]) + np.array([1.0, 0.78, 0.25]) * t[:, None], 0, 1)
     return f
 
 

@@ -75,10 +75,11 @@ def reading_lamp(p, rng):
        "green lamp, bedside lamp", indoor=True, outdoor=False, emissive=True, light=(1.0, 0.85, 0.55))
 def desk_lamp(p, rng):
     col = p.col(np.array([0.10, 0.42, 0.22]))
-    sc, sm = glow(p, on=(1.0, 0.88, 0.6), off=col, off_material="glass")
+    bc, bm = glow(p, on=(1.0, 0.9, 0.65), off=np.array([0.9, 0.9, 0.85]))
     parts = [cylinder(0.11, 0.1, 0.03, BRASS, FURN, 14, "metal", True), tube([[0, 0.03, 0], [0, 0.33, 0]], 0.012, BRASS, FURN, 6, "metal")]
-    parts.append(cylinder(0.14, 0.14, 0.1, sc, FURN, 14, sm, False, cap_top=True).transformed(translation=(0, 0.33, 0)))
-    parts[-1].vertices[:, 2] = parts[-1].vertices[:, 2] * 0.45 + 0.02
+    shade = lathe([(0.16, 0.3), (0.14, 0.36), (0.08, 0.42), (0.0, 0.43)], col, FURN, 14, "glass", False, cap_top=False)
+    shade.vertices[:, 2] *= 0.55
+    parts += [shade, disc(0.13, 0.305, bc, FURN, 12, bm, squash=(1.0, 0.5)).transformed(np.diag([1.0, -1.0, 1.0]), (0, 0.61, 0))]
     return parts
 
 
