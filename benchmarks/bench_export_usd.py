@@ -31,11 +31,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from bench_formats import make_splats  # noqa: E402
+from bench_formats import make_splats
 
-from spatial.exporting import export  # noqa: E402
-from spatial.io import save  # noqa: E402
-from spatial.world import Spawn, World  # noqa: E402
+from spatial.exporting import export
+from spatial.io import save
+from spatial.world import Spawn, World
 
 
 def _cpu() -> float:

@@ -17,16 +17,17 @@ import torch
 import trimesh
 
 pxr = pytest.importorskip("pxr")
-from pxr import Gf, Sdf, Usd, UsdGeom, UsdPhysics, UsdSemantics, UsdValidation, UsdVol, Vt  # noqa: E402
+from pxr import Gf, Sdf, Usd, UsdGeom, UsdPhysics, UsdSemantics, UsdValidation, UsdVol, Vt
 
 if not hasattr(UsdVol, "ParticleField3DGaussianSplat"):
     pytest.skip("usd-core without ParticleField3DGaussianSplat (needs OpenUSD >= 26.03)", allow_module_level=True)
 
-import spatial  # noqa: E402
-from conftest import random_splats  # noqa: E402
-from spatial.core.camera import Camera  # noqa: E402
-from spatial.errors import FormatError, ValidationError  # noqa: E402
-from spatial.world import Spawn, World  # noqa: E402
+from conftest import random_splats
+
+import spatial
+from spatial.core.camera import Camera
+from spatial.errors import FormatError, ValidationError
+from spatial.world import Spawn, World
 
 SCENE = [  # the world.json scene graph records (issue 15 / insert_asset): id, kind, label, transform, bbox
     {"id": 0, "kind": "well", "label": 5, "position": [2.0, 0.0, -1.0], "yaw_deg": 30.0, "scale": 1.0,
@@ -118,7 +119,7 @@ def test_validators_can_fail(tmp_path):
 
 # ------------------------------------------------------------------------------------------ round trips
 def test_round_trip_keeps_splats_labels_and_collider(room):
-    w, m, root = room
+    w, _, root = room
     back = spatial.load(root)  # world.usda -> the referenced splat layer
     a, b = w.splats, back
     assert len(b) == len(a) and b.sh_degree == a.sh_degree == 3
@@ -265,7 +266,7 @@ def test_clear_errors_without_usd_core(tmp_path, monkeypatch):
 # ------------------------------------------------------------------------------------------ stage content
 def test_stage_read_with_pxr_only(room, tmp_path):
     """A separate interpreter that imports only pxr checks prim types, counts, extents in metres and the up axis."""
-    w, m, root = room
+    w, _, root = room
     lo, hi = w.splats.means.min(0).values.tolist(), w.splats.means.max(0).values.tolist()
     code = textwrap.dedent(f"""
         import sys
@@ -279,7 +280,8 @@ def test_stage_read_with_pxr_only(room, tmp_path):
         assert types["ParticleField3DGaussianSplat"] == 1 and types["PhysicsScene"] == 1 and types["Camera"] == 1
         assert types["Mesh"] == 2 and types["Cube"] == 2, types  # collider + (invisible) visual mesh
         vis = UsdGeom.Mesh(stage.GetPrimAtPath("/World/VisualMesh"))
-        assert vis.ComputeVisibility() == "invisible" and len(vis.GetDisplayColorPrimvar().Get()) == len(vis.GetPointsAttr().Get())
+        assert vis.ComputeVisibility() == "invisible"
+        assert len(vis.GetDisplayColorPrimvar().Get()) == len(vis.GetPointsAttr().Get())
         f = UsdVol.ParticleField3DGaussianSplat(stage.GetPrimAtPath("/World/Splats"))
         assert len(f.GetPositionsAttr().Get()) == {len(w.splats)}
         ext = f.GetExtentAttr().Get()
@@ -292,7 +294,8 @@ def test_stage_read_with_pxr_only(room, tmp_path):
         box = cache.ComputeWorldBound(col).ComputeAlignedRange()
         assert all(abs(a - b) < 1e-5 for a, b in zip(box.GetMin(), (-10, -0.2, -10))) and abs(box.GetMax()[1] - 1.0) < 1e-5
         scene = UsdPhysics.Scene(stage.GetPrimAtPath("/World/PhysicsScene"))
-        assert tuple(scene.GetGravityDirectionAttr().Get()) == (0, -1, 0) and abs(scene.GetGravityMagnitudeAttr().Get() - 9.81) < 1e-6
+        assert tuple(scene.GetGravityDirectionAttr().Get()) == (0, -1, 0)
+        assert abs(scene.GetGravityMagnitudeAttr().Get() - 9.81) < 1e-6
         well = stage.GetPrimAtPath("/World/Objects/well_0")
         assert UsdSemantics.LabelsAPI(well, "class").GetLabelsAttr().Get() == ["building", "well"]
         b = cache.ComputeWorldBound(stage.GetPrimAtPath("/World/Objects/well_0/Bounds")).ComputeAlignedRange()
@@ -308,7 +311,7 @@ def test_stage_read_with_pxr_only(room, tmp_path):
         assert "spatial" not in sys.modules
         print("ok")
     """)
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    r = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stdout + r.stderr
 
 

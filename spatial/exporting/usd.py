@@ -274,7 +274,7 @@ def write_collision_layer(collider, path: Path, *, convex: bool, max_convex_face
 
     from ..io.formats.usd import new_stage
 
-    counts = {"collider_triangles": int(len(collider.faces)), "convex_pieces": 0, "convex_pieces_skipped": 0}
+    counts = {"collider_triangles": len(collider.faces), "convex_pieces": 0, "convex_pieces_skipped": 0}
     pieces: list = []
     if convex:
         from .convex import convex_pieces

@@ -41,8 +41,17 @@ import numpy as np
 
 from ...core import sh as _sh
 from ..format_spec import SplatFormat, register_format
-from ._common import (FLIPS_NONE, MAX_LOG_SCALE_F32, build_splats, fail, file_arrays, guard, log_linear_scale_np,
-                      logit_np, require_finite)
+from ._common import (
+    FLIPS_NONE,
+    MAX_LOG_SCALE_F32,
+    build_splats,
+    fail,
+    file_arrays,
+    guard,
+    log_linear_scale_np,
+    logit_np,
+    require_finite,
+)
 
 SCHEMA = "ParticleField3DGaussianSplat"
 LABEL_PRIMVAR = "primvars:spatial:labelId"
@@ -149,7 +158,7 @@ def define_splat_prim(stage, prim_path: str, arr: dict, legend: dict | None = No
             field.GetPrim().SetCustomDataByKey(LEGEND_KEY, {str(k): str(v) for k, v in sorted(legend.items()) if k in used})
     field.GetPrim().SetDocumentation("3D Gaussian splats written by spatial: linear scales and opacities, SH "
                                      "coefficient-major with DC first, band by band")
-    return {"count": int(len(pos)), "sh_degree": int(arr["sh_degree"]), "extent": [lo.tolist(), hi.tolist()]}
+    return {"count": len(pos), "sh_degree": int(arr["sh_degree"]), "extent": [lo.tolist(), hi.tolist()]}
 
 
 def write_splat_layer(splats, path, legend: dict | None = None, prim_name: str = "Splats") -> dict:
@@ -343,11 +352,13 @@ def inspect(path: Path) -> dict:
 
 
 def sniff(head: bytes, path) -> bool:
-    if head.startswith(b"PXR-USDC") or head.startswith(b"#usda "):
+    if head.startswith((b"PXR-USDC", b"#usda ")):
         return True
     # .usdz: a zip whose first entry is a USD layer (the usdz spec requires it to be first)
-    return head.startswith(b"PK\x03\x04") and len(head) > 30 and head[30:30 + int.from_bytes(head[26:28], "little")].lower().endswith(
-        (b".usd", b".usda", b".usdc"))
+    if not head.startswith(b"PK\x03\x04") or len(head) <= 30:
+        return False
+    first = head[30:30 + int.from_bytes(head[26:28], "little")]
+    return first.lower().endswith((b".usd", b".usda", b".usdc"))
 
 
 FORMAT = register_format(
