@@ -22,7 +22,7 @@ __all__ = ["generate", "generate_learned"]
 def generate(prompt: str = "", seed: int | None = None, quality: str = "draft", splats: int | None = None,
              spec=None, preview: bool = True, refine: bool | None = None, use_embedding: "bool | str" = "auto",
              progress: bool = False, method: str = "procedural", learned=None, image=None,
-             image_options: dict | None = None) -> World:
+             image_options: dict | None = None, layout=None) -> World:
     """Generate a walkable splat world.
 
     Args:
@@ -35,6 +35,9 @@ def generate(prompt: str = "", seed: int | None = None, quality: str = "draft", 
         image: a photo (path or uint8 array) or a 2:1 equirectangular panorama: lift it into a world
             (:func:`spatial.image_world.image_to_world`). ``image_options`` passes its other arguments
             (``method``, ``model``, ``fov``, ...).
+        layout: a block-out (``{"blocks": [...]}``, a JSON file or a GLB; docs/generate.md "Block-out"):
+            every block is dressed with an asset of the prompt's style matching its footprint
+            (:func:`spatial.generation.blockout.dress`), the rest is generated as usual.
 
     Returns the :class:`~spatial.world.World` (call ``.save(folder)`` to write it).
     """
@@ -50,8 +53,13 @@ def generate(prompt: str = "", seed: int | None = None, quality: str = "draft", 
         raise ValidationError(f"method must be 'procedural' or 'learned', got {method!r}")
     from .generation.api import generate as generate_from_text
 
-    return generate_from_text(prompt, seed=seed, quality=quality, splats=splats, spec=spec, preview=preview,
-                              refine=refine, use_embedding=use_embedding, progress=progress)
+    world = generate_from_text(prompt, seed=seed, quality=quality, splats=splats, spec=spec, preview=preview and layout is None,
+                               refine=refine, use_embedding=use_embedding, progress=progress)
+    if layout is not None:
+        from .generation.blockout import dress
+
+        world = dress(world, layout, prompt, preview=preview)
+    return world
 
 
 def generate_learned(prompt: str, seed: int = 0, config=None, **world_options) -> World:

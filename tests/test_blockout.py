@@ -91,3 +91,13 @@ def test_dress_world():
     # a dressed tower is solid: a ray down onto it stops high above the ground
     top = raycast(out.collider, [[9.0, 50.0, -16.0]], [0, -1, 0]).points[0, 1]
     assert top > 5.0
+
+
+def test_generate_with_a_layout(tmp_path):
+    import spatial
+
+    p = tmp_path / "blocks.json"
+    p.write_text(json.dumps({"blocks": LAYOUT["blocks"][:3]}))
+    w = spatial.generate("a medieval village", seed=3, quality="draft", layout=p, preview=False)
+    assert [r["role"] for r in w.metadata["blockout"]] == ["building", "small", "wall"]
+    assert min(r["iou"] for r in w.metadata["blockout"]) >= 0.7

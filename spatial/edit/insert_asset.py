@@ -204,7 +204,8 @@ def asset_instance_rows(state: WorldState, kind, params: dict, seed: int, rot, p
     rows = parts_to_rows(placed, [label_id] * len(placed), n, centre, rng, state.meta, seed, state.table.sh_coeffs,
                          falloff=1e6, base_y=base)
     yaw = math.degrees(math.atan2(rot[0, 2], rot[0, 0])) if abs(rot[1, 1] - 1) < 1e-9 else None
-    record = {"kind": kind.name, "label": int(label_id), "position": [round(float(pos[0]), 4), round(base, 4), round(float(pos[2]), 4)],
+    record = {"kind": kind.name, "label": kind.label_name, "label_id": int(label_id), "group": None,
+              "position": [round(float(pos[0]), 4), round(base, 4), round(float(pos[2]), 4)],
               "yaw_deg": None if yaw is None else round(yaw % 360.0, 3), "scale": round(float(scale), 4),
               "bbox": [[round(float(x), 4) for x in v_all.min(0)], [round(float(x), 4) for x in v_all.max(0)]],
               "params": params, "seed": int(seed), "source": "edit"}
@@ -233,10 +234,14 @@ def compute_insert_asset(state: WorldState, op: dict, ctx) -> "object":
     if changed:
         meta.update(_legend_meta(legend))
     md = dict(state.meta.get("metadata") or {})
-    scene = list(md.get("scene") or []) if isinstance(md.get("scene"), list) else []
-    next_id = 1 + max([int(e.get("id", -1)) for e in scene if isinstance(e, dict) and isinstance(e.get("id"), int)] + [len(scene) - 1])
+    # metadata.scene: the generator's {"instances": [...], ...} (older worlds: a bare list, or none)
+    scene = md.get("scene")
+    scene = dict(scene) if isinstance(scene, dict) else {"instances": list(scene) if isinstance(scene, list) else []}
+    insts = list(scene.get("instances") or [])
+    next_id = 1 + max([int(e["id"]) for e in insts if isinstance(e, dict) and isinstance(e.get("id"), int)] + [len(insts) - 1])
     for j, rec in enumerate(records):
-        scene.append({"id": next_id + j, **rec})
+        insts.append({"id": next_id + j, **rec})
+    scene["instances"] = insts
     md["scene"] = scene
     meta["metadata"] = md
     d.meta = meta

@@ -131,6 +131,8 @@ def _components(vox: np.ndarray) -> np.ndarray:
 def instance_seeds(state: WorldState, label_ids) -> np.ndarray:
     """(x, z) of the recorded instances (``metadata.scene``: the generator's and insert_asset's) of these labels."""
     scene = (state.meta.get("metadata") or {}).get("scene")
+    if isinstance(scene, dict):
+        scene = scene.get("instances")
     if not isinstance(scene, list):
         return np.zeros((0, 2))
     want = set(int(x) for x in label_ids)
@@ -139,7 +141,7 @@ def instance_seeds(state: WorldState, label_ids) -> np.ndarray:
     for e in scene:
         if not isinstance(e, dict):
             continue
-        lab = e.get("label")
+        lab = e.get("label_id", e.get("label"))
         if isinstance(lab, str):
             lab = next((k for k, v in legend.items() if v == lab), None)
         if lab is None and isinstance(e.get("kind"), str):
