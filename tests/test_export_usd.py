@@ -386,3 +386,21 @@ def test_convex_pieces_on_request_and_cli(tmp_path):
         assert len(UsdGeom.Mesh(p).GetFaceVertexCountsAttr().Get()) <= 255
     assert _issues(tmp_path / "out/world.usdc") == []
     assert Sdf.Layer.FindOrOpen(str(tmp_path / "out/world.usdc")).GetFileFormat().formatId == "usdc"
+
+
+def test_app_engine_download_zips_the_stage(tmp_path):
+    """The app lists every engine profile; its usd download is a zip of the same stage, readable after unzipping."""
+    import zipfile
+
+    from spatial_app.library import Library
+    from spatial_app.worldfiles import WorldFiles
+
+    lib = Library(tmp_path / "store")
+    lib.add(_room_world(), name="room")
+    path, name = WorldFiles(lib, tmp_path / "cache").engine_export("room", "usd")
+    assert name.endswith("-usd.zip")
+    with zipfile.ZipFile(path) as z:
+        assert {"world.usda", "manifest.json"} <= set(z.namelist())
+        z.extractall(tmp_path / "x")
+    assert len(spatial.load(tmp_path / "x" / "world.usda")) == 800
+    assert _issues(tmp_path / "x" / "world.usda") == []
