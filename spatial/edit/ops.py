@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
+from .. import settings
 from .collider import collider_faces_for, faces_in_region, sub_mesh
 from .delta import Delta
 from .errors import EditError, InsertTooLargeError
@@ -23,21 +23,14 @@ from .select import Resolved, quat_to_matrix, resolve_selection
 from .state import FIELDS, WorldState
 
 
-def _env_int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        return default
-
-
 @dataclass
 class Limits:
     """Size limits on inserts (an edit over them raises :class:`InsertTooLargeError`)."""
 
-    max_insert_splats: int = field(default_factory=lambda: _env_int("SPATIAL_MAX_INSERT_SPLATS", 2_000_000))
-    max_mesh_bytes: int = field(default_factory=lambda: _env_int("SPATIAL_MAX_MESH_BYTES", 256 * 1024**2))
-    max_mesh_faces: int = field(default_factory=lambda: _env_int("SPATIAL_MAX_MESH_FACES", 5_000_000))
-    max_world_splats: int = field(default_factory=lambda: _env_int("SPATIAL_MAX_WORLD_SPLATS", 50_000_000))
+    max_insert_splats: int = field(default_factory=lambda: settings.get("SPATIAL_MAX_INSERT_SPLATS"))
+    max_mesh_bytes: int = field(default_factory=lambda: settings.get("SPATIAL_MAX_MESH_BYTES"))
+    max_mesh_faces: int = field(default_factory=lambda: settings.get("SPATIAL_MAX_MESH_FACES"))
+    max_world_splats: int = field(default_factory=lambda: settings.get("SPATIAL_MAX_WORLD_SPLATS"))
 
 
 @dataclass

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import shutil
 from pathlib import Path
 
+from .. import settings
 from ..errors import SpatialError
 from ..viewer_bundle import bundle_path
 
@@ -21,7 +21,7 @@ VIEWER_ENV = "SPATIAL_VIEWER_BUNDLE"
 
 def viewer_bundle() -> Path:
     """Path of the viewer bundle: ``$SPATIAL_VIEWER_BUNDLE`` when set, else the installed package data."""
-    env = os.environ.get(VIEWER_ENV)
+    env = settings.get(VIEWER_ENV)
     path = Path(env) if env else bundle_path()
     if path is not None and path.is_file():
         return path

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import settings
 from ..core.colour import to_uint8
 from ..errors import SpatialError, ValidationError
 
@@ -59,7 +60,7 @@ class LearnedConfig:
         raise ValidationError(f"learned config must be a dict or LearnedConfig, got {type(value).__name__}")
 
     def resolved_model_dir(self) -> Path:
-        d = self.model_dir or os.environ.get(ENV_MODEL)
+        d = self.model_dir or settings.get(ENV_MODEL)
         if not d:
             raise LearnedPathUnavailable(f"no text-to-image model configured: pass learned={{'model_dir': ...}} or set {ENV_MODEL}")
         p = Path(d)

@@ -22,6 +22,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
+from .. import settings
 from .spec import COLOR_NAMES, FURNITURE_KINDS, SceneSpec, StructureSpec, preset
 
 #: absolute cosine an embedding match must reach (all-MiniLM-L6-v2 scale)
@@ -296,7 +297,7 @@ class PromptEmbedder:
             return cls._shared
 
     def available(self) -> bool:
-        if os.environ.get("SPATIAL_NO_EMBEDDING") == "1":
+        if settings.get("SPATIAL_NO_EMBEDDING"):
             return False
         if self._model is not None:
             return True

@@ -11,11 +11,11 @@ and otherwise says so in one line on stderr and uses the classical method.
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import settings
 from ..errors import ValidationError
 
 ENV_MODEL = "SPATIAL_DEPTH_MODEL"
@@ -102,7 +102,7 @@ def estimate_depth(image: np.ndarray, method: str = "auto", model: str | None = 
         raise ValidationError(f"image must be uint8 [H,W,3], got {img.dtype} {list(img.shape)}")
     if min(img.shape[:2]) < 16:
         raise ValidationError(f"image is {img.shape[1]}x{img.shape[0]} pixels; at least 16x16 is needed for depth")
-    model = model or os.environ.get(ENV_MODEL) or None
+    model = model or settings.get(ENV_MODEL) or None
     if method == "learned" and not model:
         raise ValidationError(f"method='learned' needs a model folder or hub id (model=... or ${ENV_MODEL})")
     auto_note = None

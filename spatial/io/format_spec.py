@@ -6,17 +6,17 @@ The format modules (:mod:`spatial.io.formats`) import this module; :mod:`spatial
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .. import settings
 from ..core.splats import Splats
 
 __all__ = ["FORMATS", "HEAD_BYTES", "MAX_FILE_BYTES", "SplatFormat", "register_format"]
 
 #: Largest file any reader accepts unless told otherwise (bytes). Protects memory from hostile files.
-MAX_FILE_BYTES = int(os.environ.get("SPATIAL_MAX_FILE_BYTES", 8 * 1024**3))
+MAX_FILE_BYTES = int(settings.get("SPATIAL_MAX_FILE_BYTES"))
 HEAD_BYTES = 4096
 
 

@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+from .. import settings
 from .errors import InvalidNameError
 
 ENV_STORE = "SPATIAL_STORE"
@@ -16,7 +17,7 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._\-]{0,127}$")
 
 def default_store_dir() -> Path:
     """``$SPATIAL_STORE`` if set, else the platform's per-user data folder (``.../spatial/store``)."""
-    env = os.environ.get(ENV_STORE)
+    env = settings.get(ENV_STORE)
     if env:
         return Path(env).expanduser()
     import platformdirs
@@ -29,7 +30,7 @@ def resolve_store_dir(path: "str | os.PathLike | None") -> Path:
 
 
 def default_author() -> str:
-    a = os.environ.get(ENV_AUTHOR)
+    a = settings.get(ENV_AUTHOR)
     if a:
         return a[:200]
     try:
