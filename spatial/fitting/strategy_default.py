@@ -23,14 +23,7 @@ from dataclasses import asdict, dataclass
 import torch
 
 from .params import SplatParams
-
-
-def schedule_position(step: int, progress: float | None, schedule_steps: int) -> float:
-    """Where a run stands on a step schedule laid out for ``schedule_steps``: the step itself, or
-    further when ``progress`` (time-based under ``max_seconds``) says more of the run has passed."""
-    if progress is None:
-        return step
-    return max(float(step), float(progress) * schedule_steps)
+from .schedule import compressed_schedule, schedule_position
 
 
 @dataclass
@@ -51,15 +44,8 @@ class DefaultStrategy:
     @classmethod
     def for_steps(cls, steps: int, budget: int | None = None, **overrides) -> "DefaultStrategy":
         """The 3DGS schedule compressed to ``steps`` (identical at 30,000 steps)."""
-        f = min(1.0, steps / 30_000)
-        kw = dict(
-            refine_start=max(50, int(500 * f)),
-            refine_stop=int(steps * 0.5),
-            refine_every=max(25, min(100, int(round(100 * max(f, 0.25))))),
-            reset_every=max(300, int(3000 * f)),
-            budget=budget,
-            schedule_steps=int(steps),
-        )
+        kw = dict(compressed_schedule(steps, 0.5), reset_every=max(300, int(3000 * min(1.0, steps / 30_000))),
+                  budget=budget)
         kw.update(overrides)
         return cls(**kw)
 

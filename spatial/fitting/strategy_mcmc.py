@@ -23,7 +23,7 @@ import torch
 
 from ..core.rotation import normalize_quat, quat_to_rotmat
 from .params import SplatParams
-from .strategy_default import schedule_position
+from .schedule import compressed_schedule, schedule_position
 
 N_MAX = 51
 
@@ -69,14 +69,7 @@ class MCMCStrategy:
     @classmethod
     def for_steps(cls, steps: int, budget: int, **overrides) -> "MCMCStrategy":
         """gsplat's schedule (30,000 steps) compressed to ``steps``; growth fast enough to reach the budget."""
-        f = min(1.0, steps / 30_000)
-        kw = dict(
-            budget=int(budget),
-            refine_start=max(50, int(500 * f)),
-            refine_stop=int(steps * 25_000 / 30_000),
-            refine_every=max(25, min(100, int(round(100 * max(f, 0.25))))),
-            schedule_steps=int(steps),
-        )
+        kw = dict(compressed_schedule(steps, 25_000 / 30_000), budget=int(budget))
         kw.update(overrides)
         return cls(**kw)
 
