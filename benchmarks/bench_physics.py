@@ -7,8 +7,8 @@ Prints, all measured in this run on this machine:
   surface-aligned flat Gaussians + 3% floaters): seconds, triangles, mean surface distance both ways;
   baseline: Open3D screened Poisson reconstruction (depth 9) of the same splat centres and normals;
 * CharacterController.step (numba kernels) vs a pybullet capsule collide-and-slide baseline
-  (getClosestPoints depenetration + rayTest ground snap, the design measured in
-  physics_generation.md 2.3) on the same reconstructed collider and the same random inputs;
+  (getClosestPoints depenetration + rayTest ground snap, the usual design; docs/physics.md) on the same
+  reconstructed collider and the same random inputs;
 * drop_objects: 20 boxes for up to 4 s simulated.
 """
 
@@ -84,7 +84,7 @@ def poisson_baseline(splats, depth: int = 9):
 
 
 class PybulletWalker:
-    """Baseline: capsule collide-and-slide with pybullet getClosestPoints (physics_generation.md 2.3)."""
+    """Baseline: capsule collide-and-slide with pybullet getClosestPoints."""
 
     def __init__(self, mesh, params, position):
         import pybullet as pb

@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench_render.py --quick         # 1 timed run instead of median of 3
     .venv/bin/python benchmarks/bench_render.py --cases 100k --threads 1
 
-Cases (the scene of /work/shared/reference/rasterizer.md §2.3: splats uniform in x, y in [-1.5, 1.5],
+Cases (the benchmark scene of docs/performance.md: splats uniform in x, y in [-1.5, 1.5],
 z in [3, 7] before an identity camera, fx = fy = W, scales log-uniform in [0.004, 0.03], opacity
 sigmoid(randn), SH degree 3, background (0.1, 0.2, 0.3)):
 

@@ -2,8 +2,8 @@
 
 ``gsplat.rendering._rasterization`` is gsplat's autograd-only implementation (projection, SH, compositing
 weights in torch), but in 1.5.3 it still calls four CUDA ops and nerfacc. This module replaces exactly
-those with CPU versions written from the CUDA kernels' rules (see /work/shared/reference/rasterizer.md
-§2.1) and otherwise runs gsplat's code unchanged:
+those with CPU versions written from the CUDA kernels' rules (docs/rasterizer.md describes them) and
+otherwise runs gsplat's code unchanged:
 
 * ``isect_tiles`` -> :func:`isect_tiles_cpu` (vectorised form of ``_torch_impl._isect_tiles``, same keys);
 * ``isect_offset_encode`` -> ``_torch_impl._isect_offset_encode``;

@@ -1,8 +1,8 @@
 """Capsule character controller (kinematic): collide-and-slide, autostep, slope limit, gravity,
 jump and ground snapping, against a static triangle collider.
 
-Design (after Bullet's ``btKinematicCharacterController`` and the pitfalls measured in
-``physics_generation.md`` section 2.3), per frame:
+Design (after Bullet's ``btKinematicCharacterController``; the pitfalls it avoids are in docs/physics.md),
+per frame:
 
 1. **step up**: when grounded, raise the capsule by ``step_height`` (less if a ceiling is closer:
    exact upward sweep of the top sphere);
