@@ -16,22 +16,16 @@ from ..core import sh as _sh
 from ..core.splats import Splats
 
 
-def knn_mean_distance(points: torch.Tensor, k: int = 3, chunk: int = 4096) -> torch.Tensor:
-    """Mean distance of each point to its ``k`` nearest other points ([N])."""
+def knn_mean_distance(points: torch.Tensor, k: int = 3) -> torch.Tensor:
+    """Mean distance of each point to its ``k`` nearest other points ([N]; scipy's k-d tree)."""
+    from scipy.spatial import cKDTree
+
     n = points.shape[0]
     if n <= 1:
         return torch.ones(n)
-    try:
-        from scipy.spatial import cKDTree
-
-        d, _ = cKDTree(points.double().numpy()).query(points.double().numpy(), k=min(k + 1, n))
-        return torch.as_tensor(d[:, 1:].mean(1), dtype=torch.float32)
-    except ImportError:  # pragma: no cover - scipy is a core dependency
-        out = []
-        for i in range(0, n, chunk):
-            d = torch.cdist(points[i:i + chunk], points)
-            out.append(d.topk(min(k + 1, n), largest=False).values[:, 1:].mean(1))
-        return torch.cat(out)
+    p = points.double().numpy()
+    d, _ = cKDTree(p).query(p, k=min(k + 1, n))
+    return torch.as_tensor(d[:, 1:].mean(1), dtype=torch.float32)
 
 
 def splats_from_points(points, colors=None, sh_degree: int = 3, init_opacity: float = 0.1, init_scale: float = 1.0,
