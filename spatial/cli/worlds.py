@@ -58,6 +58,12 @@ def register(sub) -> None:
     c.add_argument("world")
     c = cmd("gc", "remove unreferenced objects and temporary files", _gc)
     c.add_argument("--grace", type=float, default=3600.0, help="only remove files older than this many seconds")
+    # the store verbs that were top-level commands in 0.1: `spatial worlds edit|checkout|export-version`, with the
+    # same arguments; `spatial edit`, `spatial checkout` and `spatial export-version` stay as aliases
+    from . import checkout, edit, export_version
+
+    for verb in (edit, checkout, export_version):
+        verb.register(ws)
     p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
 
 
