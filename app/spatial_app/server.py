@@ -172,6 +172,31 @@ class AppState:
         return self.insert(world_id, path, body.get("position"), body.get("size", 0.5), drop, body.get("parent"),
                            f"{'drop' if drop else 'insert'} {kind}")
 
+    def edit_text(self, world_id: str, body: dict) -> dict:
+        """An edit sentence from the text box (docs/edits.md "Text edits"), read against the head with the
+        walker's feet ``position`` and view ``yaw_deg``: one version, or a one-line refusal that changes nothing."""
+        import math
+
+        from spatial.edit.text import plan_text
+
+        from .editing import _vec3
+
+        sentence = body.get("text")
+        if not isinstance(sentence, str) or not sentence.strip():
+            raise ValidationError("type an edit, e.g. 'add a well in front of me'")
+        at = None if body.get("position") is None else _vec3(body["position"], "position")
+        facing = body.get("yaw_deg")
+        if facing is not None:
+            if isinstance(facing, bool) or not isinstance(facing, (int, float)) or not math.isfinite(facing):
+                raise ValidationError("yaw_deg must be a number")
+            facing = float(facing)
+        with self.library.world_lock(world_id):
+            state, head = self._head_state(world_id, _parent(body.get("parent")))
+            tp = plan_text(state, sentence, at=at, facing=facing)
+            if not tp.ok:
+                return {**self.world_info(world_id), "text": tp.to_dict()}
+            return {**self.edit(world_id, tp.op, head), "text": tp.to_dict()}
+
     def drop_selection(self, world_id: str, select, parent: int | None) -> dict:
         from .editing import drop_selection_op
 
@@ -429,6 +454,11 @@ def create_app(config: AppConfig, state: AppState | None = None):
         body = await _json(request)
         body["parent"] = _parent(body.get("parent"))
         return await run_in_threadpool(state.insert_primitive, world_id, body)
+
+    @app.post("/api/worlds/{world_id}/text")
+    async def post_text(world_id: str, request: Request):
+        body = await _json(request)
+        return await run_in_threadpool(state.edit_text, world_id, body)
 
     @app.post("/api/worlds/{world_id}/drop")
     async def post_drop(world_id: str, request: Request):

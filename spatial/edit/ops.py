@@ -426,6 +426,7 @@ OPS: dict[str, Callable[[WorldState, dict, EditContext], Delta]] = {
     "restyle": lambda state, op, ctx: _lazy("restyle", "compute_restyle")(state, op, ctx),
     "resize": lambda state, op, ctx: _lazy("resize", "compute_resize")(state, op, ctx),
     "expand": lambda state, op, ctx: _lazy("expand", "compute_expand")(state, op, ctx),
+    "block": lambda state, op, ctx: _lazy("block", "compute_block")(state, op, ctx),
 }
 
 

@@ -39,6 +39,7 @@ OP_ALIASES = {
     "relight": "restyle",
     "resize": "resize",
     "expand": "expand",
+    "block": "block",
 }
 
 #: Short machine-readable description of every op (names, required and optional fields).
@@ -59,6 +60,7 @@ OP_SCHEMA: dict[str, dict[str, Any]] = {
     "restyle": {"required": [], "optional": ["time_of_day", "weather"]},
     "resize": {"required": ["select", "scale"], "optional": []},
     "expand": {"required": ["side"], "optional": ["prompt"]},
+    "block": {"required": ["position"], "optional": ["shape", "size", "radius", "height", "yaw_deg", "kind", "seed"]},
 }
 
 MAX_SELECTION_DEPTH = 16
@@ -382,6 +384,10 @@ def parse_op(op: Any, where: str = "op") -> dict:
         from .expand import parse_expand
 
         parse_expand(op, out, w)
+    elif kind == "block":
+        from .block import parse_block_op
+
+        parse_block_op(op, out, w)
     small, _ = L.stored_op(out)
     if L.json_bytes(small) > L.MAX_STORED_OP_BYTES:
         raise EditError(f"{w} is {L.json_bytes(small)} bytes of JSON as stored, over the limit of "

@@ -369,17 +369,8 @@ def dress(world, layout, prompt: str = "", seed: int | None = None, preview: boo
                 g_here = np.median(ground_pts[np.atleast_2d(nn.T).T if nn.ndim == 1 else nn, 1], axis=-1)
                 f_in = f_in[cen[f_in, 1] > g_here + 0.25]
             keep_f[f_in] = False
-        kind = choose_kind(b, style)
-        base = None if kind is None else _build(kind, seed + 101 * i)
-        best = (-1.0, None)
-        for f in (FIT_FACTORS if b.role not in ("floor", "wall") else (1.0,)):
-            cand = fitted_parts(b, kind, seed + 101 * i, gy - 0.03, pal, f, base)
-            iou = footprint_iou(b, cand)
-            if iou > best[0]:
-                best = (iou, cand)
-            if iou >= 0.85:
-                break
-        parts = best[1]
+        kind, parts, iou = dress_block(b, style, seed + 101 * i, gy, pal)
+        best = (iou, parts)
         name = kind.label_name if kind is not None else ("road" if b.role == "floor" else "wall")
         if name not in legend.values():
             legend[max([63] + list(legend)) + 1] = name
@@ -417,6 +408,22 @@ def dress(world, layout, prompt: str = "", seed: int | None = None, preview: boo
 
         world.preview = render_preview(world.splats, world.spawn.position, world.spawn.yaw_deg)
     return world
+
+
+def dress_block(block: Block, style: list[str], seed: int, ground_y: float, palette: dict):
+    """(kind or None, parts, footprint IoU): the asset chosen for ``block``, fitted to it on the ground at
+    ``ground_y`` (the best of :data:`FIT_FACTORS` for assets that do not fill their box)."""
+    kind = choose_kind(block, style)
+    base = None if kind is None else _build(kind, seed)
+    best = (-1.0, None)
+    for f in (FIT_FACTORS if block.role not in ("floor", "wall") else (1.0,)):
+        cand = fitted_parts(block, kind, seed, ground_y - 0.03, palette, f, base)
+        iou = footprint_iou(block, cand)
+        if iou > best[0]:
+            best = (iou, cand)
+        if iou >= 0.85:
+            break
+    return kind, best[1], best[0]
 
 
 def _build(kind, seed: int):

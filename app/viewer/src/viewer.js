@@ -55,7 +55,7 @@ const CSS = `
 .sv-tools button{background:#263048;color:#e8ecf3;border:1px solid #3a4666;border-radius:5px;padding:3px 7px;cursor:pointer;font-size:12px}
 .sv-tools button:hover{background:#33405f}.sv-tools button:disabled{opacity:.45;cursor:default}
 .sv-tools input,.sv-tools select{background:#161b28 !important;color:#e8ecf3 !important;border:1px solid #3a4666 !important;border-radius:4px;font-size:12px;padding:2px 4px !important;height:auto !important;box-shadow:none !important}
-.sv-tools input[type=number]{width:54px !important}.sv-tools input[type=color]{width:34px !important;padding:0 !important}.sv-tools input.sv-vec{width:80px}
+.sv-tools input[type=number]{width:54px !important}.sv-tools input[type=color]{width:34px !important;padding:0 !important}.sv-tools input.sv-vec{width:80px}.sv-tools input.sv-text{width:230px}
 .sv-modebar{position:absolute;left:10px;top:58px;display:flex;gap:4px}
 .sv-modebar button{background:rgba(20,24,34,.85);color:#e8ecf3;border:1px solid #3a4666;border-radius:5px;padding:3px 9px;cursor:pointer;font-size:12px}
 .sv-modebar button.sv-on{background:#4f8cff;border-color:#4f8cff}
@@ -232,6 +232,12 @@ export class Viewer {
         <button data-op="drop_object" type="button" title="insert it above the point and let it fall (rigid-body physics)">Drop object</button>
         <button data-op="drop_selection" type="button" title="the selection falls as one rigid body and comes to rest">Drop selection</button>
         <label><button data-op="mesh" type="button">Insert mesh…</button><input data-k="mesh" type="file" accept=".glb,.obj,.ply,.stl" style="display:none"></label></div>
+      <div class="sv-row"><input data-k="text" class="sv-text" placeholder="say an edit: add a well in front of me" title="add / remove / make the X blue or bigger / make it night / more trees (docs/edits.md)">
+        <button data-op="text" type="button">Do it</button></div>
+      <div class="sv-row"><b>Expand</b> <button data-op="expand" data-side="north" type="button">N</button><button data-op="expand" data-side="south" type="button">S</button><button data-op="expand" data-side="east" type="button">E</button><button data-op="expand" data-side="west" type="button">W</button>
+        <b>Block</b> <select data-k="block"><option>box</option><option>plane</option><option>cylinder</option></select>
+        <input data-k="bsize" class="sv-vec" value="4 4 4" title="size x y z (m); a cylinder: diameter, height"><input data-k="bkind" class="sv-kind" placeholder="kind (auto)" size="9">
+        <button data-op="block" type="button" title="a block at the selection (or ahead), dressed with an asset of the world's style">Place</button></div>
       <div class="sv-row"><button data-op="undo" type="button">Undo</button><button data-op="redo" type="button">Redo</button>
         <span class="sv-selinfo">click the world to select</span></div>`;
     this.tools = t;
@@ -243,6 +249,9 @@ export class Viewer {
       if (op === "undo") return this.undo();
       if (op === "redo") return this.redo();
       if (op === "mesh") return t.querySelector('[data-k="mesh"]').click();
+      if (op === "text") return this.editText(t.querySelector('[data-k="text"]').value).catch(() => {});
+      if (op === "expand") return this.expand(b.dataset.side).catch(() => {});
+      if (op === "block") return this.placeBlock(this._blockParams()).catch(() => {});
       this.runEdit(op, this._toolParams(op)).catch(() => {});
     });
     t.querySelector('[data-k="mesh"]').addEventListener("change", (ev) => {
@@ -255,6 +264,9 @@ export class Viewer {
         if (this.selection) this.setSelection({ ...this.selection, ...this._selShape() });
       });
     }
+    t.querySelector('[data-k="text"]').addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter") this.editText(ev.target.value).catch(() => {});
+    });
     // Keys typed into the toolbar's inputs must not move the walker.
     t.addEventListener("keydown", (ev) => ev.stopPropagation());
     return t;
@@ -746,6 +758,42 @@ export class Viewer {
     const build = OP_BUILDERS[action];
     if (!build) throw new Error(`unknown edit ${action}`);
     return this.applyOp(build(select, params));
+  }
+
+  /** An edit sentence (docs/edits.md "Text edits"), read where the walker stands and looks; resolves with the info. */
+  async editText(sentence) {
+    if (!this.info) throw new Error("no world open");
+    const f = this.walker.feet;
+    const body = { text: String(sentence || ""), position: [f.x, f.y, f.z], yaw_deg: (this.walker.yaw * 180) / Math.PI,
+      parent: this.info.version };
+    const info = await this._post(this._worldPath("text"), body);
+    const t = info.text || {};
+    this.toast(t.ok ? `${t.answer} Version ${info.version}.` : t.answer || "not done", !t.ok, 6000);
+    return info;
+  }
+
+  /** Grow the world past its edge on a side (north = -Z, south, east, west): a tile outdoors, a room indoors. */
+  async expand(side) {
+    const info = await this.applyOp({ op: "expand", side });
+    return info;
+  }
+
+  _blockParams() {
+    const t = this.tools;
+    const shape = t.querySelector('[data-k="block"]').value;
+    const v = t.querySelector('[data-k="bsize"]').value.trim().split(/[\s,]+/).map(Number);
+    const kind = t.querySelector('[data-k="bkind"]').value.trim();
+    return { shape, size: v, kind: kind || undefined };
+  }
+
+  /** A block-out block (box / plane / cylinder) at the selection or ahead, dressed by the server (op "block"). */
+  async placeBlock({ shape = "box", size = [4, 4, 4], kind, yaw_deg } = {}) {
+    const p = this.selection ? this.selection.center : this._spotAhead(4 + Math.max(...size) / 2);
+    const s = size.length === 3 ? size : [size[0], size[1] || size[0], size[0]];
+    const op = { op: "block", shape, position: [p[0], p[2]], size: shape === "cylinder" ? [s[0], s[1], s[0]] : s,
+      yaw_deg: yaw_deg === undefined ? (this.walker.yaw * 180) / Math.PI : yaw_deg };
+    if (kind) op.kind = kind;
+    return this.applyOp(op);
   }
 
   async insertMesh(file, { drop = false } = {}) {
