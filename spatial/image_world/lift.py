@@ -36,6 +36,9 @@ from ..core.splats import Splats
 SKY_RADIUS = 600.0
 #: pixel footprint sigma (pixels) of a foreground splat
 FOOTPRINT = 0.5
+#: footprint sigma per grid step of the strided layers (margins, background, sky): neighbouring
+#: Gaussians overlap enough that the layer is opaque between them (0.5 left ~3 % see-through dots)
+STRIDED_FOOTPRINT = 0.75
 #: baseline (metres) whose parallax the background layer must cover
 BACKGROUND_BASELINE = 2.0
 
@@ -106,7 +109,10 @@ def surface_splats(P: np.ndarray, rgb: np.ndarray, valid: np.ndarray, labels: np
     n = np.cross(a, b)
     nn = np.linalg.norm(n, axis=1, keepdims=True)
     n = np.where(nn > 1e-12, n / np.maximum(nn, 1e-12), np.array([0.0, 0.0, 1.0]))
-    thin = np.maximum(0.1 * footprint * np.sqrt(np.maximum(na, 0) * np.maximum(nb, 0)).clip(0, None), 1e-4)
+    # thickness from the clamped steps: an isolated pixel (a far neighbour on every side) must not get a
+    # metre-thick normal axis from the unclamped depth jump
+    na, nb = np.linalg.norm(a, axis=1), np.linalg.norm(b, axis=1)
+    thin = np.maximum(0.1 * footprint * np.sqrt(na * nb), 1e-4)
     thin = np.where(np.isfinite(thin), thin, 1e-3)
     iso = (fp * footprint) ** 2
     cov += (thin ** 2)[:, None, None] * n[:, :, None] * n[:, None, :] + (iso * 0.05)[:, None, None] * np.eye(3)
@@ -166,7 +172,7 @@ def lift(rgb: np.ndarray, depth: np.ndarray, sky: np.ndarray, ground: np.ndarray
             Ps = P[::margin_stride, ::margin_stride]
             ks = (keep & ~inside)[::margin_stride, ::margin_stride]
             mg = surface_splats(Ps, rgb[::margin_stride, ::margin_stride], ks, labels[::margin_stride, ::margin_stride],
-                                min_sigma=fp[::margin_stride, ::margin_stride])
+                                min_sigma=fp[::margin_stride, ::margin_stride], footprint=STRIDED_FOOTPRINT)
             out.append(mg)
             layers.append(np.full(len(mg), LAYER_MARGIN, np.int8))
     else:
@@ -203,7 +209,7 @@ def lift(rgb: np.ndarray, depth: np.ndarray, sky: np.ndarray, ground: np.ndarray
             bmask = _strided(occl, np.zeros_like(occl), bst)
             bg = surface_splats(Pb[::bst, ::bst] if bst > 1 else Pb, filled[::bst, ::bst] if bst > 1 else filled,
                                 bmask[::bst, ::bst] if bst > 1 else bmask, bl[::bst, ::bst] if bst > 1 else bl,
-                                footprint=FOOTPRINT * 1.2, min_sigma=(np.where(occl, zbg, d) / cam.focal * bst)[::bst, ::bst] if bst > 1 else np.where(occl, zbg, d) / cam.focal)
+                                footprint=STRIDED_FOOTPRINT, min_sigma=(np.where(occl, zbg, d) / cam.focal * bst)[::bst, ::bst] if bst > 1 else np.where(occl, zbg, d) / cam.focal)
             out.append(bg)
             layers.append(np.full(len(bg), LAYER_BACKGROUND, np.int8))
             stats["background"] = len(bg)
@@ -226,7 +232,7 @@ def lift(rgb: np.ndarray, depth: np.ndarray, sky: np.ndarray, ground: np.ndarray
             bmask[::bst, ::bst] = back[::bst, ::bst]
             Pk = cam.points(r)
             sl = np.full((H, W), SKY, np.int32)
-            bk = surface_splats(Pk[::bst, ::bst], fill[::bst, ::bst], bmask[::bst, ::bst], sl[::bst, ::bst], footprint=FOOTPRINT * 1.2,
+            bk = surface_splats(Pk[::bst, ::bst], fill[::bst, ::bst], bmask[::bst, ::bst], sl[::bst, ::bst], footprint=STRIDED_FOOTPRINT,
                                 min_sigma=(r / cam.focal * bst)[::bst, ::bst])
             out.append(bk)
             layers.append(np.full(len(bk), LAYER_BACKGROUND, np.int8))
@@ -237,7 +243,7 @@ def lift(rgb: np.ndarray, depth: np.ndarray, sky: np.ndarray, ground: np.ndarray
         r = SKY_RADIUS / ray
         Ps = cam.points(r)
         ks = _strided(sky, inside, margin_stride)
-        sp = surface_splats(Ps, rgb, ks, labels, footprint=FOOTPRINT * 1.1, min_sigma=r / cam.focal * stride_map)
+        sp = surface_splats(Ps, rgb, ks, labels, footprint=STRIDED_FOOTPRINT, min_sigma=r / cam.focal * stride_map)
         out.append(sp)
         layers.append(np.where(inside[ks], LAYER_PHOTO, LAYER_MARGIN).astype(np.int8))
         stats["sky"] = len(sp)

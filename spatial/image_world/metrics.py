@@ -30,11 +30,12 @@ def baseline_depths(shape: tuple[int, int]) -> dict[str, np.ndarray]:
     return {"constant": np.ones((h, w)), "row_prior": np.broadcast_to((1.0 + 2.0 * (1.0 - rows))[:, None], (h, w)).copy()}
 
 
-def flat_filler_share(img: np.ndarray, tol: float = 1.0, window: int = 7, min_luma: float = 0.0) -> float:
+def flat_filler_share(img: np.ndarray, tol: float = 1.0, window: int = 7, mask: np.ndarray | None = None) -> float:
     """Share of the image covered by its largest *flat* region: 8-connected pixels whose ``window`` x
     ``window`` neighbourhood has a standard deviation below ``tol`` (8-bit levels) in every channel -
     an empty band, a solid fill, a colour smeared by a fill. Real surfaces, even plain walls under
-    real light or rendered with texture, vary by more than a level over a few pixels."""
+    real light or rendered with texture, vary by more than a level over a few pixels. ``mask`` limits
+    the search (e.g. to pixels that are not sky: a clear sky is smooth by nature)."""
     import cv2
     from scipy.ndimage import label
 
@@ -43,8 +44,8 @@ def flat_filler_share(img: np.ndarray, tol: float = 1.0, window: int = 7, min_lu
     mean = cv2.blur(f, k)
     var = np.maximum(cv2.blur(f * f, k) - mean * mean, 0)
     flat = (np.sqrt(var) < tol).all(-1)
-    if min_luma > 0:
-        flat &= f.mean(-1) >= min_luma
+    if mask is not None:
+        flat &= mask
     if not flat.any():
         return 0.0
     lab, n = label(flat, structure=np.ones((3, 3), bool))

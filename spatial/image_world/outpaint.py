@@ -7,7 +7,9 @@ The canvas grows by a margin on each side (a wider camera with the same focal le
   fronto-parallel; the sky mask is replicated the same way;
 * **colour** is a mirror of the photo at its border (texture statistics stay those of the photo),
   blended with distance into a pyramid "push-pull" fill of the border colours (low-frequency
-  continuation), so it fades to the local average instead of repeating recognisable content.
+  continuation), so it fades to the local average instead of repeating recognisable content; the
+  mirrored photo's fine detail (its high-pass, :data:`DETAIL_KEEP`) rides on that fill, so the margin
+  keeps the photo's grain and never turns into a flat band.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+
+#: share of the mirrored photo's high-pass detail kept on the smooth fill far from the photo
+DETAIL_KEEP = 0.8
 
 
 @dataclass
@@ -69,7 +75,12 @@ def extend(rgb: np.ndarray, depth: np.ndarray, sky: np.ndarray, left: int, right
 
     dist = distance_transform_edt(~inside)
     blend = np.clip(dist / max(8.0, 0.15 * max(H, W)), 0, 1)[..., None]
-    col = mirrored.astype(np.float32) * (1 - blend) + smooth * blend
+    # far from the photo the colour is the smooth fill plus the mirrored photo's fine detail (its
+    # high-pass): the texture continues without repeating recognisable shapes, and no band is flat
+    mf = mirrored.astype(np.float32)
+    k = max(3, (round(0.02 * max(H, W)) | 1))
+    detail = mf - cv2.GaussianBlur(mf, (k, k), 0)
+    col = mf * (1 - blend) + (smooth + DETAIL_KEEP * detail) * blend
     col[inside] = rgb.reshape(-1, 3)
     d = np.where(sky, 0.0, depth).astype(np.float32)
     d = cv2.copyMakeBorder(d, top, bottom, left, right, cv2.BORDER_REPLICATE)

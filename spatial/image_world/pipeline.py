@@ -221,7 +221,10 @@ def _photo_world(rgb, photo, prompt, seed, quality, tier, method, model, fov, ca
         gl = sb.labels.numpy() if sb.labels is not None else np.zeros(len(sb), np.int32)
         flat_kind = np.isin(gl, [label_id(k) for k in ("ground", "floor", "road")])
         ground_src = d.ground_mask if d.ground_mask.mean() >= 0.03 else ~d.sky_mask
-        wall_src = ~d.sky_mask & ~d.ground_mask if (~d.sky_mask & ~d.ground_mask).mean() >= 0.03 else ~d.sky_mask
+        # indoors the upright part of the photo is its walls; outdoors it is mostly the subject (a person,
+        # a rocket), so the generated buildings and trees take the whole non-sky photo
+        upright = ~d.sky_mask & ~d.ground_mask
+        wall_src = upright if understanding["indoor"] and upright.mean() >= 0.03 else ~d.sky_mask
         for lid in np.unique(gl):  # each kind of surface on its own: a view of one wall sees that kind's mean
             sel = (gl == lid) & ~gen_sky
             match_colours(sb, rgb, ground_src if flat_kind[sel].any() else wall_src, sel)
