@@ -123,7 +123,8 @@ def naive_baseline(prompt: str, seed: int, budget: int) -> float:
     return time.perf_counter() - t
 
 
-def suite_table(path: Path, seed: int, limit: int | None = None, only: str = "", quality: str = "draft", checks: bool = True) -> bool:
+def suite_table(path: Path, seed: int, limit: int | None = None, only: str = "", quality: str = "draft", checks: bool = True,
+                splats: int | None = None) -> bool:
     """Generate every prompt of the suite and print the issue-15 metrics and the per-world checks."""
     import spatial
     from spatial.generation.acceptance import TARGETS, load_suite, score, summarize
@@ -142,7 +143,7 @@ def suite_table(path: Path, seed: int, limit: int | None = None, only: str = "",
     results, times, world_ok = [], [], []
     for c in cases:
         t = time.perf_counter()
-        w = spatial.generate(c["prompt"], seed=seed, quality=quality, preview=False)
+        w = spatial.generate(c["prompt"], seed=seed, quality=quality, preview=False, splats=splats)
         dt = time.perf_counter() - t
         times.append(dt)
         r = score(w, c)
@@ -179,11 +180,12 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="first N prompts of the suite")
     ap.add_argument("--only", default="", help="comma-separated suite tags or ids")
     ap.add_argument("--no-checks", action="store_true", help="suite without the per-world view / walk checks")
+    ap.add_argument("--splats", type=int, default=None, help="suite: splat budget instead of the tier's (quick metric runs)")
     args = ap.parse_args(argv)
     if args.scenes_only:
         return 0 if scene_table(args.seed) else 1
     if args.suite:
-        return 0 if suite_table(Path(args.suite), args.seed, args.limit, args.only, checks=not args.no_checks) else 1
+        return 0 if suite_table(Path(args.suite), args.seed, args.limit, args.only, checks=not args.no_checks, splats=args.splats) else 1
     import torch
 
     import spatial

@@ -368,8 +368,8 @@ def _head(words: list[str]):
         for start in range(0, end):
             phrase = " ".join(words[start:end])
             k = _lookup_exact(phrase)
-            if k is not None and start < end - 1 and _is_attribute(words[start]) and _lookup_exact(" ".join(words[start + 1:end])) is not None:
-                continue  # "red barn": the colour is an attribute of "barn", not part of the name
+            if k is not None and start < end - 1 and words[start] in COLORS and _lookup_exact(" ".join(words[start + 1:end])) is not None:
+                continue  # "red barn": the colour is an attribute of "barn", not part of the name ("stone lantern", "giant mushroom" are names)
             if k is not None and not (start == end - 1 and words[start] in MATERIALS and end < len(words)):
                 # a trailing non-noun after the match ("trees tall") is allowed only if it is an adjective
                 if end < len(words) and not all(x in ADJECTIVES or x in COLORS for x in words[end:]):
