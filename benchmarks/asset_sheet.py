@@ -1,13 +1,13 @@
 """Contact sheets of every asset kind: each cell is one kind, splatted and rendered from a 3/4 view.
 
-    .venv/bin/python benchmarks/asset_sheet.py [--out docs/assets] [--only well,torii] [--cell 256x144] [--budget 30000]
+    .venv/bin/python benchmarks/asset_sheet.py [--out docs/assets] [--only well,torii] [--cell 240x135] [--budget 30000]
 
 Each kind is built with seed 0 (``spatial.generation.assets.registry.build``), sampled into surface
 splats (``surface_splats.sample_parts``), shaded with a simple sun + sky (procedural albedo from
 ``materials.albedo``, emissive parts unshaded), set on a ground disc and rendered with
 ``spatial.render`` (backend "cpu") from the front-right at a distance that frames the kind (>= 6 m).
 Kinds with light-emitting parts are drawn lit against a dusk sky so their glow shows. Writes
-``sheet_NN.png`` (6 x 5 cells, 256-colour PNG) and an index ``README.md`` listing every kind by
+``sheet_NN.png`` (6 x 5 cells of 240 x 135, 160-colour PNG) and an index ``README.md`` listing every kind by
 category with its synonyms and the sheet that shows it.
 """
 
@@ -108,7 +108,7 @@ def make_sheets(out_dir: Path, names: list[str], cell=(256, 144), cols: int = 6,
             draw.text((x + 3, y + h + 1), f"{name} ({kind.category})", fill=(235, 235, 235))
         path = out_dir / f"sheet_{s // per + 1:02d}.png"
         tmp = path.with_suffix(".tmp.png")
-        sheet.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(tmp, optimize=True)
+        sheet.quantize(colors=160, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(tmp, optimize=True)
         tmp.replace(path)
         paths.append(path)
         print(f"{path}  {len(chunk)} kinds  {path.stat().st_size // 1024} KB", flush=True)
@@ -147,7 +147,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=str(REPO / "docs" / "assets"))
     ap.add_argument("--only", default="", help="comma-separated kinds (writes sheets for these only, no index)")
-    ap.add_argument("--cell", default="256x144")
+    ap.add_argument("--cell", default="240x135")
     ap.add_argument("--budget", type=int, default=30000)
     args = ap.parse_args(argv)
     w, h = (int(x) for x in args.cell.split("x"))

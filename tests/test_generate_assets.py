@@ -100,11 +100,45 @@ def test_lookup_resolves_names_synonyms_and_plurals():
             assert lookup(s) is k, f"synonym {s!r} of {k.name} resolves to {lookup(s) and lookup(s).name}"
     cases = {"benches": "bench", "bushes": "bush", "Bookshelves": "bookshelf", "shelves": "bookshelf", "boxes": "crate",
              "couches": "sofa", "the cacti": "cactus", "two street-lamps": "street_lamp", "tall wooden bookshelves": "bookshelf",
-             "some big rocks": "boulder", "a few pines": "pine_tree", "Trees": "oak_tree"}
+             "some big rocks": "boulder", "a few pines": "pine_tree", "Trees": "oak_tree", "leaves": "leaf_pile", "people": "person",
+             "men": "person", "children": "person", "torii": "torii", "volcanoes": "volcano", "buses": "bus", "torches": "torch",
+             "cactuses": "cactus", "koi pond": "fish_pond", "cherry blossom trees": "cherry_tree", "glowing blue crystals": "crystals",
+             "reading lamps": "reading_lamp", "a wooden table": "table", "castle walls": "castle_wall", "a red barn": "barn",
+             "white fence": "fence", "parked bicycles": "bicycle_rack", "a dozen sunflowers": "sunflower", "stone well": "well",
+             "Neon Signs": "neon_sign", "food stalls": "food_stall", "train cars": "train_car", "paintings": "painting",
+             "pews": "pew", "display cases": "display_case", "lanterns": "lantern", "paper lanterns": "paper_lantern",
+             "chinese lanterns": "paper_lantern", "crates": "crate", "boats": "rowboat", "mushrooms": "mushrooms",
+             "a mushroom": "mushrooms", "bookcase": "bookshelf", "book shelf": "bookshelf"}
     for word, want in cases.items():
         got = lookup(word)
         assert got is not None and got.name == want, f"{word!r} -> {got and got.name}, want {want}"
-    assert lookup("") is None and lookup("zzzz qqq") is None
+    for word in ("", "zzzz qqq", "subway station", "an abandoned subway station", "koi", "sky", "the"):
+        assert lookup(word) is None, f"{word!r} -> {lookup(word).name}"
+
+
+def _plural(phrase: str) -> str:
+    head, _, last = phrase.rpartition(" ")
+    if last.endswith("i"):
+        p = last
+    elif last.endswith(("s", "x", "z", "ch", "sh")):
+        p = last + "es"
+    elif last.endswith("y") and last[-2:-1] not in "aeiou":
+        p = last[:-1] + "ies"
+    else:
+        p = last + "s"
+    return f"{head} {p}".strip()
+
+
+def test_lookup_plural_and_singular_of_every_name():
+    for k in ALL:
+        phrase = k.name.replace("_", " ")
+        last = phrase.rpartition(" ")[2]
+        if last.endswith("s") and not last.endswith(("ss", "us")):
+            other = phrase[:-1]  # "crystals" -> "crystal", "lily pads" -> "lily pad"
+        else:
+            other = _plural(phrase)
+        got = lookup(other)
+        assert got is k, f"{other!r} -> {got and got.name}, want {k.name}"
 
 
 def test_get_and_register_errors():

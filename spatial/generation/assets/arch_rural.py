@@ -252,12 +252,15 @@ def fence(p, rng):
        "rock wall, wall")
 def stone_wall(p, rng):
     col, mat = p.main(STONE, "rock")
-    parts = []
+    radii, centers, cols, squash = [], [], [], []
     for row, y in enumerate((0.17, 0.47, 0.75)):
         x = -1.9 + (0.2 if row % 2 else 0.0)
         while x < 1.9:
             s = rng.uniform(0.32, 0.5)
-            parts.append(blob(s / 2, vary(col, rng, 0.12), ROCK, seed(rng), 0.2, 1, mat, True, squash=(1.1, 0.7, 1.4 - 0.2 * row)).transformed(
-                translation=(x + s / 2, y, rng.uniform(-0.04, 0.04))))
+            radii.append(s / 2)
+            centers.append((x + s / 2, y, rng.uniform(-0.04, 0.04)))
+            cols.append(vary(col, rng, 0.12))
+            squash.append((1.1, 0.7, 1.4 - 0.2 * row))
             x += s * 0.95
-    return parts
+    from .shapes import blobs
+    return blobs(radii, centers, np.array(cols), ROCK, seed(rng), 0.2, 1, mat, True, np.array(squash))

@@ -129,10 +129,16 @@ def stained_glass(p, rng):
 def display_case(p, rng):
     col, mat = p.main(np.array([0.30, 0.22, 0.16]), "wood")
     parts = [box((1.2, 0.8, 0.7), col, FURN, mat, True, center=(0, 0.4, 0), bottom=False)]
-    glass = np.array([0.75, 0.85, 0.88])
-    for (c, u) in (((-0.6, 0.8, 0.35), (1.2, 0, 0)), ((0.6, 0.8, -0.35), (-1.2, 0, 0)), ((0.6, 0.8, 0.35), (0, 0, -0.7)), ((-0.6, 0.8, -0.35), (0, 0, 0.7))):
-        parts.append(quad(c, u, (0, 0.45, 0), glass, FURN, "glass", True))
-    parts.append(quad((-0.6, 1.25, 0.35), (1.2, 0, 0), (0, 0, -0.7), glass, FURN, "glass", True))
+    # glass reads by its frame and its reflections: slim edges, a glazed top, a faint glint on the front
+    for sx in (-1, 1):
+        for sz in (-1, 1):
+            parts.append(box((0.03, 0.45, 0.03), BRASS, FURN, "metal", True, center=(sx * 0.585, 1.025, sz * 0.335)))
+        parts.append(box((0.03, 0.03, 0.7), BRASS, FURN, "metal", False, center=(sx * 0.585, 1.25, 0)))
+    for sz in (-1, 1):
+        parts.append(box((1.2, 0.03, 0.03), BRASS, FURN, "metal", False, center=(0, 1.25, sz * 0.335)))
+    parts.append(quad((-0.57, 1.25, 0.32), (1.14, 0, 0), (0, 0, -0.64), np.array([0.7, 0.8, 0.84]), FURN, "glass", True))
+    for x in (-0.45, 0.1):
+        parts.append(quad((x, 0.85, 0.352), (0.08, 0, 0), (0.12, 0.35, 0), np.array([0.85, 0.9, 0.95]), FURN, "glass"))
     lc, lm = glow(p, on=(1.0, 1.0, 0.95), off=np.array([0.9, 0.88, 0.82]), off_material="fabric")
     parts.append(quad((-0.55, 0.81, 0.3), (1.1, 0, 0), (0, 0, -0.6), lc, FURN, lm))
     parts.append(lathe([(0.05, 0.81), (0.1, 0.9), (0.06, 1.05), (0.08, 1.1)], np.array([0.75, 0.5, 0.2]), OBJECT, 10, "paint", False).transformed(translation=(-0.3, 0, 0)))

@@ -180,6 +180,5 @@ _furn("monitor", "interior", (0.65, 0.6, 0.2), "computer, computer screen, pc, d
       emissive=True, light=(0.3, 0.35, 0.45))
 _furn("cabinet", "interior", (0.9, 1.2, 0.5), "file cabinet, filing cabinets, metal cabinet, cabinet, cabinets", "metal")
 _furn("rack", "interior", (2.7, 4.5, 1.1), "warehouse rack, storage rack, pallet racks, racking, industrial shelving", "metal")
-_furn("crate", "prop", (0.9, 0.8, 0.9), "crates, wooden crate, box, boxes, wooden box, shipping box, cardboard box", outdoor=True)
 _furn("pallet", "prop", (1.2, 0.15, 1.0), "pallets, wooden pallet, skid", outdoor=True)
 _furn("bed", "interior", (1.6, 1.0, 2.1), "double bed, beds, single bed, queen bed, mattress", "fabric")

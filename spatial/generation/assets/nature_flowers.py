@@ -11,7 +11,7 @@ from ..mesh import blob, box, cylinder, lathe, rot_y
 from ._common import OBJECT, VEG, WATER, glow, seed, vary
 from .plants import grass_clump
 from .registry import asset
-from .shapes import disc, panel, petals, sphere, tube
+from .shapes import blobs, disc, panel, petals, sphere, tube
 
 STEM = np.array([0.30, 0.48, 0.18])
 
@@ -62,10 +62,9 @@ def rose_bush(p, rng):
     parts = bush(1.2, seed(rng), np.array([0.16, 0.34, 0.12]))
     v = np.concatenate([q.vertices for q in parts])
     top = v[v[:, 1] > 0.35]
-    for k in range(22):
-        c = top[int(rng.integers(0, len(top)))]
-        parts.append(blob(0.065, vary(col, rng, 0.1), VEG, seed(rng), 0.3, 1, "leaves").transformed(translation=c * 1.02))
-    return parts
+    pick = top[rng.integers(0, len(top), 22)] * 1.02
+    cols = np.clip(col[None] * rng.uniform(0.9, 1.1, (22, 1)), 0, 1)
+    return parts + blobs(np.full(22, 0.065), pick, cols, VEG, seed(rng), 0.3, 1, "leaves")
 
 
 @asset("lavender", "nature", (1.0, 0.75, 1.0), synonyms="lavender bush, lavender field, lavender plants, lavenders, heather", collider=False)
@@ -105,12 +104,13 @@ def flower_bed(p, rng):
     parts = [box((2.2, 0.35, 1.1), col, OBJECT, mat, True, center=(0, 0.175, 0), bottom=False)]
     parts.append(box((2.05, 0.02, 0.95), np.array([0.25, 0.18, 0.12]), OBJECT, "plain", False, center=(0, 0.34, 0)))
     palette = [(0.9, 0.2, 0.25), (0.98, 0.8, 0.2), (0.6, 0.3, 0.8), (0.97, 0.97, 0.95), (0.95, 0.5, 0.2)]
+    heads, cols = [], []
     for k in range(16):
         x, z = -0.9 + 1.8 * (k % 8) / 7 + rng.uniform(-0.05, 0.05), (-0.22 if k < 8 else 0.22)
         parts += [q.transformed(translation=(x, 0.34, z)) for q in grass_clump(0.22, seed(rng), np.array([0.3, 0.5, 0.18]), blades=6)]
-        c = np.array(palette[int(rng.integers(0, len(palette)))])
-        parts.append(blob(0.09, c, VEG, seed(rng), 0.35, 1, "leaves").transformed(translation=(x, 0.6, z)))
-    return parts
+        heads.append((x, 0.6, z))
+        cols.append(palette[int(rng.integers(0, len(palette)))])
+    return parts + blobs(np.full(len(heads), 0.09), heads, np.array(cols), VEG, seed(rng), 0.35, 1, "leaves")
 
 
 def _mushroom(h: float, r: float, cap, spots: bool, mat: str, rng) -> list:

@@ -12,7 +12,7 @@ from ..noise import fbm
 from ._common import BARK, OBJECT, ROCK, VEG, WATER, WATER_C, glow, seed, vary
 from .plants import grass_clump
 from .registry import asset
-from .shapes import arch, band, disc, noisy_box, sphere, tube
+from .shapes import blobs, disc, noisy_box, tube
 
 CLIFF = np.array([0.52, 0.48, 0.43])
 
@@ -151,12 +151,11 @@ def waterfall(p, rng):
 def _pond(rng, rx: float, rz: float, water, stone, n_stones: int) -> list:
     parts = [disc(1.0, 0.12, water, WATER, 28, "water", squash=(rx, rz)),
              disc(1.0, 0.02, water * 0.5, WATER, 28, "water", squash=(rx + 0.1, rz + 0.1))]
-    for k in range(n_stones):
-        a = 2 * math.pi * k / n_stones + rng.uniform(-0.05, 0.05)
-        s = rng.uniform(0.25, 0.4)
-        parts.append(blob(s, vary(stone, rng, 0.1), ROCK, seed(rng), 0.3, 1, "rock", True, squash=(1.2, 0.55, 1)).transformed(
-            rot_y(-a), (math.cos(a) * (rx + 0.15), 0.05, math.sin(a) * (rz + 0.15))))
-    return parts
+    a = 2 * np.pi * np.arange(n_stones) / n_stones + rng.uniform(-0.05, 0.05, n_stones)
+    radii = rng.uniform(0.25, 0.4, n_stones)
+    centers = np.stack([np.cos(a) * (rx + 0.15), np.full(n_stones, 0.05), np.sin(a) * (rz + 0.15)], -1)
+    cols = np.clip(stone[None] * rng.uniform(0.9, 1.1, (n_stones, 1)), 0, 1)
+    return parts + blobs(radii, centers, cols, ROCK, seed(rng), 0.3, 1, "rock", True, (1.2, 0.55, 1.0))
 
 
 @asset("pond", "nature", (6.0, 0.8, 4.5), synonyms="ponds, small lake, garden pond, pool of water, puddle, water hole, watering hole, lagoon")
@@ -175,13 +174,13 @@ def fish_pond(p, rng):
     water = p.col(np.array([0.14, 0.30, 0.30]))
     parts = _pond(rng, 2.2, 1.7, water, np.array([0.55, 0.53, 0.5]), 26)
     from ..mesh import Part
-    for k in range(9):
-        a, r = rng.uniform(0, 2 * math.pi), rng.uniform(0.2, 1.4)
+    for k in range(8):
+        a, r = rng.uniform(0, 2 * math.pi), rng.uniform(0.2, 1.3)
         c = np.array([math.cos(a) * r, 0.125, math.sin(a) * r * 0.75])
-        body = disc(0.16, 0.0, np.array([0.98, 0.45, 0.08]) if k % 3 else np.array([0.97, 0.95, 0.92]), OBJECT, 10, "paint", squash=(1.0, 0.35))
-        tail = Part(np.array([[-0.14, 0, 0], [-0.27, 0, 0.07], [-0.27, 0, -0.07]]), np.array([[0, 1, 2]]), body.color[0] * 0.95, OBJECT, "paint")
+        body = disc(0.26, 0.0, np.array([0.98, 0.45, 0.08]) if k % 3 else np.array([0.97, 0.95, 0.92]), OBJECT, 10, "paint", squash=(1.0, 0.36))
+        tail = Part(np.array([[-0.22, 0, 0], [-0.42, 0, 0.11], [-0.42, 0, -0.11]]), np.array([[0, 1, 2]]), body.color[0] * 0.95, OBJECT, "paint")
         tail.faces = tail.faces[:, ::-1]
-        patch = disc(0.06, 0.002, np.array([0.95, 0.95, 0.92]) if k % 3 else np.array([0.9, 0.35, 0.05]), OBJECT, 8, "paint", center=(0.03, 0))
+        patch = disc(0.09, 0.002, np.array([0.95, 0.95, 0.92]) if k % 3 else np.array([0.9, 0.35, 0.05]), OBJECT, 8, "paint", center=(0.05, 0))
         parts += [q.transformed(rot_y(rng.uniform(0, 2 * math.pi)), c) for q in (body, tail, patch)]
     for k in range(4):
         c = np.array([rng.uniform(-1.5, 1.5), 0.125, rng.uniform(-1.0, 1.0)])
@@ -210,11 +209,11 @@ def stream(p, rng):
     bed = Part(np.array(v) - [0, 0.08, 0] + np.tile([[-0.3, 0, 0], [0.3, 0, 0]], (len(z), 1)), np.array(f), np.array([0.45, 0.40, 0.32]), ROCK,
                "sand", False)
     parts = [surf, bed]
-    for i in range(0, len(z), 2):
-        for side in (-1, 1):
-            s = rng.uniform(0.12, 0.3)
-            parts.append(blob(s, vary(np.array([0.52, 0.5, 0.46]), rng), ROCK, seed(rng), 0.3, 1, "rock", True, squash=(1.2, 0.6, 1)).transformed(
-                translation=(x[i] + side * (w[i] + rng.uniform(0.0, 0.3)), 0.05, z[i] + rng.uniform(-0.2, 0.2))))
+    idx = np.repeat(np.arange(0, len(z), 2), 2)
+    side = np.tile([-1.0, 1.0], len(idx) // 2)
+    centers = np.stack([x[idx] + side * (w[idx] + rng.uniform(0.0, 0.3, len(idx))), np.full(len(idx), 0.05), z[idx] + rng.uniform(-0.2, 0.2, len(idx))], -1)
+    cols = np.clip(np.array([0.52, 0.5, 0.46])[None] * rng.uniform(0.92, 1.08, (len(idx), 1)), 0, 1)
+    parts += blobs(rng.uniform(0.12, 0.3, len(idx)), centers, cols, ROCK, seed(rng), 0.3, 1, "rock", True, (1.2, 0.6, 1.0))
     for k in range(3):
         s = rng.uniform(0.2, 0.35)
         i = int(rng.integers(0, len(z)))

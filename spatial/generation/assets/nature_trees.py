@@ -12,7 +12,7 @@ from ._common import BARK, LEAF, OBJECT, VEG, seed, vary
 from .registry import asset
 from .shapes import crown, disc, petals, sphere, tube
 
-PINK = np.array([0.96, 0.70, 0.80])
+PINK = np.array([0.95, 0.58, 0.74])
 
 
 def trunk(h: float, r: float, col, lean=(0.0, 0.0), segs: int = 8) -> object:
@@ -50,7 +50,7 @@ def cherry_tree(p, rng):
             c = vary(col, rng, 0.06)
             for lobe in crown(t + [0, 0.2, 0], rng.uniform(1.1, 1.4), c, VEG, seed(rng), 4, (1.25, 0.65, 1.25), rng):
                 w = (0.5 + 0.5 * fbm(lobe.vertices * 2.0, seed(rng), octaves=2))[:, None]
-                lobe.color = np.clip(lobe.color * (1 - 0.35 * w) + np.array([1.0, 0.95, 0.96]) * 0.35 * w, 0, 1)
+                lobe.color = np.clip(lobe.color * (1 - 0.22 * w) + np.array([1.0, 0.9, 0.94]) * 0.22 * w, 0, 1)
                 parts.append(lobe)
         parts.append(disc(2.6, 0.02, col * 0.95, VEG, 20, "leaves", squash=(1.0, 0.9)))
     return parts

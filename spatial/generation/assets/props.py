@@ -79,11 +79,11 @@ def torch(p, rng):
 @asset("campfire", "prop", (1.4, 0.8, 1.4), synonyms="camp fire, bonfire, fire pit, firepit, fire, fires, campfires, cooking fire, bonfires",
        emissive=True, light=(3.5, 1.7, 0.5))
 def campfire(p, rng):
-    parts = []
-    for k in range(10):
-        a = 2 * math.pi * k / 10
-        parts.append(blob(0.13, vary(np.array([0.5, 0.48, 0.45]), rng), OBJECT, seed(rng), 0.3, 1, "rock", True, squash=(1.2, 0.8, 1)).transformed(
-            translation=(math.cos(a) * 0.55, 0.08, math.sin(a) * 0.55)))
+    a = 2 * np.pi * np.arange(10) / 10
+    from .shapes import blobs
+    parts = blobs(np.full(10, 0.13), np.stack([np.cos(a) * 0.55, np.full(10, 0.08), np.sin(a) * 0.55], -1),
+                  np.clip(np.array([0.5, 0.48, 0.45])[None] * rng.uniform(0.9, 1.1, (10, 1)), 0, 1), OBJECT, seed(rng), 0.3, 1, "rock", True,
+                  (1.2, 0.8, 1.0))
     for k in range(5):
         a = 2 * math.pi * k / 5
         d = np.array([math.cos(a), 0, math.sin(a)])
@@ -98,8 +98,7 @@ def campfire(p, rng):
 def hay_bale(p, rng):
     col, mat = p.main(np.array([0.85, 0.72, 0.40]), "fabric")
     r = 0.65
-    b = cylinder(r, r, 1.4, col, OBJECT, 16, mat, True, cap_top=True, cap_bottom=True, name="bale").transformed(XR, (0.7, r, 0))
-    ang = np.arctan2(b.vertices[:, 1] - r, b.vertices[:, 2])
+    b = cylinder(r, r, 1.4, col, OBJECT, 16, mat, True, cap_top=True, cap_bottom=True, name="bale").transformed(XR, (-0.7, r, 0))
     b.ao = 0.85 + 0.15 * np.cos(b.vertices[:, 0] * 2 * math.pi / 0.25)
     return [b, disc(r * 0.7, 0.0, col * 0.85, OBJECT, 14, mat).transformed(np.array([[0, -1, 0], [1, 0, 0], [0, 0, 1]], dtype=float), (0.71, r, 0)),
             disc(r * 0.7, 0.0, col * 0.85, OBJECT, 14, mat).transformed(XR, (-0.71, r, 0))]
@@ -423,3 +422,69 @@ def bucket(p, rng):
     b.faces = np.concatenate([b.faces, b.faces[:, ::-1]])
     return [b, tube([[-0.17, 0.3, 0], [-0.1, 0.42, 0], [0.1, 0.42, 0], [0.17, 0.3, 0]], 0.006, IRON, OBJECT, 3, "metal"),
             disc(0.15, 0.22, np.array([0.2, 0.35, 0.4]), OBJECT, 12, "water")]
+
+
+@asset("leaf_pile", "prop", (1.6, 0.4, 1.6), synonyms="leaves, leaf, fallen leaves, pile of leaves, autumn leaves, leaf piles, dead leaves",
+       collider=False)
+def leaf_pile(p, rng):
+    col = p.col(np.array([0.80, 0.42, 0.12]))
+    pile = blob(0.8, col, VEG, seed(rng), 0.3, 2, "leaves", squash=(1.0, 0.3, 1.0))
+    pile.vertices[:, 1] = np.maximum(pile.vertices[:, 1], 0.0)
+    from ..noise import fbm
+    pile.color = np.clip(col * (0.8 + 0.3 * fbm(pile.vertices * 4, seed(rng), octaves=2))[:, None], 0, 1)
+    parts = [pile]
+    for k in range(40):
+        a, r = rng.uniform(0, 2 * math.pi), rng.uniform(0.6, 1.1)
+        c = vary(np.array([[0.85, 0.45, 0.1], [0.75, 0.2, 0.08], [0.9, 0.7, 0.2]])[k % 3], rng, 0.1)
+        parts.append(disc(0.05, 0.0, c, VEG, 6, "leaves", squash=(1.0, 0.6)).transformed(rot_y(rng.uniform(0, 6.3)), (math.cos(a) * r, 0.01, math.sin(a) * r)))
+    return parts
+
+
+SKIN = [np.array(c) for c in ((0.93, 0.76, 0.62), (0.78, 0.57, 0.42), (0.55, 0.38, 0.26), (0.36, 0.24, 0.17))]
+CLOTHES = [np.array(c) for c in ((0.2, 0.3, 0.55), (0.6, 0.15, 0.15), (0.25, 0.45, 0.3), (0.85, 0.8, 0.7), (0.15, 0.15, 0.17), (0.9, 0.6, 0.2))]
+
+
+@asset("person", "prop", (0.55, 1.75, 0.35), synonyms="people, man, men, woman, women, pedestrian, pedestrians, crowd, villager, villagers, "
+       "passerby, human, humans, tourist, tourists, child, children, kid, kids, visitor, visitors", indoor=True)
+def person(p, rng):
+    skin = SKIN[int(rng.integers(0, len(SKIN)))]
+    top = p.color if p.color is not None else CLOTHES[int(rng.integers(0, len(CLOTHES)))]
+    legs = CLOTHES[int(rng.integers(0, len(CLOTHES)))] * 0.8
+    h = rng.uniform(0.92, 1.05)
+    parts = []
+    for sx in (-1, 1):
+        parts.append(tube([[sx * 0.09, 0.0, 0.0], [sx * 0.09, 0.45 * h, 0.01], [sx * 0.1, 0.88 * h, 0.0]], [0.065, 0.06, 0.075], legs, OBJECT, 6,
+                          "fabric", True))
+        parts.append(box((0.1, 0.07, 0.24), BLACK * 2, OBJECT, "paint", True, center=(sx * 0.09, 0.035, 0.05)))
+        parts.append(tube([[sx * 0.2, 1.38 * h, 0.0], [sx * 0.24, 1.1 * h, 0.03], [sx * 0.25, 0.85 * h, 0.06]], [0.05, 0.045, 0.04], top * 0.95, OBJECT, 6,
+                          "fabric"))
+        parts.append(sphere(0.045, skin, OBJECT, (sx * 0.25, 0.8 * h, 0.06), 1, "paint"))
+    parts.append(lathe([(0.17, 0.86 * h), (0.19, 1.1 * h), (0.21, 1.35 * h), (0.12, 1.44 * h), (0.05, 1.46 * h)], top, OBJECT, 10, "fabric", True,
+                       cap_top=True))
+    parts[-1].vertices[:, 2] *= 0.65
+    parts.append(tube([[0, 1.44 * h, 0], [0, 1.52 * h, 0]], 0.045, skin, OBJECT, 6, "paint"))
+    parts.append(sphere(0.11, skin, OBJECT, (0, 1.62 * h, 0.01), 2, "paint", True, squash=(0.9, 1.1, 1.0)))
+    hair = np.array([[0.1, 0.07, 0.05], [0.35, 0.22, 0.1], [0.75, 0.6, 0.3], [0.6, 0.6, 0.6]])[int(rng.integers(0, 4))]
+    parts.append(sphere(0.115, hair, OBJECT, (0, 1.66 * h, -0.012), 1, "fabric", squash=(0.95, 0.85, 1.0)))
+    return parts
+
+
+@asset("crate", "prop", (0.9, 0.85, 0.9), synonyms="crates, wooden crate, wooden crates, box, boxes, wooden box, shipping box, cardboard box, "
+       "supply crate, packing crate", indoor=True)
+def crate(p, rng):
+    col, mat = p.main(np.array([0.66, 0.50, 0.30]), "wood")
+    s = rng.uniform(0.7, 0.9)
+    parts = [box((s, s, s), vary(col, rng, 0.08) * 0.92, OBJECT, mat, True, center=(0, s / 2, 0), bottom=False, name="crate")]
+    e, t = 0.07, 0.02
+    frame = col * 1.08
+    for a in range(4):
+        R = rot_y(a * math.pi / 2)
+        for (cx, cy, w, h) in ((0, e / 2, s, e), (0, s - e / 2, s, e), (-s / 2 + e / 2, s / 2, e, s), (s / 2 - e / 2, s / 2, e, s)):
+            parts.append(box((w, h, t), frame, OBJECT, mat, False, center=(0, 0, 0)).transformed(R, R @ np.array([cx, cy, s / 2 + t / 2])))
+        L = math.hypot(s - 2 * e, s - 2 * e)
+        diag = box((L, e, t), frame, OBJECT, mat, False).transformed(np.array([[math.cos(math.pi / 4), -math.sin(math.pi / 4), 0],
+                                                                                [math.sin(math.pi / 4), math.cos(math.pi / 4), 0], [0, 0, 1]]))
+        parts.append(diag.transformed(R, R @ np.array([0, s / 2, s / 2 + t / 2])))
+    for (cx, cz, w, d) in ((0, -s / 2 + e / 2, s, e), (0, s / 2 - e / 2, s, e), (-s / 2 + e / 2, 0, e, s), (s / 2 - e / 2, 0, e, s)):
+        parts.append(box((w, t, d), frame, OBJECT, mat, False, center=(cx, s + t / 2, cz)))
+    return parts

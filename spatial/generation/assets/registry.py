@@ -138,7 +138,7 @@ _IRREGULAR = {
     "torii": "torii", "sheep": "sheep", "deer": "deer", "fish": "fish", "bison": "bison", "aircraft": "aircraft",
     "series": "series", "species": "species", "dice": "die", "indices": "index", "vertices": "vertex",
     "bamboo": "bamboo", "bonsai": "bonsai", "koi": "koi", "furniture": "furniture", "ruins": "ruins", "stairs": "stairs",
-    "steps": "steps", "glasses": "glasses", "lotuses": "lotus", "buses": "bus", "busses": "bus", "gases": "gas",
+    "steps": "steps", "lotuses": "lotus", "buses": "bus", "busses": "bus", "gases": "gas",
     "volcanoes": "volcano", "tomatoes": "tomato", "potatoes": "potato", "heroes": "hero", "torpedoes": "torpedo",
     "dominoes": "domino", "echoes": "echo", "cherries": "cherry", "canoes": "canoe", "shoes": "shoe", "hoes": "hoe",
     "oases": "oasis", "crises": "crisis", "axes": "axe", "vases": "vase", "cases": "case", "bases": "base",
@@ -170,7 +170,7 @@ def singulars(word: str) -> list[str]:
         out.append(word[:-3] + "y")
     if word.endswith("ves"):
         out += [word[:-3] + "f", word[:-3] + "fe"]
-    if re.search(r"(ch|sh|ss|x|z|o)es$", word):
+    if re.search(r"(ch|sh|ss|x|z|o|us)es$", word):
         out.append(word[:-2])
     out.append(word[:-1])
     return out

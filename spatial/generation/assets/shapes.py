@@ -202,6 +202,25 @@ def stairs(width: float, steps: int, rise: float, run: float, color, label: int,
                 bottom=False) for k in range(steps)]
 
 
+def blobs(radii, centers, colors, label: int, seed: int, roughness: float = 0.3, subdivisions: int = 1, material: str = "rock",
+          collider: bool = False, squash=(1.0, 1.0, 1.0)) -> list[Part]:
+    """Many noisy icospheres (like :func:`~spatial.generation.mesh.blob`) with ONE noise evaluation for all
+    of them (each blob samples the noise field at its own offset): rubble, pebbles, lobes, dry-stone walls."""
+    from ..noise import fbm
+
+    v0, f = icosphere(subdivisions)
+    n = len(radii)
+    offs = np.arange(n)[:, None] * np.array([[7.13, 3.31, 5.77]])
+    pts = (v0[None] * 1.3 + offs[:, None]).reshape(-1, 3)
+    d = (1.0 + roughness * fbm(pts, seed, octaves=3)).reshape(n, -1)
+    sq = np.broadcast_to(np.asarray(squash, dtype=np.float64), (n, 3)) if np.ndim(squash) < 2 else np.asarray(squash, dtype=np.float64)
+    out = []
+    for k in range(n):
+        v = v0 * d[k][:, None] * radii[k] * sq[k] + np.asarray(centers[k], dtype=np.float64)
+        out.append(Part(v, f.copy(), np.asarray(colors[k] if np.ndim(colors) == 2 else colors, dtype=np.float64), label, material, collider))
+    return out
+
+
 def crown(center, radius: float, color, label: int, seed: int, lobes: int = 6, squash=(1.0, 0.8, 1.0), rng=None,
           material: str = "leaves", roughness: float = 0.35) -> list[Part]:
     """A leafy crown: one central lobe and ``lobes`` around it, darker inside and underneath."""
@@ -212,10 +231,9 @@ def crown(center, radius: float, color, label: int, seed: int, lobes: int = 6, s
         a = 2 * math.pi * k / lobes + r.uniform(-0.4, 0.4)
         rr = radius * r.uniform(0.35, 0.6)
         centers.append(c0 + [math.cos(a) * rr * squash[0], radius * r.uniform(-0.25, 0.35) * squash[1], math.sin(a) * rr * squash[2]])
+    radii = [radius * r.uniform(0.5, 0.68) for _ in centers]
     out = []
-    for k, c in enumerate(centers):
-        lr = radius * r.uniform(0.5, 0.68)
-        lobe = blob(lr, color, label, seed + 17 * k, roughness, 2, material, squash=squash).transformed(translation=c)
+    for lobe in blobs(radii, centers, color, label, seed, roughness, 2, material, False, squash):
         d = np.linalg.norm(lobe.vertices - c0, axis=1) / max(radius, 1e-6)
         low = np.clip((lobe.vertices[:, 1] - (c0[1] - radius)) / (2 * radius), 0, 1)
         lobe.ao = np.clip(0.35 + 0.45 * np.clip(d, 0, 1) + 0.3 * low, 0.3, 1.0)
