@@ -267,7 +267,10 @@ def test_clear_errors_without_usd_core(tmp_path, monkeypatch):
 def test_stage_read_with_pxr_only(room, tmp_path):
     """A separate interpreter that imports only pxr checks prim types, counts, extents in metres and the up axis."""
     w, _, root = room
-    lo, hi = w.splats.means.min(0).values.tolist(), w.splats.means.max(0).values.tolist()
+    # extent: every kernel out to 3 sigma (half-size along axis i: 3 sqrt(Sigma_ii)), computed here in float64
+    half = 3 * torch.sqrt(torch.diagonal(_cov64(w.splats), dim1=1, dim2=2))
+    lo = (w.splats.means.double() - half).min(0).values.tolist()
+    hi = (w.splats.means.double() + half).max(0).values.tolist()
     code = textwrap.dedent(f"""
         import sys
         from pxr import Usd, UsdGeom, UsdPhysics, UsdSemantics, UsdVol, Gf

@@ -18,7 +18,7 @@ Splats (schema checked against usd-core 26.11's ``usdVol/schema.usda`` and ``Usd
   float3[] of (degree+1)^2 per splat, contiguous per splat, DC first, then band by band (l=1 m=-1,0,1; ...): exactly
   ``Splats.sh`` [N, K, 3] flattened (the order NVIDIA's usd-convert-gsplat writes);
 * ``projectionModeHint = perspective`` and ``sortingModeHint = zDepth`` (how spatial's rasterizer projects and sorts);
-* ``extent`` (box of the centres), ``primvars:displayColor`` (the DC colour, clamped to [0, 1]) for tools that
+* ``extent`` (the box of every splat's kernel out to 3 sigma, the schema's 99.7% support), ``primvars:displayColor`` (the DC colour, clamped to [0, 1]) for tools that
   draw points, and the per-splat label ids as ``primvars:spatial:labelId`` (int[], vertex) with the legend in the
   prim's customData ``spatial:labels``.
 

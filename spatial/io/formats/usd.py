@@ -13,6 +13,7 @@ attribute                                   type        value space
 ``radiance:sphericalHarmonicsCoefficients`` float3[]    (degree+1)^2 per particle, contiguous per particle, DC first,
                                                         band by band, RGB inner (= ``Splats.sh`` [N, K, 3] flattened)
 ``projectionModeHint``, ``sortingModeHint`` uniform     perspective / zDepth written
+``extent``                                  float3[]    written: the box of every kernel out to 3 sigma
 ==========================================  ==========  ==================================================================
 
 Missing per-particle data takes the schema's defaults (identity rotation, unit scale, opacity 1, DC colour
@@ -57,6 +58,8 @@ SCHEMA = "ParticleField3DGaussianSplat"
 LABEL_PRIMVAR = "primvars:spatial:labelId"
 LEGEND_KEY = "spatial:labels"
 EXTENSIONS = (".usda", ".usdc", ".usd", ".usdz")
+#: the schema's Gaussian ellipsoid kernel has sigma 1 and "99.7% of the splat support within radius 3": extent covers 3
+KERNEL_SIGMAS = 3.0
 INSTALL = "pip install 'spatial[usd]' (usd-core 26.11)"
 
 
@@ -127,8 +130,21 @@ def splat_arrays(path, splats) -> dict:
     quats[:, 3] = a.quats[:, 0]
     scales = np.exp(np.minimum(a.log_scales, MAX_LOG_SCALE_F32)).astype(np.float32, copy=False)
     opacities = (0.5 * (1.0 + np.tanh(0.5 * a.logit_opacities.astype(np.float64)))).astype(np.float32)
-    return {"positions": a.means, "quats_xyzw": quats, "scales": scales, "opacities": opacities,
+    return {"positions": a.means, "quats_wxyz": a.quats, "quats_xyzw": quats, "scales": scales, "opacities": opacities,
             "sh": a.sh.reshape(-1, 3), "sh_degree": a.sh_degree, "dc": a.sh[:, 0, :], "labels": a.labels}
+
+
+def splat_extent(positions: np.ndarray, quats_wxyz: np.ndarray, scales: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The box holding every splat's kernel out to KERNEL_SIGMAS: the exact axis-aligned half-size of an ellipsoid
+    is ``k * sqrt(diag(R S^2 R^T))``, so renderers that cull by ``extent`` never drop a visible splat."""
+    from ...core.rotation import quat_to_rotmat_np
+
+    if not len(positions):
+        return np.zeros(3, np.float32), np.zeros(3, np.float32)
+    r = quat_to_rotmat_np(np.asarray(quats_wxyz, np.float32))
+    half = KERNEL_SIGMAS * np.sqrt(np.einsum("nij,nj->ni", r * r, np.square(scales, dtype=np.float32)))
+    lo, hi = (positions - half).min(0), (positions + half).max(0)
+    return lo.astype(np.float32), hi.astype(np.float32)
 
 
 def define_splat_prim(stage, prim_path: str, arr: dict, legend: dict | None = None) -> dict:
@@ -145,7 +161,7 @@ def define_splat_prim(stage, prim_path: str, arr: dict, legend: dict | None = No
     field.CreateRadianceSphericalHarmonicsCoefficientsAttr(Vt.Vec3fArray.FromNumpy(arr["sh"]))
     field.CreateProjectionModeHintAttr("perspective")  # spatial's rasterizer: perspective (EWA) projection
     field.CreateSortingModeHintAttr("zDepth")  # ... sorted by camera-space z
-    lo, hi = (pos.min(0), pos.max(0)) if len(pos) else (np.zeros(3, np.float32), np.zeros(3, np.float32))
+    lo, hi = splat_extent(pos, arr["quats_wxyz"], arr["scales"])
     field.CreateExtentAttr(Vt.Vec3fArray.FromNumpy(np.stack([lo, hi]).astype(np.float32)))
     dc = np.clip(arr["dc"] * np.float32(_sh.C0) + np.float32(0.5), 0.0, 1.0).astype(np.float32)
     pv = UsdGeom.PrimvarsAPI(field.GetPrim())
