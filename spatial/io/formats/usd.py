@@ -142,8 +142,9 @@ def splat_extent(positions: np.ndarray, quats_wxyz: np.ndarray, scales: np.ndarr
     if not len(positions):
         return np.zeros(3, np.float32), np.zeros(3, np.float32)
     r = quat_to_rotmat_np(np.asarray(quats_wxyz, np.float32))
-    half = KERNEL_SIGMAS * np.sqrt(np.einsum("nij,nj->ni", r * r, np.square(scales, dtype=np.float32)))
-    lo, hi = (positions - half).min(0), (positions + half).max(0)
+    half = KERNEL_SIGMAS * np.sqrt(np.einsum("nij,nj->ni", r * r, np.square(scales, dtype=np.float64)))
+    big = float(np.finfo(np.float32).max)  # huge splats (scales up to exp(88)) must not make the extent inf
+    lo, hi = (np.clip(positions - half, -big, big).min(0), np.clip(positions + half, -big, big).max(0))
     return lo.astype(np.float32), hi.astype(np.float32)
 
 
