@@ -327,3 +327,81 @@ def motorcycle():
     c = MOTORCYCLE_CALIB
     gt = np.where(np.isfinite(d), c["baseline"] * c["focal"] / (d + c["doffs"]), np.nan)
     return rgb, gt
+
+
+def fox_capture():
+    """(folder, transforms dict) of the real fox capture in ../shared/fixtures/fox, or None when absent."""
+    import json
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "fox"
+    if not (folder / "transforms.json").is_file():
+        return None
+    return folder, json.loads((folder / "transforms.json").read_text())
+
+
+def _axes_point(c2ws: np.ndarray) -> np.ndarray:
+    """Least-squares point closest to every camera's optical axis (where an orbiting capture looks)."""
+    A, b = np.zeros((3, 3)), np.zeros(3)
+    for T in c2ws:
+        c, d = T[:3, 3], -T[:3, 2]  # OpenGL: the camera looks along -z
+        d = d / np.linalg.norm(d)
+        P = np.eye(3) - np.outer(d, d)
+        A += P
+        b += P @ c
+    return np.linalg.solve(A, b)
+
+
+def fox_novel_views(world, frames: int = 4):
+    """Cameras of the fox frames after 0001 in the lifted world of frame 0001, and their photos.
+
+    Relative poses ``inv(c2w_0) c2w_k`` (OpenGL axes, converted to OpenCV) are applied to the world's
+    photo camera; their translations are scaled by the world's median depth over the capture's median
+    depth of frame 0001 (the distance along its axis to the point all optical axes pass closest to).
+    Returns [(name, Camera, rgb uint8)]."""
+    import torch
+    from PIL import Image
+
+    from spatial.core.camera import Camera
+
+    folder, tf = fox_capture()
+    fr = tf["frames"]
+    c2w = np.array([f["transform_matrix"] for f in fr], np.float64)
+    T0 = c2w[0]
+    centre = _axes_point(c2w)
+    depth0 = float((centre - T0[:3, 3]) @ (-T0[:3, 2]))
+    d = world.metadata["depth"]
+    ours = float(d.get("median_depth_m") or 0.0)
+    s = ours / depth0
+    C = np.diag([1.0, -1.0, -1.0, 1.0])
+    cam0 = world.cameras[0]
+    V0 = cam0.viewmat.double().numpy()
+    out = []
+    for f, T in list(zip(fr, c2w))[1:frames + 1]:
+        rel = np.linalg.inv(T0) @ T
+        rel[:3, 3] *= s
+        V = C @ np.linalg.inv(rel) @ C @ V0
+        cam = Camera(cam0.fx, cam0.fy, cam0.cx, cam0.cy, cam0.width, cam0.height, torch.tensor(V, dtype=torch.float32))
+        rgb = np.asarray(Image.open(folder / f["file_path"]).convert("RGB"))
+        out.append((f["file_path"].rsplit("/", 1)[-1], cam, rgb))
+    return out
+
+
+#: real photos checked by the tests and the benchmark: (name, indoor?) - scikit-image's photos and two
+#: frames of the fox capture (the whole set is read with :func:`real_photos`)
+REAL_PHOTOS = (("rocket.jpg", False), ("camera.png", False), ("astronaut.png", True), ("coffee.png", True),
+               ("chelsea.png", True), ("motorcycle_left.png", True), ("fox/0001.jpg", True), ("fox/0030.jpg", True))
+
+
+def real_photos():
+    """[(name, path, indoor)] of :data:`REAL_PHOTOS` that are present on this machine."""
+    out = []
+    fox = fox_capture()
+    for name, indoor in REAL_PHOTOS:
+        if name.startswith("fox/"):
+            p = None if fox is None else fox[0] / "images" / name.split("/", 1)[1]
+        else:
+            p = skimage_data(name)
+        if p is not None and p.is_file():
+            out.append((name, p, indoor))
+    return out

@@ -102,10 +102,13 @@ def infer_spec(rgb: np.ndarray, depth: DepthResult, prompt: str | None = None, s
     return spec.validate(), reasons
 
 
-def match_colours(splats, photo_rgb: np.ndarray, photo_mask: np.ndarray, select: np.ndarray, strength: float = 1.0):
+def match_colours(splats, photo_rgb: np.ndarray, photo_mask: np.ndarray, select: np.ndarray, strength: float = 1.0,
+                  whole: np.ndarray | None = None, mix: float = 0.0):
     """Shift the colours of ``splats[select]`` so their CIELAB mean and spread match the photo's pixels under
     ``photo_mask`` (Reinhard et al. 2001, colour transfer), in place. The spread ratio is kept within
-    0.5-2 so a flat photo does not flatten the generated world entirely."""
+    0.5-2 so a flat photo does not flatten the generated world entirely. With ``whole`` (a mask of the
+    photo) the target mean is ``mix`` of the way from the region's mean to that mask's: a view of one
+    kind of surface then stays near the photo's overall colour too."""
     import cv2
 
     from ..core.sh import rgb_to_sh, sh_to_rgb
@@ -118,6 +121,9 @@ def match_colours(splats, photo_rgb: np.ndarray, photo_mask: np.ndarray, select:
     lr = cv2.cvtColor(ref[None], cv2.COLOR_RGB2Lab)[0]
     ms, ss = ls.mean(0), ls.std(0) + 1e-3
     mr, sr = lr.mean(0), lr.std(0) + 1e-3
+    if whole is not None and mix > 0 and whole.sum() >= 16:
+        lw = cv2.cvtColor((photo_rgb[whole].astype(np.float32) / 255.0)[None], cv2.COLOR_RGB2Lab)[0]
+        mr = (1 - mix) * mr + mix * lw.mean(0)
     k = np.clip(sr / ss, 0.5, 2.0)
     out = (ls - ms) * k + mr
     out = ls + strength * (out - ls)

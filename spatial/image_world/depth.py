@@ -56,6 +56,7 @@ class DepthResult:
         return {"method": self.method, "fov_y_deg": round(self.fov, 3), "focal_px": round(self.focal, 3),
                 "fov_source": self.fov_source, "horizon_row": round(self.horizon, 2), "camera_height_m": round(self.camera_height, 3),
                 "size": [self.width, self.height], "sky_fraction": round(float(self.sky_mask.mean()), 4),
+                "median_depth_m": round(float(np.median(self.depth[np.isfinite(self.depth)])), 4) if np.isfinite(self.depth).any() else None,
                 "info": _jsonable(self.info)}
 
 

@@ -227,7 +227,7 @@ def _photo_world(rgb, photo, prompt, seed, quality, tier, method, model, fov, ca
         wall_src = upright if understanding["indoor"] and upright.mean() >= 0.03 else ~d.sky_mask
         for lid in np.unique(gl):  # each kind of surface on its own: a view of one wall sees that kind's mean
             sel = (gl == lid) & ~gen_sky
-            match_colours(sb, rgb, ground_src if flat_kind[sel].any() else wall_src, sel)
+            match_colours(sb, rgb, ground_src if flat_kind[sel].any() else wall_src, sel, whole=~d.sky_mask, mix=0.5)
         if d.sky_mask.mean() >= 0.03:
             match_colours(sb, rgb, d.sky_mask, gen_sky)
         transfer_texture(sb, flat_kind & ~gen_sky, rgb, ground_src)
