@@ -65,10 +65,14 @@ def concurrent(store_dir: str, world: str, author: str, seed: int, n_ops: int, g
     while not Path(gofile).exists():
         time.sleep(0.005)
     committed, conflicts, merges = [], 0, 0
-    for _ in range(n_ops):
-        # half the edits touch a shared range (conflicts), half a private range (merges)
-        lo = 0 if rng.random() < 0.5 else (100 if seed % 2 else 200)
-        ids = sorted(set(int(i) for i in rng.integers(lo, lo + 40, 6)))
+    for k in range(n_ops):
+        # even rounds: both writers move the same splats (the later one gets a ConflictError, refreshes and
+        # retries); odd rounds: each its own range (the later one is merged over the other's version)
+        if k % 2 == 0:
+            ids = [0, 5, 10, 15, 20, 25]
+        else:
+            lo = 100 if seed % 2 else 200
+            ids = sorted(set(int(i) for i in rng.integers(lo, lo + 40, 6)))
         t = [float(v) for v in rng.normal(size=3)]
         op = {"op": "move", "select": {"type": "ids", "ids": ids}, "translate": t}
         for _attempt in range(200):
@@ -82,6 +86,11 @@ def concurrent(store_dir: str, world: str, author: str, seed: int, n_ops: int, g
                 h.refresh()
         else:
             raise RuntimeError("could not commit after 200 attempts")
+        # lockstep: start the next round only when both writers committed this one, so each round one of
+        # them writes over a head that moved under it (the test then counts merges and conflicts exactly)
+        Path(f"{gofile}.{author}.{k}").write_text("")
+        while len(list(Path(gofile).parent.glob(f"{Path(gofile).name}.*.{k}"))) < 2:
+            time.sleep(0.002)
     Path(out).write_text(json.dumps({"committed": committed, "conflicts": conflicts, "merges": merges}))
     return 0
 

@@ -391,17 +391,24 @@ def test_delta_apply_inverse_encode_round_trip():
     base = WorldState.from_world(w)
     live = base.share()
     functional = base
-    history = []
+    history, applied, refused = [], {}, 0
     for _ in range(40):
+        raw = _random_ops(rng, live.n)
         try:
-            op = parse_op(_random_ops(rng, live.n))
+            op = parse_op(raw)
             d = compute_delta(live, op, EditContext())
-        except EmptySelectionError:
+        except EmptySelectionError:  # a sphere that happens to hold no splat
+            refused += 1
             continue
+        applied[raw["op"]] = applied.get(raw["op"], 0) + 1
         d2 = decode_delta(encode_delta(d, op))
         functional = d2.apply(functional)
         history.append((live.share(), d.apply_inplace(live)))
         _state_equal(live, functional)
+    # the round trip was exercised: most ops applied, every kind of op at least twice
+    assert len(history) >= 30 and refused <= 10, (len(history), refused)
+    assert set(applied) == {"delete", "move", "rotate", "recolor", "duplicate", "opacity"}, applied
+    assert min(applied.values()) >= 2, applied
     # undo everything in reverse
     for snap, inv in reversed(history):
         inv.apply(live)

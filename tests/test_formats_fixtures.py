@@ -126,6 +126,15 @@ def test_playcanvas_compressed_ply():
 
 ALL = ["lod4_tile_0.ply", "biker.spz", "minimal-v3.spz", "minimal-v2.spz", "minimal.splat",
        "playcanvas_test.compressed.ply"]
+#: what ../shared/fixtures/splats/README.md says each file is: (format, version, count, SH degree)
+EXPECTED_INFO = {
+    "lod4_tile_0.ply": ("ply", "binary_little_endian 1.0", 489, 3),
+    "biker.spz": ("spz", 4, 152_746, 0),
+    "minimal-v3.spz": ("spz", 3, 4, 0),
+    "minimal-v2.spz": ("spz", 2, 4, 0),
+    "minimal.splat": ("splat", "antimatter15 (32 bytes/splat)", 4, 0),
+    "playcanvas_test.compressed.ply": ("compressed_ply", "18-float chunks", 64, 3),
+}
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -135,7 +144,7 @@ def test_cli_info_json(name, capsys):
     info = json.loads(capsys.readouterr().out)
     s = load(p)
     assert info["count"] == len(s) and info["sh_degree"] == s.sh_degree
-    assert info["format"] in ("ply", "spz", "splat", "compressed_ply") and info["version"] is not None
+    assert (info["format"], info["version"], info["count"], info["sh_degree"]) == EXPECTED_INFO[name]
     assert len(info["bounds_min"]) == 3 and 0 <= info["opacity_range"][0] <= info["opacity_range"][1] <= 1
 
 

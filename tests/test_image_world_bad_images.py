@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from spatial.errors import FormatError, SpatialError, ValidationError
+from spatial.errors import FormatError, ValidationError
 from spatial.image_world.photo import load_photo
 
 
@@ -136,4 +136,17 @@ def test_bad_arrays_and_pipeline_errors(tmp_path):
     # a flat grey picture still gives a (trivial) world instead of crashing
     w = image_to_world(np.full((48, 64, 3), 128, np.uint8), quality="draft", beyond=False, refine=False)
     assert len(w.splats) > 0
-    assert issubclass(FormatError, SpatialError)
+
+
+def test_cli_reports_a_bad_image_in_one_line_and_writes_nothing(tmp_path, capsys):
+    """What the error classes are for: `spatial generate --image` on a corrupt file exits 1 with one line
+    naming the file (no traceback) and leaves no output folder."""
+    from spatial.cli import main as cli
+
+    bad = tmp_path / "holiday.jpg"
+    bad.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg" * 10)
+    out = tmp_path / "world"
+    assert cli(["generate", "--image", str(bad), "-o", str(out)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "holiday.jpg" in err and "Traceback" not in err and len(err.splitlines()) == 1, err
+    assert not out.exists()

@@ -29,7 +29,6 @@ N_SCENES = 66
 GRAD_SEEDS = [s for s in range(33) if KINDS[s % len(KINDS)] != "empty"][:24]
 MARGIN = 1e-4
 FWD_ATOL = 1e-5
-_AMBIGUOUS: dict[str, list[tuple[int, int]]] = {}
 
 
 def _device(name: str) -> torch.device:
@@ -68,7 +67,6 @@ def test_forward_matches_reference(name, seed):
     kw32, kw64, ambiguous = _scene(seed)
     rgb, alpha, depth, meta = mod.rasterize(**cast(kw32, device=dev), means2d_grad_sink=None)
     r_rgb, r_alpha, r_depth, r_meta = reference.rasterize(**kw64)
-    _AMBIGUOUS.setdefault(name, []).append((int(ambiguous.sum()), ambiguous.numel()))
     assert ambiguous.float().mean() <= 0.01
     keep = ~ambiguous
     for label, ours, ref in (("rgb", rgb, r_rgb), ("alpha", alpha, r_alpha), ("depth", depth, r_depth)):
@@ -81,13 +79,16 @@ def test_forward_matches_reference(name, seed):
     assert torch.allclose(meta["depths"].cpu().double(), r_meta["depths"], rtol=1e-6, atol=1e-6)
 
 
-@pytest.mark.parametrize("name", COMPILED)
-def test_ambiguous_pixels_are_rare(name):
-    _backend(name)
-    counts = _AMBIGUOUS.get(name, [])
-    if len(counts) < N_SCENES:
-        pytest.skip("run together with the forward comparisons")
-    assert sum(a for a, _ in counts) <= 1e-3 * sum(n for _, n in counts)
+def test_ambiguous_pixels_are_rare():
+    """The pixels the forward comparisons leave out (a decision within MARGIN of flipping, measured on the
+    float64 reference) are at most 0.1% of all pixels over the whole scene set. Computed here for every scene,
+    so the test does not depend on which other tests ran before it."""
+    ambiguous = total = 0
+    for seed in range(N_SCENES):
+        _, _, amb = _scene(seed)
+        ambiguous += int(amb.sum())
+        total += amb.numel()
+    assert ambiguous <= 1e-3 * total, f"{ambiguous} of {total} pixels are ambiguous"
 
 
 def _grads(fn, kw: dict, names: list[str], weights, sink_shape, dev):
