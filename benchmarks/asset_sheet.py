@@ -7,7 +7,7 @@ splats (``surface_splats.sample_parts``), shaded with a simple sun + sky (proced
 ``materials.albedo``, emissive parts unshaded), set on a ground disc and rendered with
 ``spatial.render`` (backend "cpu") from the front-right at a distance that frames the kind (>= 6 m).
 Kinds with light-emitting parts are drawn lit against a dusk sky so their glow shows. Writes
-``sheet_NN.png`` (6 x 5 cells of 240 x 135, 160-colour PNG) and an index ``README.md`` listing every kind by
+``sheet_NN.png`` (6 x 5 cells of 240 x 135, 256-colour octree-quantised PNG, about 200 KB) and an index ``README.md`` listing every kind by
 category with its synonyms and the sheet that shows it.
 """
 
@@ -108,7 +108,7 @@ def make_sheets(out_dir: Path, names: list[str], cell=(256, 144), cols: int = 6,
             draw.text((x + 3, y + h + 1), f"{name} ({kind.category})", fill=(235, 235, 235))
         path = out_dir / f"sheet_{s // per + 1:02d}.png"
         tmp = path.with_suffix(".tmp.png")
-        sheet.quantize(colors=160, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(tmp, optimize=True)
+        sheet.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(tmp, optimize=True)
         tmp.replace(path)
         paths.append(path)
         print(f"{path}  {len(chunk)} kinds  {path.stat().st_size // 1024} KB", flush=True)
@@ -117,13 +117,36 @@ def make_sheets(out_dir: Path, names: list[str], cell=(256, 144), cols: int = 6,
 
 def write_index(out_dir: Path, names: list[str], per: int) -> Path:
     sheet_of = {n: i // per + 1 for i, n in enumerate(names)}
+    cats = ", ".join(f"{c} {len(R.kinds(c))}" for c in R.CATEGORIES)
     lines = ["# Asset library", "",
-             f"{len(R.REGISTRY)} kinds in `spatial/generation/assets/` (registry: `spatial.generation.assets.registry`).",
-             "Regenerate the sheets with `.venv/bin/python benchmarks/asset_sheet.py` (CPU, a few minutes).", "",
-             "Each kind: canonical name, synonyms (any of them, singular or plural, resolves via `lookup`), typical size",
-             "(width x height x depth, metres), placement rule, where it may appear (in = indoors, out = outdoors), whether it",
-             "emits light when lit (its light colour) and whether it is solid (collider). Sheets show seed 0 from the front-right;",
-             "light-emitting kinds are drawn lit against a dusk sky.", ""]
+             f"{len(R.REGISTRY)} kinds ({cats}) in `spatial/generation/assets/`, one registry entry per kind of thing a prompt",
+             "can name. Regenerate these sheets and this index with `.venv/bin/python benchmarks/asset_sheet.py` (CPU, a few minutes).",
+             "", "## Using the registry", "", "```python",
+             "from spatial.generation.assets import registry as R", "",
+             "kind = R.lookup(\"tall wooden bookshelves\")   # -> AssetKind 'bookshelf' (case, plurals, synonyms, modifiers)",
+             "R.get(\"well\")                                 # canonical name; KeyError suggests close names",
+             "R.kinds(\"interior\", indoor=True)              # filter by category / indoor / outdoor",
+             "parts = R.build(\"barn\", {\"color\": (0.8, 0.1, 0.1), \"scale\": 1.2, \"state\": [\"old\"], \"lit\": False}, rng=3)",
+             "```", "",
+             "* **AssetKind**: `name`, `category`, `size` (typical width x height x depth in metres; footprints for layout),",
+             "  `placement` (ground, wall, ceiling, water, table_top, shelf, hanging), `indoor` / `outdoor`, `emissive` + `light`",
+             "  (linear RGB of the point light it casts when lit), `collider` (its solid parts go into the world collider), `label`,",
+             "  `synonyms` and `builder(params, rng) -> list[Part]`.",
+             "* **Builders** return parts in local coordinates: origin at the footprint centre, lowest point at y = 0, +Y up,",
+             "  front facing +Z, sized to `size * scale`, deterministic per rng. Parts keep coarse labels (building, vegetation,",
+             "  furniture, object, rock, water); light-emitting parts use material `emissive`, and only when `lit` (or a state",
+             "  such as `glowing`).",
+             "* **params** (all optional): `color` (sRGB of the main material), `material` (wood, stone, marble, gold, brick,",
+             "  metal, glass, ice, ... mapped to a material and default colour), `scale`, `state` (words: snowy, frozen, old,",
+             "  abandoned, ruined, broken, dead, autumn, glowing, open, ... the generic ones act on every kind, builders handle the",
+             "  specific ones: an open gate or barn door, a broken fence, a fallen column, red/green traffic light) and `lit`.",
+             "* **Adding a kind**: write `f(p, rng) -> list[Part]` in the category module and decorate it with",
+             "  `@asset(name, category, size, placement, synonyms=\"a, b, c\", ...)`; shared shapes (frustum, torus, arch, arched",
+             "  wall, band, extrude, loft, tube, stairs, crown, petals, panel, blobs, noisy box) are in `assets/shapes.py`.",
+             "  `tests/test_generate_assets.py` checks every kind (builds, determinism, bounds vs size, collider and light",
+             "  promises, every synonym and plural).", "",
+             "Sheets show seed 0 from the front-right at 6 m or more, in cells of 240 x 135 (half of a 480 x 270 preview, with",
+             "the camera at the same pixels per metre); light-emitting kinds are drawn lit against a dusk sky.", ""]
     for cat in R.CATEGORIES:
         ks = R.kinds(cat)
         if not ks:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..mesh import blob, box, cylinder, lathe, quad, rot_y
-from ._common import BLACK, BUILDING, DARK_WOOD, OBJECT, ROCK, VEG, glow, seed, vary
+from ._common import BLACK, BUILDING, OBJECT, ROCK, VEG, glow, seed
 from .buildings import gable_roof
 from .registry import asset
 from .shapes import band, frustum, sphere, tube

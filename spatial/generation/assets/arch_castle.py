@@ -60,7 +60,26 @@ def flag(x: float, y: float, z: float, col, h: float = 2.0) -> list:
        "fortress wall, city wall, city walls, defensive wall, curtain wall, crenellated wall")
 def castle_wall(p, rng):
     col, mat = p.main(STONE, "brick")
+    if p.has("ruined", "broken", "destroyed", "crumbling", "collapsed"):
+        handled(p, "ruined", "broken", "destroyed", "crumbling", "collapsed")
+        return broken_wall(10.0, 5.2, 1.8, col, mat, rng)
     return wall(10.0, 5.2, 1.8, col, mat, rng)
+
+
+def broken_wall(L: float, H: float, T: float, col, mat, rng) -> list:
+    """A wall broken down to a jagged top (solid columns of masonry) with rubble at its foot."""
+    parts = [box((L + 0.2, 0.6, T + 0.3), col * 0.85, BUILDING, mat, True, center=(0, 0.3, 0), bottom=False)]
+    n = int(L / 0.5)
+    phase = rng.uniform(0, 6.3)
+    for i in range(n):
+        t = i / max(n - 1, 1)
+        h = H * np.clip(0.55 + 0.35 * math.sin(phase + 5.0 * t) + rng.uniform(-0.25, 0.15), 0.12, 1.0)
+        parts.append(box((0.5, h, T), vary(col, rng, 0.05), BUILDING, mat, True, center=(-L / 2 + 0.25 + i * 0.5, h / 2, 0), bottom=False))
+    from .shapes import blobs
+    k = 10
+    centers = np.stack([rng.uniform(-L / 2, L / 2, k), np.full(k, 0.1), rng.choice([-1.0, 1.0], k) * rng.uniform(T / 2 + 0.2, T / 2 + 1.2, k)], -1)
+    return parts + blobs(rng.uniform(0.2, 0.45, k), centers, np.clip(col[None] * rng.uniform(0.85, 1.05, (k, 1)), 0, 1), ROCK, seed(rng), 0.3, 1,
+                         "rock", True, (1.2, 0.7, 1.0))
 
 
 @asset("castle_tower", "architecture", (5.5, 14.0, 5.5), synonyms="castle tower, fortress tower, donjon, defensive tower, corner tower, "

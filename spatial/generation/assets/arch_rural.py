@@ -7,8 +7,8 @@ import math
 
 import numpy as np
 
-from ..mesh import blob, box, cylinder, lathe, quad, rot_y, rot_z
-from ._common import BLACK, BUILDING, DARK_WOOD, GLASS, IRON, OBJECT, RED, ROCK, STONE, VEG, WHITE, WOOD, glow, seed, vary
+from ..mesh import blob, box, cylinder, lathe, quad, rot_z
+from ._common import BLACK, BUILDING, DARK_WOOD, GLASS, IRON, OBJECT, RED, ROCK, STONE, VEG, WHITE, glow, seed, vary
 from .buildings import gable_roof, gables
 from .registry import asset
 from .shapes import extrude, frustum, panel, sphere, tube

@@ -3,12 +3,11 @@ bathtub, toilet, shower, bathroom sink, mirror, wardrobe, dresser, nightstand.""
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
 from ..mesh import box, cylinder, lathe, quad
-from ._common import BLACK, FURN, GLASS, METAL, WHITE, WOOD, glow
+from ._common import BLACK, FURN, METAL, WOOD, glow
 from .registry import asset
 from .shapes import disc, loft, section, sphere, tube
 

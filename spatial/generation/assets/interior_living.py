@@ -8,9 +8,9 @@ import math
 import numpy as np
 
 from ..mesh import blob, box, cylinder, lathe, quad, rot_y
-from ._common import BLACK, DARK_WOOD, FURN, GLASS, OBJECT, VEG, WARM, WATER, glow, seed, vary, flame
+from ._common import BLACK, DARK_WOOD, FURN, GLASS, OBJECT, VEG, WATER, glow, seed, vary, flame
 from .registry import asset
-from .shapes import disc, panel, sphere, torus, tube
+from .shapes import disc, sphere, torus, tube
 
 BRASS = np.array([0.78, 0.62, 0.28])
 

@@ -9,9 +9,9 @@ import math
 import numpy as np
 
 from ..mesh import box, cylinder, lathe, quad, rot_y
-from ._common import BLACK, DARK_WOOD, FURN, GLASS, METAL, OBJECT, WHITE, WOOD, glow, vary
+from ._common import BLACK, FURN, METAL, OBJECT, WHITE, glow, vary
 from .registry import asset
-from .shapes import disc, extrude, panel, sphere, tube
+from .shapes import disc, extrude, sphere, tube
 
 BRASS = np.array([0.78, 0.62, 0.28])
 CLOTH = np.array([0.95, 0.94, 0.90])

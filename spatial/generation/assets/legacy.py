@@ -43,6 +43,8 @@ def pine_tree(p, rng):
 
 @asset("oak_tree", "nature", (6.0, 8.0, 6.0), synonyms="tree, oak, broadleaf tree, deciduous tree, shade tree, elm, elm tree, beech, trees", label="tree")
 def oak_tree(p, rng):
+    if p.has("dead", "bare", "leafless", "winter"):
+        return P.dead_tree(rng.uniform(6.5, 8.0), _seed(rng), BARK * 0.9)
     return P.broadleaf(rng.uniform(7.0, 9.0), _seed(rng), p.col(FOLIAGE), BARK, _snow(p))
 
 

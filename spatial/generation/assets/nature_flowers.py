@@ -7,8 +7,8 @@ import math
 
 import numpy as np
 
-from ..mesh import blob, box, cylinder, lathe, rot_y
-from ._common import OBJECT, VEG, WATER, glow, seed, vary
+from ..mesh import box, cylinder, lathe, rot_y
+from ._common import OBJECT, VEG, glow, seed, vary
 from .plants import grass_clump
 from .registry import asset
 from .shapes import blobs, disc, panel, petals, sphere, tube

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ..mesh import blob, cylinder, lathe, quad, rot_y
+from ..mesh import blob, cylinder, lathe, rot_y
 from ..noise import fbm
 from ._common import BARK, OBJECT, ROCK, VEG, WATER, WATER_C, glow, seed, vary
 from .plants import grass_clump

@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 
-from ..mesh import blob, box, cylinder, lathe, rot_y
+from ..mesh import blob, box, lathe, rot_y
 from ..noise import fbm
-from ._common import BARK, LEAF, OBJECT, VEG, seed, vary
+from ._common import BARK, OBJECT, VEG, seed, vary
 from .registry import asset
 from .shapes import crown, disc, petals, sphere, tube
 

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from ..mesh import blob, box, cylinder, lathe, quad, rot_y
-from ._common import BARK, BLACK, DARK_WOOD, IRON, METAL, OBJECT, RED, VEG, WHITE, WOOD, flame, glow, seed, vary
+from ._common import BARK, BLACK, DARK_WOOD, IRON, METAL, OBJECT, VEG, WHITE, WOOD, flame, glow, seed, vary
 from .registry import asset
 from .shapes import disc, extrude, panel, sphere, torus, tube
 

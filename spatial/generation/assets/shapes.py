@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from ..mesh import Part, align_y_to, blob, box, icosphere, quad
+from ..mesh import Part, align_y_to, box, icosphere, quad
 
 
 def frustum(w0: float, d0: float, w1: float, d1: float, h: float, color, label: int, material: str = "plain",

@@ -8,8 +8,8 @@ import math
 
 import numpy as np
 
-from ..mesh import blob, box, cylinder, lathe, quad, rot_y
-from ._common import BLACK, BUILDING, GLASS, IRON, METAL, OBJECT, RED, VEG, WHITE, WOOD, glow, seed, vary
+from ..mesh import box, cylinder, lathe, quad, rot_y
+from ._common import BLACK, BUILDING, GLASS, IRON, METAL, OBJECT, WHITE, WOOD, glow, seed, vary
 from .registry import asset
 from .shapes import disc, extrude, panel, sphere, tube
 

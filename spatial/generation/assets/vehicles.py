@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from ..mesh import box, cylinder, lathe, quad, rot_y
-from ._common import BLACK, DARK_WOOD, GLASS, IRON, METAL, OBJECT, WHITE, WOOD, glow, seed, vary
+from ._common import BLACK, DARK_WOOD, GLASS, IRON, METAL, OBJECT, WOOD, glow, vary
 from .registry import asset
 from .shapes import extrude, loft, panel, section, sphere, torus, triangle, tube
 
