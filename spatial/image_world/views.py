@@ -14,6 +14,8 @@ import math
 import numpy as np
 import torch
 
+from ..core.colour import to_uint8
+
 #: (name, metres right, metres forward, yaw in degrees CCW)
 GALLERY = (("input view", 0.0, 0.0, 0.0), ("1 m right", 1.0, 0.0, 0.0), ("2 m forward", 0.0, 2.0, 0.0),
            ("turn 90", 0.0, 0.0, 90.0), ("turn 180", 0.0, 0.0, 180.0))
@@ -53,7 +55,7 @@ def render_views(world, size: int | None = None) -> list[dict]:
         with torch.no_grad():
             o = render(sp, cam)
             skyw = render(sky_sp, cam).rgb[0, ..., 0].numpy() if sky_sp is not None else np.zeros((cam.height, cam.width))
-        rgb = (o.rgb[0].clamp(0, 1).numpy() * 255 + 0.5).astype(np.uint8)
+        rgb = to_uint8(o.rgb[0])
         out.append({"name": name, "rgb": rgb, "alpha": float(o.alpha.mean()), "sky": skyw})
     return out
 
