@@ -32,6 +32,9 @@ from .prompt import PromptEmbedder, normalize_prompt, parse_prompt, prompt_seed
 from .spec import COLOR_NAMES, SCENE_TYPES, preset
 
 MAX_PROMPT_CHARS = 2000
+#: words before a place word that do not fill it ("a stone courtyard" has no rocks in it)
+NOT_FILLERS = frozenset("stone wooden wood brick marble glass metal concrete ice iron steel gold golden rock sand snow grass water "
+                        "city town castle japanese zen rock english french roman greek".split())
 #: (shell, kind) -> the kind the word means in that place ("stone walls" of a castle courtyard are castle walls)
 CONTEXT_KINDS = {("courtyard", "stone_wall"): "castle_wall", ("courtyard", "stone_tower"): "castle_tower",
                  ("courtyard", "gate"): "castle_gate", ("cloister", "stone_wall"): "stone_wall"}
@@ -77,7 +80,12 @@ LANDSCAPE_WORDS = frozenset(
     "mountains mountain hills hillside lake pond river sea ocean swamp marsh canyon gorge village hamlet town city island "
     "setting environment space spot room rooms building inside outdoors indoors home way path trail road roads street streets "
     "shade sunlight moonlight glow colors colours color colour style vibe feeling time piece lots plenty bunch group row line "
-    "cluster set kind sort type pair couple dozen dozens number handful collection variety".split())
+    "cluster set kind sort type pair couple dozen dozens number handful collection variety campsite camp campground site farm "
+    "farmyard ranch town downtown neighborhood neighbourhood district quarter suburb countryside outskirts scenery vista "
+    "panorama storm thunderstorm lights aurora northern bloom blossom blossoms "
+    # parts of things, not things: "a lighthouse with a red roof"
+    "roof roofs window windows door doors chimney chimneys ceiling ceilings walls wall shutters porch balcony facade facades "
+    "top tops base bottom side sides edge edges surface surfaces interior exterior entrance exit".split())
 STOP_WORDS = frozenset(
     "a an the this that these those my your our their its his her some any every each all of for to from at as is are was were be "
     "been being it they them there here very quite rather really so too also just only even still again which who whom whose where "
@@ -148,6 +156,8 @@ RELATION_PHRASES: dict[str, tuple[str, str]] = {
     "under": ("near", "viewer"), "underneath": ("near", "viewer"), "beneath": ("near", "viewer"), "below": ("near", "viewer"),
     "against": ("near", "wall"), "across from": ("near", "viewer"), "opposite": ("near", "viewer"), "facing": ("near", "viewer"),
     "at the edge of": ("near", "viewer"), "on the edge of": ("near", "viewer"), "over": ("near", "viewer"), "across": ("near", "viewer"),
+    "between": ("near", "viewer"), "among": ("near", "viewer"), "amongst": ("near", "viewer"), "amid": ("near", "viewer"),
+    "amidst": ("near", "viewer"), "in between": ("near", "viewer"),
     "behind": ("behind", "viewer"), "in back of": ("behind", "viewer"), "beyond": ("behind", "viewer"),
     "in front of": ("in_front", "viewer"), "before": ("in_front", "viewer"), "ahead of": ("in_front", "viewer"), "ahead": ("in_front", "viewer"),
     "to the left of": ("left_of", "viewer"), "on the left of": ("left_of", "viewer"), "left of": ("left_of", "viewer"),
@@ -171,7 +181,7 @@ VIEWER_WORDS = ("me", "you", "us", "viewer", "the viewer", "camera", "spawn", "t
 PRONOUNS = ("it", "them", "this", "that", "one", "each", "one another", "each other")
 #: words that end a noun chunk (besides relation phrases and punctuation)
 BREAK_WORDS = frozenset("and with while where which that who or but plus featuring including has have having is are stands stand at during "
-                        "sits sit lies lie hangs hang grows grow rises rise flows flow as".split())
+                        "sits sit lies lie hangs hang grows grow rises rise flows flow as from to into toward towards through for".split())
 #: a verb-ish word after which what follows is the chunk's continuation ("filled with", "covered in")
 CONTAINERS = ("full of", "filled with", "covered in", "covered with", "dotted with", "lined with", "made of", "made from", "decorated with",
               "littered with", "strewn with", "crowded with", "packed with", "stacked with")
@@ -371,11 +381,28 @@ def _head(words: list[str]):
             if k is not None and start < end - 1 and words[start] in COLORS and _lookup_exact(" ".join(words[start + 1:end])) is not None:
                 continue  # "red barn": the colour is an attribute of "barn", not part of the name ("stone lantern", "giant mushroom" are names)
             if k is not None and not (start == end - 1 and words[start] in MATERIALS and end < len(words)):
-                # a trailing non-noun after the match ("trees tall") is allowed only if it is an adjective
-                if end < len(words) and not all(x in ADJECTIVES or x in COLORS for x in words[end:]):
+                # a trailing non-noun after the match ("trees tall", "cars parked") is allowed only if it is an
+                # adjective, a participle or an adverb
+                if end < len(words) and not all(x in ADJECTIVES or x in COLORS or _postmodifier(x) for x in words[end:]):
                     continue
                 return k, phrase, words[:start]
     return None, None, words
+
+
+def _first_chunk_head(words: list[str]) -> str:
+    """The words of the prompt's first noun chunk (before any break or relation word)."""
+    out = []
+    for w in words:
+        if w in BREAK_WORDS or w in ("in", "on", "at", "by", "near", "of", "under"):
+            break
+        if w not in ("a", "an", "the"):
+            out.append(w)
+    return " ".join(out[-1:])
+
+
+def _postmodifier(w: str) -> bool:
+    return (len(w) > 4 and w.endswith(("ed", "ing", "ly"))) or w in ("everywhere", "nearby", "outside", "inside", "here", "there", "too",
+                                                                      "galore", "aplenty", "abound", "around", "about", "overhead")
 
 
 def _is_attribute(w: str) -> bool:
@@ -436,11 +463,13 @@ def parse(prompt: str, seed: int | None = None, use_embedding: "bool | str" = "a
 
     # ---- shell: explicit place words beat the legacy biome lexicon
     shell_kind, shell_pos = None, -1
+    cues: list[tuple[str, int, bool]] = []  # (shell kind, position, the word is also an asset kind)
     i = 0
     while i < len(words):
         m = _match_at(words, i, _SHELL)
         if m is not None:
             k = SHELL_CUES[" ".join(m)]
+            cues.append((k, i, _lookup_exact(" ".join(m)) is not None))
             prev = words[i - 1] if i else ""
             # "mine" after "of" ("a friend of mine") is a pronoun; "store" / "study" as verbs rarely start a chunk
             if not (m == ["mine"] and prev in ("of",)):
@@ -452,7 +481,17 @@ def parse(prompt: str, seed: int | None = None, use_embedding: "bool | str" = "a
             i += len(m)
             continue
         i += 1
+    if shell_kind is not None and len(cues) > 1:
+        # a place word that is also an object ("a village with a church") is the place only when nothing else is
+        plain = [c for c in cues if not c[2]]
+        if plain and cues[[c[0] for c in cues].index(shell_kind)][2]:
+            rank = {"room": 3, "enclosed": 3, "walled": 2, "urban": 1, "terrain": 0}
+            shell_kind = max(plain, key=lambda c: (rank[shell_family(c[0])], -c[1]))[0]
     legacy, an = parse_prompt(prompt_used, seed=seed, use_embedding=False)
+    if shell_kind is not None and _index().lookup(shell_kind.replace("_", " ")) is not None and \
+            sum(1 for c in cues if c[0] == shell_kind) == len(cues) and legacy.scene_type != shell_kind and \
+            an.sources.get("scene_type") == "lexicon" and _first_chunk_head(words) != shell_kind.replace("_", " "):
+        shell_kind = None  # "a lighthouse with a church": an object, the biome decides the shell
     if shell_kind is None:
         shell_kind = legacy.scene_type
         if an.sources.get("scene_type") == "default" and use_embedding is not False:
@@ -531,7 +570,11 @@ def parse(prompt: str, seed: int | None = None, use_embedding: "bool | str" = "a
             # "on the table, a vase": the subject follows the target
             continue
         if subj is None:
-            subj = last_group if last_group is not None and prev is not None and not isinstance(prev, _Chunk) else None
+            # no group right before the phrase ("a lighthouse with a red roof by the sea"): the clause's last group
+            if isinstance(prev, _Chunk) and prev.special in (None, "shell") and clause_groups:
+                subj = clause_groups[-1]
+            else:
+                subj = last_group if last_group is not None and prev is not None and not isinstance(prev, _Chunk) else None
         if subj is None:
             continue
         target = default
@@ -539,8 +582,11 @@ def parse(prompt: str, seed: int | None = None, use_embedding: "bool | str" = "a
             if tgt_chunk.group is not None:
                 target = tgt_chunk.group.id
             elif tgt_chunk.special == "pronoun":
-                others = [g for g in clause_groups if g is not subj] or [g for g in graph.groups if g is not subj and g.named]
-                target = others[-1].id if others else default
+                # "it": the last other group of the clause, else the prompt's first group (its topic)
+                before = graph.groups[:graph.groups.index(subj)] if subj in graph.groups else []
+                inside = [g for g in clause_groups if g is not subj]
+                prior = [g for g in before if g.named]
+                target = inside[-1].id if inside else (prior[0].id if prior else default)
             elif tgt_chunk.special is not None:
                 target = tgt_chunk.special
         if rel in ("around_rev", "along_rev"):
@@ -614,6 +660,12 @@ def spec_from_prompt(prompt: str, seed: int | None = None, use_embedding: "bool 
 
 def _resolve_chunk(ch: _Chunk, graph: SceneGraph, matcher: KindMatcher, indoor: bool, groups_by_key: dict) -> None:
     exact, rng_count, rest = _quantity(ch.words)
+    # trailing descriptions move in front of the noun: "a crystal cavern glowing purple", "cars parked"
+    k = len(rest)
+    while k > 1 and (rest[k - 1] in ADJECTIVES or rest[k - 1] in COLORS or _postmodifier(rest[k - 1])) and rest[k - 1] not in LANDSCAPE_WORDS:
+        k -= 1
+    if k < len(rest) and _lookup_exact(" ".join(rest)) is None:
+        rest = rest[k:] + rest[:k]
     if not rest:
         return
     phrase = " ".join(rest)
@@ -642,6 +694,19 @@ def _resolve_chunk(ch: _Chunk, graph: SceneGraph, matcher: KindMatcher, indoor: 
     if kind is None or (head in SHELL_CUES and SHELL_CUES[head] == graph.shell.kind and kind.name not in {"fountain"}):
         if any(" ".join(rest[s:]) in SHELL_CUES for s in range(len(rest))) or last in LANDSCAPE_WORDS or last in ADJECTIVES:
             ch.special = "shell"
+            # a thing named before the place word fills the place: "a crystal cavern", "a sunflower field", "a mushroom forest"
+            mods = [w for w in rest[:-1] if w not in ADJECTIVES and w not in COLORS and w not in NOT_FILLERS and not w.isdigit()]
+            k2 = _lookup_exact(mods[-1]) if mods and len(mods[-1]) > 2 else None
+            if k2 is not None and (graph.shell.indoor or k2.category == "nature"):
+                key = (k2.name, "filler-of-place")
+                if key not in groups_by_key:
+                    import numpy as np
+
+                    r = np.random.default_rng([graph.seed & 0xFFFFFFFF, len(graph.groups)])
+                    grp = graph.add_group(k2.name, int(r.integers(6, 11)), f"{mods[-1]} {last}", named=True, **_attributes(rest[:-1]))
+                    grp.count_range = (6, 10)
+                    groups_by_key[key] = grp
+                ch.group = groups_by_key[key]
             return
         if kind is None:
             # an unknown noun: nearest kind or skipped
@@ -687,7 +752,8 @@ def _resolve_chunk(ch: _Chunk, graph: SceneGraph, matcher: KindMatcher, indoor: 
     if exact is not None and exact > 60:
         graph.notes.append(f"{exact} {head}: at most 60 of one kind are placed")
         exact = 60
-    key = (kind.name, attrs.get("color_name"), attrs.get("material"), attrs.get("size"), tuple(attrs.get("state", ())))
+    key = (kind.name, _singular(head.split()[-1]), attrs.get("color_name"), attrs.get("material"), attrs.get("size"),
+           tuple(attrs.get("state", ())))
     definite = ch.words[0] in ("the", "this", "that", "these", "those", "its", "their")
     if key in groups_by_key:
         g = groups_by_key[key]
