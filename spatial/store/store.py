@@ -27,6 +27,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+from .. import settings
 from ..edit.delta import Delta
 from ..edit.limits import MAX_HEADER_BYTES, MAX_STORED_OP_BYTES
 from ..edit.ops import Limits
@@ -38,13 +39,6 @@ from .objects import ObjectStore, dir_bytes, sha256
 from .paths import check_name, default_author, resolve_store_dir
 from .records import CheckReport, Event, Version, WorldInfo
 from .sql import INLINE_MAX, Catalog, now_iso
-
-def _env_int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        return default
-
 
 class _LRU:
     """Byte-bounded LRU of immutable values."""
@@ -103,11 +97,11 @@ class Store:
         self.path = resolve_store_dir(path).resolve()
         self.path.mkdir(parents=True, exist_ok=True)
         self.objects = ObjectStore(self.path / "objects")
-        self.snapshot_every = int(snapshot_every or _env_int("SPATIAL_SNAPSHOT_EVERY", 100))
+        self.snapshot_every = int(snapshot_every or settings.get("SPATIAL_SNAPSHOT_EVERY"))
         if self.snapshot_every < 1:
             raise StoreError("snapshot_every must be >= 1")
         self.author = (author or default_author())[:200]
-        self.max_import_bytes = int(max_import_bytes or _env_int("SPATIAL_MAX_IMPORT_BYTES", 4 * 1024**3))
+        self.max_import_bytes = int(max_import_bytes or settings.get("SPATIAL_MAX_IMPORT_BYTES"))
         self.asset_roots = [Path(p) for p in asset_roots] if asset_roots is not None else None
         self.limits = limits or Limits()
         self.lock = threading.RLock()  # the one connection is shared by this process's threads
@@ -116,7 +110,7 @@ class Store:
             self._con = db.connect(self.path / "store.db")
         except Exception as e:  # sqlite3.DatabaseError, RuntimeError
             raise StoreError(f"cannot open store database {self.path / 'store.db'}: {e}") from None
-        self._snapshots = _LRU(int(cache_bytes or _env_int("SPATIAL_STORE_CACHE_BYTES", 2 * 1024**3)))
+        self._snapshots = _LRU(int(cache_bytes or settings.get("SPATIAL_STORE_CACHE_BYTES")))
         self._deltas = _LRU(256 * 1024**2)
 
     # ------------------------------------------------------------------ lifecycle
