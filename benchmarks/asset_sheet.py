@@ -136,6 +136,10 @@ def write_index(out_dir: Path, names: list[str], per: int) -> Path:
              "  front facing +Z, sized to `size * scale`, deterministic per rng. Parts keep coarse labels (building, vegetation,",
              "  furniture, object, rock, water); light-emitting parts use material `emissive`, and only when `lit` (or a state",
              "  such as `glowing`).",
+             "* **Placement**: `ground` kinds stand on y = 0; `wall` kinds have their back at the smallest z (push min z against",
+             "  the wall, front +Z into the room); `ceiling` and `hanging` kinds have their top at y = size y (hang the top from",
+             "  the ceiling or a line); `table_top` kinds stand on a support's top; `water` kinds have y = 0 at their lowest point:",
+             "  boats, lily pads and icebergs go at the water surface less a draft, piers stand on the bed or the shore.",
              "* **params** (all optional): `color` (sRGB of the main material), `material` (wood, stone, marble, gold, brick,",
              "  metal, glass, ice, ... mapped to a material and default colour), `scale`, `state` (words: snowy, frozen, old,",
              "  abandoned, ruined, broken, dead, autumn, glowing, open, ... the generic ones act on every kind, builders handle the",
@@ -162,7 +166,9 @@ def write_index(out_dir: Path, names: list[str], per: int) -> Path:
                          f"{'yes' if k.collider else ''} | {sh} |")
         lines.append("")
     path = out_dir / "README.md"
-    path.write_text("\n".join(lines))
+    tmp = path.with_suffix(".md.tmp")
+    tmp.write_text("\n".join(lines) + "\n")
+    tmp.replace(path)
     return path
 
 
@@ -172,6 +178,7 @@ def main(argv=None) -> int:
     ap.add_argument("--only", default="", help="comma-separated kinds (writes sheets for these only, no index)")
     ap.add_argument("--cell", default="240x135")
     ap.add_argument("--budget", type=int, default=30000)
+    ap.add_argument("--index-only", action="store_true", help="rewrite README.md only (no rendering)")
     args = ap.parse_args(argv)
     w, h = (int(x) for x in args.cell.split("x"))
     order = [k.name for cat in R.CATEGORIES for k in R.kinds(cat)]
@@ -180,6 +187,9 @@ def main(argv=None) -> int:
         R.get(n)
     t0 = time.perf_counter()
     out = Path(args.out)
+    if args.index_only:
+        write_index(out, order, 30)
+        return 0
     make_sheets(out, names, (w, h), budget=args.budget)
     if not args.only:
         write_index(out, names, 30)

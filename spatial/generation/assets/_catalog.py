@@ -14,3 +14,4 @@ from . import interior_kitchen_bath  # noqa: F401
 from . import interior_living  # noqa: F401
 from . import interior_public  # noqa: F401
 from . import props  # noqa: F401
+from . import nature_animals  # noqa: F401

@@ -10,7 +10,7 @@ import numpy as np
 from ..mesh import blob, box, cylinder, lathe, quad, rot_y
 from ._common import BLACK, BUILDING, DARK_WOOD, IRON, OBJECT, RED, ROCK, STONE, WATER, WATER_C, WOOD, seed, vary
 from .registry import asset
-from .shapes import arch, arched_wall, band, extrude, frustum, panel, stairs, tube
+from .shapes import arch, arched_wall, band, extrude, frustum, masonry, panel, stairs, tube
 from .states import handled
 
 MARBLE = np.array([0.90, 0.89, 0.86])
@@ -27,6 +27,10 @@ def merlons(x0: float, x1: float, y: float, z: float, col, mat, rng, w: float = 
 def wall(L: float, H: float, T: float, col, mat, rng) -> list:
     parts = [box((L, H, T), col, BUILDING, mat, True, center=(0, H / 2, 0), bottom=False, name="wall"),
              box((L + 0.2, 0.6, T + 0.3), col * 0.85, BUILDING, mat, True, center=(0, 0.3, 0), bottom=False)]
+    if mat in ("concrete", "rock", "plaster"):
+        joint = np.asarray(col) * 0.55
+        parts.append(masonry(L, H - 0.6, (-L / 2, 0.6, T / 2), (1, 0, 0), (0, 1, 0), joint, BUILDING))
+        parts.append(masonry(L, H - 0.6, (L / 2, 0.6, -T / 2), (-1, 0, 0), (0, 1, 0), joint, BUILDING))
     parts += merlons(-L / 2, L / 2, H, T / 2 - 0.22, col, mat, rng)
     parts += merlons(-L / 2, L / 2, H, -T / 2 + 0.22, col, mat, rng, h=0.5)
     return parts
@@ -46,6 +50,11 @@ def round_tower(r: float, H: float, col, mat, rng, roof=None) -> list:
             rr = r * (1.0 - 0.05 * y / H) + 0.03
             parts.append(quad(nrm * rr + [0, y, 0] - np.cross([0, 1, 0], nrm) * 0.09, np.cross([0, 1, 0], nrm) * 0.18, [0, 0.9, 0], BLACK,
                               BUILDING, "plain"))
+    if mat in ("concrete", "rock", "plaster"):
+        joint = np.asarray(col) * 0.55
+        for y in np.arange(1.6, H - 0.2, 0.45):
+            rr = r * (1.0 - 0.05 * (y - 1.2) / max(H - 1.2, 1e-6)) + 0.012
+            parts.append(lathe([(rr, y - 0.018), (rr, y + 0.018)], joint, BUILDING, 18, "plain", False, cap_top=False))
     if roof is not None:
         parts.append(lathe([(r * 1.25, H + 1.0), (0.0, H + 1.0 + r * 2.0)], roof, BUILDING, 18, "roof", True, cap_top=False))
     return parts
@@ -59,7 +68,7 @@ def flag(x: float, y: float, z: float, col, h: float = 2.0) -> list:
 @asset("castle_wall", "architecture", (10.0, 6.0, 2.2), synonyms="castle walls, rampart, ramparts, battlement, battlements, fortification, "
        "fortress wall, city wall, city walls, defensive wall, curtain wall, crenellated wall")
 def castle_wall(p, rng):
-    col, mat = p.main(STONE, "brick")
+    col, mat = p.main(STONE, "concrete")
     if p.has("ruined", "broken", "destroyed", "crumbling", "collapsed"):
         handled(p, "ruined", "broken", "destroyed", "crumbling", "collapsed")
         return broken_wall(10.0, 5.2, 1.8, col, mat, rng)
@@ -85,7 +94,7 @@ def broken_wall(L: float, H: float, T: float, col, mat, rng) -> list:
 @asset("castle_tower", "architecture", (5.5, 14.0, 5.5), synonyms="castle tower, fortress tower, donjon, defensive tower, corner tower, "
        "castle towers, bastion")
 def castle_tower(p, rng):
-    col, mat = p.main(STONE, "brick")
+    col, mat = p.main(STONE, "concrete")
     parts = round_tower(2.4, 11.5, col, mat, rng, None)
     return parts + flag(0, 12.9, 0, RED)
 
@@ -93,10 +102,14 @@ def castle_tower(p, rng):
 @asset("castle_gate", "architecture", (9.0, 10.0, 4.0), synonyms="gate, gatehouse, castle gate, city gate, fortress gate, portcullis, gates, "
        "town gate, main gate")
 def castle_gate(p, rng):
-    col, mat = p.main(STONE, "brick")
+    col, mat = p.main(STONE, "concrete")
     parts = []
     for sx in (-1, 1):
         parts.append(box((2.8, 9.0, 3.4), col, BUILDING, mat, True, center=(sx * 3.1, 4.5, 0), bottom=False))
+        if mat in ("concrete", "rock", "plaster"):
+            parts.append(masonry(2.8, 9.0, (sx * 3.1 - 1.4, 0.0, 1.7), (1, 0, 0), (0, 1, 0), np.asarray(col) * 0.55, BUILDING))
+            parts.append(masonry(3.4, 9.0, (sx * 4.5, 0.0, 1.7) if sx > 0 else (-4.5, 0.0, -1.7), (0, 0, -1) if sx > 0 else (0, 0, 1), (0, 1, 0),
+                                 np.asarray(col) * 0.55, BUILDING))
         parts += merlons(sx * 3.1 - 1.4, sx * 3.1 + 1.4, 9.0, 1.5, col, mat, rng)
         parts += merlons(sx * 3.1 - 1.4, sx * 3.1 + 1.4, 9.0, -1.5, col, mat, rng)
         for y in (4.5, 7.0):
@@ -120,7 +133,7 @@ def castle_gate(p, rng):
 @asset("castle", "architecture", (24.0, 16.0, 24.0), synonyms="fortress, citadel, stronghold, chateau, medieval castle, castles, fort, palace, "
        "kingdom castle", emissive=True, light=(1.4, 1.0, 0.6))
 def castle(p, rng):
-    col, mat = p.main(STONE, "brick")
+    col, mat = p.main(STONE, "concrete")
     parts = []
     L = 18.0
     for k in range(4):

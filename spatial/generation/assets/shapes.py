@@ -331,3 +331,31 @@ def triangle(a, b, c, color, label: int, material: str = "plain", two_sided: boo
     v = np.array([a, b, c], dtype=np.float64)
     f = np.array([[0, 1, 2], [0, 2, 1]]) if two_sided else np.array([[0, 1, 2]])
     return Part(v, f, color, label, material, False, name=name)
+
+
+def masonry(width: float, height: float, origin, right, up, color, label: int, block=(0.9, 0.45), line: float = 0.035,
+            offset: float = 0.012) -> Part:
+    """Mortar joints of a stone-block wall face as ONE decal part: horizontal courses every ``block[1]`` and
+    staggered vertical joints every ``block[0]``, ``offset`` in front of the face whose lower-left corner is
+    ``origin`` and which spans ``right`` x ``up`` (unit vectors) over ``width`` x ``height``."""
+    from ..mesh import merge
+
+    o, r, u = (np.asarray(a, dtype=np.float64) for a in (origin, right, up))
+    n = np.cross(r, u)
+    o = o + n * offset
+    quads = []
+    rows = max(1, int(height / block[1]))
+    for i in range(1, rows + 1):
+        y = min(i * block[1], height)
+        quads.append(quad(o + u * (y - line / 2), r * width, u * line, color, label))
+    for i in range(rows):
+        y0 = i * block[1]
+        h = min(block[1], height - y0)
+        x = (block[0] / 2) * (i % 2)
+        while x < width:
+            if x > 0:
+                quads.append(quad(o + u * y0 + r * (x - line / 2), r * line, u * h, color, label))
+            x += block[0]
+    p = merge(quads)
+    p.density = 1.5
+    return p
