@@ -36,19 +36,19 @@ def _snow(p) -> float:
 
 # ------------------------------------------------------------------ trees and plants
 @asset("pine_tree", "nature", (3.0, 9.0, 3.0), synonyms="pine, conifer, fir, fir tree, spruce, evergreen, christmas tree, conifer tree, evergreen tree",
-       collider=True, label="tree")
+       collider=True)
 def pine_tree(p, rng):
     return P.conifer(rng.uniform(7.5, 10.0), _seed(rng), p.col(CONIFER), BARK, _snow(p))
 
 
-@asset("oak_tree", "nature", (6.0, 8.0, 6.0), synonyms="tree, oak, broadleaf tree, deciduous tree, shade tree, elm, elm tree, beech, trees", label="tree")
+@asset("oak_tree", "nature", (6.0, 8.0, 6.0), synonyms="tree, oak, broadleaf tree, deciduous tree, shade tree, elm, elm tree, beech, trees")
 def oak_tree(p, rng):
     if p.has("dead", "bare", "leafless", "winter"):
         return P.dead_tree(rng.uniform(6.5, 8.0), _seed(rng), BARK * 0.9)
     return P.broadleaf(rng.uniform(7.0, 9.0), _seed(rng), p.col(FOLIAGE), BARK, _snow(p))
 
 
-@asset("palm_tree", "nature", (5.0, 8.0, 5.0), synonyms="palm, coconut palm, coconut tree, palms", label="tree")
+@asset("palm_tree", "nature", (5.0, 8.0, 5.0), synonyms="palm, coconut palm, coconut tree, palms")
 def palm_tree(p, rng):
     return P.palm(rng.uniform(6.5, 8.5), _seed(rng), p.col(np.array([0.25, 0.50, 0.18])), BARK * 1.3)
 
@@ -58,7 +58,7 @@ def cactus(p, rng):
     return P.cactus(rng.uniform(2.4, 3.4), _seed(rng), p.col((0.30, 0.45, 0.22)))
 
 
-@asset("dead_tree", "nature", (4.0, 7.0, 4.0), synonyms="bare tree, leafless tree, snag, dead trees, withered tree, spooky tree", label="tree")
+@asset("dead_tree", "nature", (4.0, 7.0, 4.0), synonyms="bare tree, leafless tree, snag, dead trees, withered tree, spooky tree")
 def dead_tree(p, rng):
     return P.dead_tree(rng.uniform(5.5, 7.5), _seed(rng), p.col(BARK * 0.9))
 
@@ -68,8 +68,7 @@ def bush(p, rng):
     return P.bush(rng.uniform(1.5, 2.0), _seed(rng), p.col((0.20, 0.40, 0.14)), _snow(p))
 
 
-@asset("tall_grass", "nature", (0.6, 0.8, 0.6), synonyms="grass, grass clump, tuft, tufts of grass, wild grass, weeds", collider=False,
-       label="grass")
+@asset("tall_grass", "nature", (0.6, 0.8, 0.6), synonyms="grass, grass clump, tuft, tufts of grass, wild grass, weeds", collider=False)
 def tall_grass(p, rng):
     return P.grass_clump(0.7, _seed(rng), p.col((0.36, 0.52, 0.18)), blades=24, lean=0.25, width=0.03)
 
@@ -116,7 +115,7 @@ def cabin(p, rng):
 
 
 @asset("stone_tower", "architecture", (5.0, 18.0, 5.0), synonyms="round tower, watchtower, watch tower, turret, wizard tower, mage tower, keep",
-       label="tower", emissive=True, light=(1.2, 0.9, 0.55))
+       emissive=True, light=(1.2, 0.9, 0.55))
 def stone_tower(p, rng):
     return _remat(B.tower(rng, p.col((0.78, 0.76, 0.72)), ROOF, p.lit), p, "plaster")
 

@@ -38,7 +38,7 @@ def limbs(origin, n: int, length: float, rise: float, r: float, col, rng, spread
 
 
 @asset("cherry_tree", "nature", (6.0, 5.0, 6.0), synonyms="sakura, cherry blossom, cherry blossoms, cherry blossom tree, cherry trees, "
-       "blossom tree, flowering tree, sakura tree, cherry", label="tree")
+       "blossom tree, flowering tree, sakura tree, cherry")
 def cherry_tree(p, rng):
     col = p.col(PINK)
     bark = np.array([0.28, 0.20, 0.18])
@@ -56,7 +56,7 @@ def cherry_tree(p, rng):
     return parts
 
 
-@asset("birch_tree", "nature", (3.2, 9.0, 3.2), synonyms="birch, birches, silver birch, birch trees, aspen, aspens, white birch", label="tree")
+@asset("birch_tree", "nature", (3.2, 9.0, 3.2), synonyms="birch, birches, silver birch, birch trees, aspen, aspens, white birch")
 def birch_tree(p, rng):
     parts = []
     leaf = p.col(np.array([0.48, 0.62, 0.22]))
@@ -75,7 +75,7 @@ def birch_tree(p, rng):
     return parts
 
 
-@asset("willow_tree", "nature", (8.0, 7.0, 8.0), synonyms="willow, weeping willow, willows, willow trees", label="tree")
+@asset("willow_tree", "nature", (8.0, 7.0, 8.0), synonyms="willow, weeping willow, willows, willow trees")
 def willow_tree(p, rng):
     leaf = p.col(np.array([0.50, 0.60, 0.24]))
     parts = [trunk(3.6, 0.35, BARK)]
@@ -96,7 +96,7 @@ def willow_tree(p, rng):
 
 
 @asset("bamboo", "nature", (2.6, 7.0, 2.6), synonyms="bamboo grove, bamboo forest, bamboo stalks, bamboo plant, bamboo stand, bamboos, "
-       "bamboo thicket, bamboo cluster", label="bamboo")
+       "bamboo thicket, bamboo cluster")
 def bamboo(p, rng):
     col = p.col(np.array([0.50, 0.62, 0.26]))
     leaf = np.array([0.30, 0.48, 0.16])
@@ -119,7 +119,7 @@ def bamboo(p, rng):
 
 
 @asset("maple_tree", "nature", (5.0, 5.5, 5.0), synonyms="japanese maple, red maple, maple, maples, autumn tree, red tree, fall tree, "
-       "acer, maple trees", label="tree")
+       "acer, maple trees")
 def maple_tree(p, rng):
     col = p.col(np.array([0.78, 0.16, 0.08]))
     parts = [trunk(1.6, 0.16, np.array([0.3, 0.22, 0.2]), (0.3, 0.0))]
@@ -131,7 +131,7 @@ def maple_tree(p, rng):
 
 
 @asset("apple_tree", "nature", (4.6, 4.6, 4.6), synonyms="fruit tree, orchard tree, apple trees, orange tree, lemon tree, fruit trees, "
-       "orchard", label="tree")
+       "orchard")
 def apple_tree(p, rng):
     fruit = p.col(np.array([0.80, 0.10, 0.08]))
     parts = [trunk(1.5, 0.15, BARK)]
@@ -148,7 +148,7 @@ def apple_tree(p, rng):
 
 
 @asset("cypress_tree", "nature", (1.8, 10.0, 1.8), synonyms="cypress, italian cypress, cypresses, poplar, poplars, columnar tree, cedar, "
-       "cedars, juniper", label="tree")
+       "cedars, juniper")
 def cypress_tree(p, rng):
     col = p.col(np.array([0.14, 0.28, 0.12]))
     parts = [trunk(1.2, 0.12, BARK)]
@@ -161,7 +161,7 @@ def cypress_tree(p, rng):
 
 
 @asset("jungle_tree", "nature", (9.0, 15.0, 9.0), synonyms="rainforest tree, tropical tree, kapok, kapok tree, ceiba, giant tree, jungle trees, "
-       "rain forest tree, banyan, banyan tree, mahogany", label="tree")
+       "rain forest tree, banyan, banyan tree, mahogany")
 def jungle_tree(p, rng):
     leaf = p.col(np.array([0.16, 0.40, 0.12]))
     bark = np.array([0.45, 0.40, 0.32])
@@ -182,7 +182,7 @@ def jungle_tree(p, rng):
     return parts
 
 
-@asset("bonsai", "nature", (0.6, 0.55, 0.45), "table_top", synonyms="bonsai tree, bonsais, miniature tree", indoor=True, label="bonsai")
+@asset("bonsai", "nature", (0.6, 0.55, 0.45), "table_top", synonyms="bonsai tree, bonsais, miniature tree", indoor=True)
 def bonsai(p, rng):
     leaf = p.col(np.array([0.22, 0.42, 0.16]))
     pot = box((0.5, 0.1, 0.35), np.array([0.35, 0.22, 0.18]), OBJECT, "paint", True, center=(0, 0.05, 0), bottom=False)
