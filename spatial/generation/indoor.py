@@ -201,9 +201,11 @@ def _place(parts, x, z, yaw):
     return [p.transformed(rot_y(yaw), (x, 0.0, z)) for p in parts]
 
 
-def furnish(kind: str, spec: SceneSpec, room: Room, rng: np.random.Generator, lit: bool, skip=()) -> tuple[list[Part], list[dict]]:
+def furnish(kind: str, spec: SceneSpec, room: Room, rng: np.random.Generator, lit: bool, skip=(),
+            spans: list | None = None) -> tuple[list[Part], list[dict]]:
     """Furniture layout (keeps the aisle |x| < 0.8 in front of the spawn clear); kinds in ``skip`` are
-    left out (the prompt named them: the layout solver places them instead)."""
+    left out (the prompt named them: the layout solver places them instead). ``spans`` (a list) receives
+    ``(first part index, end part index, light index or None)`` per object, so a caller can drop some."""
     W, D = room.width, room.depth
     colors = {s.kind: s.color for s in spec.structures}
     extra = {s.kind: s.count for s in spec.structures}
@@ -215,10 +217,15 @@ def furnish(kind: str, spec: SceneSpec, room: Room, rng: np.random.Generator, li
             return
         col = colors.get(name, color)
         ps = FURNITURE_BUILDERS[name](rng, col, lit)
+        n0 = len(parts)
         parts.extend(_place(ps, x, z, yaw))
         objects.append({"kind": name, "position": [round(float(x), 3), 0.0, round(float(z), 3)], "yaw_deg": round(math.degrees(yaw), 1)})
+        light = None
         if name == "lamp" and lit:
+            light = len(room.lights)
             room.lights.append(PointLight(np.array([x, 1.5, z]), np.array([1.0, 0.8, 0.55]) * 1.6, 0.3))
+        if spans is not None:
+            spans.append((n0, len(parts), light))
 
     if kind == "living_room":
         put("rug", -1.4, -0.6, 0.0)

@@ -66,6 +66,9 @@ class Site:
     max_radius: float = 80.0
     #: group ids whose instances the shell built itself (a courtyard's walls): the solver skips them
     provided: set = field(default_factory=set)
+    #: discs (x, z, r) of the shell's removable furnishing: avoided, but a named object that finds no
+    #: other room may take their place (the shell then leaves them out)
+    soft_obstacles: list[tuple[float, float, float]] = field(default_factory=list)
 
     @property
     def forward(self) -> np.ndarray:
@@ -327,6 +330,13 @@ def solve(graph, site: Site, rng: np.random.Generator, kinds: dict | None = None
 
         kinds = {g.kind: registry.get(g.kind) for g in graph.groups}
     lay = Layout()
+    # room a relation target keeps free around itself for its subjects ("four chairs around a table")
+    reserve: dict[str, float] = {}
+    for r in graph.relations:
+        if r.relation in ("around", "near", "left_of", "right_of", "behind", "in_front") and any(x.id == r.target for x in graph.groups):
+            sk = kinds[graph.group(r.subject).kind]
+            need = max(sk.size[0], sk.size[2]) * float(graph.group(r.subject).attributes.get("scale", 1.0)) + 0.6
+            reserve[r.target] = max(reserve.get(r.target, 0.0), need)
     for g in _order(graph):
         if g.id in site.provided:
             continue
@@ -336,7 +346,7 @@ def solve(graph, site: Site, rng: np.random.Generator, kinds: dict | None = None
         size = tuple(float(s) * scale for s in k.size)
         placed = 0
         for n in range(g.count):
-            inst = _place_one(g, n, size, scale, k.placement, rels, lay, site, rng)
+            inst = _place_one(g, n, size, scale, k.placement, rels, lay, site, rng, reserve.get(g.id, 0.0))
             if inst is None:
                 continue
             lay.instances.append(inst)
@@ -358,7 +368,7 @@ def _support_candidates(lay: Layout, target: str | None) -> list[Instance]:
     return [i for i in lay.instances if i.support is None and any(h in i.kind for h in SUPPORT_KINDS_HINT)]
 
 
-def _place_one(g, n: int, size, scale: float, placement: str, rels, lay: Layout, site: Site, rng) -> Instance | None:
+def _place_one(g, n: int, size, scale: float, placement: str, rels, lay: Layout, site: Site, rng, reserve: float = 0.0) -> Instance | None:
     iid = f"{g.id}.{n}"
     on = next((r for r in rels if r.relation == "on"), None)
     w, h, d = size
@@ -393,26 +403,27 @@ def _place_one(g, n: int, size, scale: float, placement: str, rels, lay: Layout,
         elif placement == "wall":
             lift = min(1.1, max(0.0, site.ceiling - h - 0.2)) if h < 1.6 else 0.0
     for relax in range(4):
-        inst = _try_place(g, n, iid, size, scale, placement, rels, lay, site, rng, lift, relax)
+        inst = _try_place(g, n, iid, size, scale, placement, rels, lay, site, rng, lift, relax, reserve if relax < 2 else 0.0)
         if inst is not None:
             return inst
     return None
 
 
-def _try_place(g, n, iid, size, scale, placement, rels, lay, site, rng, lift, relax: int) -> Instance | None:
+def _try_place(g, n, iid, size, scale, placement, rels, lay, site, rng, lift, relax: int, reserve: float = 0.0) -> Instance | None:
     w, h, d = size
     r_self = 0.5 * max(w, d)
+    r_clear = r_self + reserve  # clearance from the corridor, the spawn and the shell's obstacles
     cands = _candidates(g, n, size, placement, rels if relax < 2 else [], lay, site, rng, 160 if relax < 3 else 400, relax)
     if len(cands) == 0:
         return None
     x, z, yaw = cands[:, 0], cands[:, 1], cands[:, 2]
     score = rng.uniform(0, 0.05, len(x))
     ok = site.usable(x, z).astype(bool)
-    ok &= (x - r_self * 0.3 >= site.bounds[0]) & (x + r_self * 0.3 <= site.bounds[2]) & (z - r_self * 0.3 >= site.bounds[1]) & (z + r_self * 0.3 <= site.bounds[3])
+    ok &= (x >= site.bounds[0]) & (x <= site.bounds[2]) & (z >= site.bounds[1]) & (z <= site.bounds[3])
     hanging = lift > 0 and placement in ("ceiling", "hanging")
     if not hanging:
-        ok &= site.corridor_distance(x, z) > r_self + site.corridor_half_width
-        ok &= np.hypot(x - site.spawn[0], z - site.spawn[2]) > r_self + 1.2
+        ok &= site.corridor_distance(x, z) > r_clear + site.corridor_half_width
+        ok &= np.hypot(x - site.spawn[0], z - site.spawn[2]) > r_clear + 1.2
     if placement == "water" and site.water_distance is not None:
         ok &= site.water_distance(x, z) < -0.5 - 0.3 * r_self
     elif site.water_distance is not None and placement != "water":
@@ -426,8 +437,10 @@ def _try_place(g, n, iid, size, scale, placement, rels, lay, site, rng, lift, re
         dd = np.hypot(x - i.position[0], z - i.position[2])
         ok &= dd > (i.radius + r_self) * 0.85 + 0.15
         score -= 0.3 * np.clip(1.0 - (dd - i.radius - r_self) / 2.0, 0, 1) * (i.group == g.id)
-    for (ox, oz, orad) in site.obstacles:
-        ok &= np.hypot(x - ox, z - oz) > orad + r_self * 0.85
+        if reserve > 0:
+            score -= 0.8 * (dd < i.radius + r_clear)
+    for (ox, oz, orad) in site.obstacles + (site.soft_obstacles if relax < 3 else []):
+        ok &= np.hypot(x - ox, z - oz) > orad + r_clear * 0.85
     if not ok.any():
         return None
     # soft: other relations, view
@@ -438,6 +451,8 @@ def _try_place(g, n, iid, size, scale, placement, rels, lay, site, rng, lift, re
         cosang = (v @ site.forward) / np.maximum(dist, 1e-6)
         score += 1.0 * (cosang > math.cos(math.radians(VIEW_HALF_ANGLE))) + 0.3 * cosang
         score -= 0.02 * np.maximum(dist - (30.0 if not site.indoor else 8.0), 0)
+        if not any(r.relation == "behind" for r in rels):
+            score -= 0.9 * _occluded(x, z, h, lay, site)
     idx = np.nonzero(ok)[0]
     for r in rels:
         if r.relation in ("on",):
@@ -452,6 +467,25 @@ def _try_place(g, n, iid, size, scale, placement, rels, lay, site, rng, lift, re
         idx = sub
     j = int(idx[np.argmax(score[idx])])
     return Instance(iid, g.id, g.kind, np.array([x[j], float(y[j]) + lift, z[j]]), float(yaw[j]), scale, size, placement, None, g.named, lift)
+
+
+def _occluded(x, z, h: float, lay: Layout, site: Site) -> np.ndarray:
+    """Share (0..1) of a candidate hidden from the spawn by a taller placed object standing nearer on the same bearing."""
+    S = site.spawn[[0, 2]]
+    vx, vz = x - S[0], z - S[1]
+    d = np.hypot(vx, vz)
+    occ = np.zeros_like(d)
+    for i in lay.instances:
+        if i.support is not None or i.size[1] < 0.6 * h:
+            continue
+        p = i.position[[0, 2]] - S
+        di = float(np.hypot(*p))
+        if di < 1.0:
+            continue
+        ang = np.abs(np.arctan2(vx * p[1] - vz * p[0], vx * p[0] + vz * p[1]))
+        half = math.atan2(i.radius, di)
+        occ = np.maximum(occ, (d > di + i.radius * 0.5) * np.clip(1.0 - ang / max(half, 1e-3), 0, 1))
+    return occ
 
 
 def _face(px, pz, tx, tz) -> np.ndarray:

@@ -57,12 +57,13 @@ def build(graph, spec, tier: str, sky) -> tuple[Scene, Site]:
     room = indoor.room_shell(kind, pal, rng, lit, sky_lin)
     objects: list[dict] = []
     furn = []
+    spans: list = []
     if kind in LEGACY_ROOMS:
         inverse = {v: k for k, v in LEGACY_KINDS.items()}
         skip = {inverse[g.kind] for g in graph.groups if g.named and g.kind in inverse}
-        furn, objects = indoor.furnish(kind, spec, room, rng, lit, skip=skip)
+        furn, objects = indoor.furnish(kind, spec, room, rng, lit, skip=skip, spans=spans)
     outside = _vestibule(room, pal) if kind in indoor.WINDOWLESS else indoor.outside(pal, rng, room, pal)
-    sc.parts = indoor.split_exterior(room.parts, room) + furn + outside
+    sc.parts = indoor.split_exterior(room.parts, room) + outside
     sc.lights = room.lights
     sc.objects = objects
     (x, y, z), yaw = indoor.spawn_for(kind)
@@ -73,8 +74,9 @@ def build(graph, spec, tier: str, sky) -> tuple[Scene, Site]:
     W, D, H = room.width, room.depth, room.height
     sc.room = {"width": W, "depth": D, "height": H, "kind": kind}
     door = _door_xz(room)
-    obstacles = [(o["position"][0], o["position"][2], LEGACY_RADIUS.get(o["kind"], 0.6)) for o in objects if LEGACY_RADIUS.get(o["kind"], 0.6) > 0]
-    obstacles.append((door[0], door[1], 1.4))
+    # the legacy furniture is soft: the solver avoids it, but what a named object needs the room for is taken out
+    soft = [(o["position"][0], o["position"][2], LEGACY_RADIUS.get(o["kind"], 0.6)) for o in objects]
+    obstacles = [(door[0], door[1], 1.4)]
     m = 0.15
 
     def ground(xx, zz):
@@ -89,8 +91,27 @@ def build(graph, spec, tier: str, sky) -> tuple[Scene, Site]:
     a = math.radians(yaw)
     site = Site(sc.spawn.copy(), yaw, yaw, (-W / 2 + m, -D / 2 + m, W / 2 - m, D / 2 - m), ground, usable, indoor=True, ceiling=H,
                 anchors={"middle": (0.0, 0.0)}, walls=walls, obstacles=obstacles, corridor_half_width=0.75,
-                corridor_length=max(1.0, (z + D / 2) * 0.92), max_radius=max(W, D))
+                corridor_length=max(1.0, (z + D / 2) * 0.92), max_radius=max(W, D), soft_obstacles=[s for s in soft if s[2] > 0])
     del a
+    legacy = list(zip(objects, spans))
+
+    def finish(layout):
+        """Keep the legacy pieces no placed object overlaps (their parts, lights and metadata entries)."""
+        keep_objects, drop_lights = [], set()
+        for o, (i0, i1, li) in legacy:
+            r = LEGACY_RADIUS.get(o["kind"], 0.6)
+            hit = any(i.support is None and i.lift == 0 and np.hypot(i.position[0] - o["position"][0], i.position[2] - o["position"][2])
+                      < 0.85 * (i.radius + r) for i in layout.instances) if r > 0 else False
+            if hit:
+                if li is not None:
+                    drop_lights.add(li)
+                continue
+            sc.parts.extend(furn[i0:i1])
+            keep_objects.append(o)
+        sc.objects[:] = keep_objects
+        sc.lights[:] = [lt for k, lt in enumerate(sc.lights) if k not in drop_lights]
+
+    sc.finish = finish
     return sc, site
 
 

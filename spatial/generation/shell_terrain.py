@@ -136,9 +136,10 @@ def _terrain_colors(spec: SceneSpec, hf: terrain.Heightfield, pal: dict, wb, see
     return base.reshape(-1, 3)
 
 
-def build_nature(spec: SceneSpec, tier: str, hill: bool = False) -> tuple[Scene, "TerrainContext"]:
+def build_nature(spec: SceneSpec, tier: str, hill: float = 0.0) -> tuple[Scene, "TerrainContext"]:
     """Terrain, water and the far ring (the shell); :func:`populate` adds the biome's plants and rocks
-    after the layout, around the placed objects. ``hill``: raise a hill ahead of the spawn ("on a hill")."""
+    after the layout, around the placed objects. ``hill`` > 0: raise a hill ahead of the spawn with a flat top of
+    that radius ("on a hill")."""
     sc = Scene()
     seed = spec.seed
     pal = materials.palette(spec)
@@ -156,11 +157,14 @@ def build_nature(spec: SceneSpec, tier: str, hill: bool = False) -> tuple[Scene,
     sc.walk_heading_deg = heading
     hill_xz = None
     if hill:
-        # a round hill 40 m out, 32 degrees right of the heading (clear of the walk), its flat top 9 m up
-        a = math.radians(heading - 32.0)
-        hill_xz = (-math.sin(a) * 40.0, -math.cos(a) * 40.0)
+        # a round hill right of the heading (clear of the walk), its flat top 9 m up and `hill` metres across
+        top = float(hill)
+        dist = 35.0 + top
+        a = math.radians(heading - 30.0)
+        hill_xz = (-math.sin(a) * dist, -math.cos(a) * dist)
         r = np.hypot(x - hill_xz[0], z - hill_xz[1])
-        hf.heights = hf.heights + 9.0 * np.exp(-(np.maximum(r - 5.0, 0) / 11.0) ** 2)
+        # the top is levelled at 9 m above the spawn; the flanks fall off over ~12 m
+        hf.heights = np.maximum(hf.heights, np.where(r <= top, 9.0, 9.0 * np.exp(-((r - top) / 11.0) ** 2)))
     # water relative to the heading: lakes/ponds ahead-left, rivers and the sea alongside
     offset = {"lake": 55.0, "pond": 50.0, "river": 90.0, "sea": 80.0, "swamp": 0.0}.get(spec.water, 0.0)
     wb = water.plan(spec.water, 0.0, seed, heading + offset)
@@ -196,7 +200,7 @@ def build_nature(spec: SceneSpec, tier: str, hill: bool = False) -> tuple[Scene,
         sc.parts += water.surface(wb, hf, pal, np.array([0.55, 0.65, 0.75]), far.extent, seed, far=far)
 
     sc.timings["terrain_parts"] = time.perf_counter() - t0
-    return sc, TerrainContext(spec, hf, far, wb, pal, heading, tier, hill_xz)
+    return sc, TerrainContext(spec, hf, far, wb, pal, heading, tier, hill_xz, float(hill))
 
 
 @dataclass
@@ -211,6 +215,7 @@ class TerrainContext:
     heading: float
     tier: str
     hill: tuple[float, float] | None = None
+    hill_radius: float = 0.0
 
 
 def site(sc: Scene, ctx: TerrainContext) -> Site:
@@ -241,10 +246,12 @@ def site(sc: Scene, ctx: TerrainContext) -> Site:
             return sd(wb, np.asarray(x, dtype=np.float64), np.asarray(z, dtype=np.float64), ctx.spec.seed) * scale
 
         anchors["water"] = tuple(float(v) for v in wb.center)
-    a = math.radians(sc.yaw_deg)
-    anchors["middle"] = (-math.sin(a) * 16.0, -math.cos(a) * 16.0)
     if ctx.hill is not None:
         anchors["hill"] = ctx.hill
+        # look between the walk and the hill, so the hill top stands in the first view
+        sc.yaw_deg = (sc.walk_heading_deg - 14.0) % 360.0
+    a = math.radians(sc.yaw_deg)
+    anchors["middle"] = (-math.sin(a) * 16.0, -math.cos(a) * 16.0)
     return Site(sc.spawn.copy(), sc.yaw_deg, sc.walk_heading_deg, (-E / 2 + 3, -E / 2 + 3, E / 2 - 3, E / 2 - 3), hf.height_at, usable,
                 anchors=anchors, water_distance=wd, corridor_half_width=2.2, corridor_length=40.0, max_radius=min(E / 2 - 5, 85.0))
 

@@ -72,7 +72,15 @@ def build_shell(graph, spec, tier: str, sky) -> ShellBuild:
     if fam == "terrain":
         from . import shell_terrain
 
-        hill = any(r.relation == "on_hill" for r in graph.relations)
+        hill = 0.0
+        for r in graph.relations:
+            if r.relation == "on_hill":
+                from .assets import registry
+
+                g = graph.group(r.subject)
+                k = registry.get(g.kind)
+                # the hill's flat top holds the footprint of what stands on it
+                hill = max(hill, 5.0, 0.55 * float(np.hypot(k.size[0], k.size[2])) * float(g.attributes.get("scale", 1.0)))
         sc, ctx = shell_terrain.build_nature(spec, tier, hill=hill)
         site = shell_terrain.site(sc, ctx)
 
@@ -99,4 +107,4 @@ def build_shell(graph, spec, tier: str, sky) -> ShellBuild:
     from . import shell_room
 
     sc, site = shell_room.build(graph, spec, tier, sky)
-    return ShellBuild(sc, site)
+    return ShellBuild(sc, site, getattr(sc, "finish", lambda layout: None))
