@@ -43,12 +43,20 @@ def _ground(radius: float) -> Part:
     return Part(v, np.stack([np.zeros(40, dtype=np.int64), 1 + (i + 1) % 40, 1 + i], -1), GROUND, label_id("ground"), "terrain")
 
 
-def render_kind(kind: R.AssetKind, width: int, height: int, budget: int, seed: int = 0) -> np.ndarray:
-    """[H, W, 3] float image of one kind."""
+#: (kind, params) pairs shown on states.png: what params do to a kind
+STATE_DEMOS = [("castle_wall", {"state": ["ruined"]}), ("house", {"state": ["snowy"]}), ("pond", {"state": ["frozen"]}),
+               ("oak_tree", {"state": ["dead"]}), ("oak_tree", {"state": ["autumn"]}), ("castle_gate", {"state": ["open"]}),
+               ("barn", {"color": (0.2, 0.3, 0.6), "state": ["old"]}), ("well", {"material": "wood"}), ("statue", {"material": "bronze"}),
+               ("fence", {"state": ["broken"]}), ("crystals", {"color": (0.7, 0.3, 0.95), "lit": True}), ("bench", {"scale": 1.5, "material": "metal"})]
+
+
+def render_kind(kind: R.AssetKind, width: int, height: int, budget: int, seed: int = 0, params: dict | None = None) -> np.ndarray:
+    """[H, W, 3] float image of one kind (built with ``params``; by default lit when it emits light)."""
     from spatial import render
 
-    lit = kind.emissive and kind.category != "vehicle"
-    parts = R.build(kind.name, {"lit": lit}, seed)
+    params = {"lit": kind.emissive and kind.category != "vehicle"} if params is None else params
+    lit = bool(params.get("lit"))
+    parts = R.build(kind.name, params, seed)
     v = np.concatenate([p.vertices for p in parts])
     lo, hi = v.min(0), v.max(0)
     center = (lo + hi) / 2
@@ -88,7 +96,8 @@ def render_kind(kind: R.AssetKind, width: int, height: int, budget: int, seed: i
     return out.rgb[0].clamp(0, 1).numpy()
 
 
-def make_sheets(out_dir: Path, names: list[str], cell=(256, 144), cols: int = 6, rows: int = 5, budget: int = 30000) -> list[Path]:
+def make_sheets(out_dir: Path, names: list, cell=(240, 135), cols: int = 6, rows: int = 5, budget: int = 30000, stem: str = "sheet") -> list[Path]:
+    """Contact sheets of ``names`` (kind names, or (kind, params) pairs captioned with the params)."""
     from PIL import Image, ImageDraw
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -98,15 +107,19 @@ def make_sheets(out_dir: Path, names: list[str], cell=(256, 144), cols: int = 6,
     label_h = 14
     for s in range(0, len(names), per):
         chunk = names[s:s + per]
-        sheet = Image.new("RGB", (cols * w, rows * (h + label_h)), (24, 24, 26))
+        n_rows = min(rows, (len(chunk) + cols - 1) // cols) if stem != "sheet" else rows
+        sheet = Image.new("RGB", (cols * w, n_rows * (h + label_h)), (24, 24, 26))
         draw = ImageDraw.Draw(sheet)
-        for i, name in enumerate(chunk):
+        for i, entry in enumerate(chunk):
+            name, params = (entry, None) if isinstance(entry, str) else entry
             kind = R.get(name)
-            img = (render_kind(kind, w, h, budget) * 255).astype(np.uint8)
+            img = (render_kind(kind, w, h, budget, params=params) * 255).astype(np.uint8)
             x, y = (i % cols) * w, (i // cols) * (h + label_h)
             sheet.paste(Image.fromarray(img), (x, y))
-            draw.text((x + 3, y + h + 1), f"{name} ({kind.category})", fill=(235, 235, 235))
-        path = out_dir / f"sheet_{s // per + 1:02d}.png"
+            caption = f"{name} ({kind.category})" if params is None else f"{name} " + " ".join(
+                f"{k}={'+'.join(v) if isinstance(v, list) else (tuple(round(c, 2) for c in v) if isinstance(v, tuple) else v)}" for k, v in params.items())
+            draw.text((x + 3, y + h + 1), caption, fill=(235, 235, 235))
+        path = out_dir / (f"{stem}_{s // per + 1:02d}.png" if stem == "sheet" else f"{stem}.png")
         tmp = path.with_suffix(".tmp.png")
         sheet.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(tmp, optimize=True)
         tmp.replace(path)
@@ -149,6 +162,8 @@ def write_index(out_dir: Path, names: list[str], per: int) -> Path:
              "  wall, band, extrude, loft, tube, stairs, crown, petals, panel, blobs, noisy box) are in `assets/shapes.py`.",
              "  `tests/test_generate_assets.py` checks every kind (builds, determinism, bounds vs size, collider and light",
              "  promises, every synonym and plural).", "",
+             "[states.png](states.png) shows what params do (ruined, snowy, frozen, dead, autumn, open, colour + old, material,",
+             "broken, glowing colour, scale).", "",
              "Sheets show seed 0 from the front-right at 6 m or more, in cells of 240 x 135 (half of a 480 x 270 preview, with",
              "the camera at the same pixels per metre); light-emitting kinds are drawn lit against a dusk sky.", ""]
     for cat in R.CATEGORIES:
@@ -192,6 +207,7 @@ def main(argv=None) -> int:
         return 0
     make_sheets(out, names, (w, h), budget=args.budget)
     if not args.only:
+        make_sheets(out, STATE_DEMOS, (w, h), budget=args.budget, stem="states")
         write_index(out, names, 30)
     print(f"{len(names)} kinds in {time.perf_counter() - t0:.1f} s")
     return 0

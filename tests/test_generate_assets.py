@@ -108,11 +108,14 @@ def test_lookup_resolves_names_synonyms_and_plurals():
              "Neon Signs": "neon_sign", "food stalls": "food_stall", "train cars": "train_car", "paintings": "painting",
              "pews": "pew", "display cases": "display_case", "lanterns": "lantern", "paper lanterns": "paper_lantern",
              "chinese lanterns": "paper_lantern", "crates": "crate", "boats": "rowboat", "mushrooms": "mushrooms",
-             "a mushroom": "mushrooms", "bookcase": "bookshelf", "book shelf": "bookshelf"}
+             "a mushroom": "mushrooms", "bookcase": "bookshelf", "book shelf": "bookshelf",
+             "fire engine": "truck", "tree trunk": "fallen_log", "stone house": "house",
+             "glowing mushrooms": "glowing_mushrooms", "cows": "cow", "geese": "duck", "wolves": "dog"}
     for word, want in cases.items():
         got = lookup(word)
         assert got is not None and got.name == want, f"{word!r} -> {got and got.name}, want {want}"
-    for word in ("", "zzzz qqq", "subway station", "an abandoned subway station", "koi", "sky", "the"):
+    for word in ("", "zzzz qqq", "subway station", "an abandoned subway station", "koi", "sky", "the", "mountain range", "an island",
+                 "church spire", "forest", "kitchen", "cave"):
         assert lookup(word) is None, f"{word!r} -> {lookup(word).name}"
 
 

@@ -230,7 +230,7 @@ def igloo(p, rng):
 
 
 @asset("fence", "architecture", (4.0, 1.2, 0.2), synonyms="fences, picket fence, white fence, wooden fence, fencing, fence section, "
-       "garden fence, white picket fence, railing, railings")
+       "garden fence, white picket fence, railing, railings, garden gate, fence gate")
 def fence(p, rng):
     col, mat = p.main(np.array([0.92, 0.91, 0.88]), "paint")
     parts = []

@@ -37,7 +37,7 @@ def cabinet_run(w: float, d: float, col, mat, doors: int, top=TOP) -> list:
     return parts
 
 
-@asset("stove", "interior", (0.8, 1.0, 0.7), synonyms="oven, cooker, range, kitchen stove, gas stove, stoves, ovens, cooktop, hob, kitchen range, "
+@asset("stove", "interior", (0.8, 1.0, 0.7), synonyms="oven, cooker, kitchen stove, gas stove, stoves, ovens, cooktop, hob, kitchen range, "
        "wood stove", indoor=True, outdoor=False, emissive=True, light=(1.0, 0.5, 0.2))
 def stove(p, rng):
     col, mat = p.main(np.array([0.88, 0.88, 0.88]), "metal")
@@ -69,7 +69,7 @@ def fridge(p, rng):
 
 
 @asset("kitchen_counter", "interior", (2.4, 0.95, 0.62), synonyms="counter, counters, countertop, countertops, kitchen cabinets, worktop, kitchen "
-       "counters, kitchen unit, kitchen island, island, cupboards, cupboard", indoor=True, outdoor=False)
+       "counters, kitchen unit, kitchen island, cupboards, cupboard", indoor=True, outdoor=False)
 def kitchen_counter(p, rng):
     col, mat = p.main(CAB, "paint")
     parts = cabinet_run(2.4, 0.62, col, mat, 4)

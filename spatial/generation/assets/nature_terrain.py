@@ -39,7 +39,7 @@ def cliff(p, rng):
     return parts
 
 
-@asset("rock_spire", "nature", (3.0, 9.0, 3.0), synonyms="hoodoo, hoodoos, rock pillar, sea stack, spire, rock tower, pinnacle, rock formation, "
+@asset("rock_spire", "nature", (3.0, 9.0, 3.0), synonyms="hoodoo, hoodoos, rock pillar, sea stack, rock tower, pinnacle, rock formation, "
        "rock needle, pillar rock")
 def rock_spire(p, rng):
     col, mat = p.main(np.array([0.70, 0.45, 0.30]), "rock")

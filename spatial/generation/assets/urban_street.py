@@ -170,7 +170,7 @@ def trash_can(p, rng):
     return [body, lathe([(0.3, 0.9), (0.3, 0.94), (0.15, 0.98), (0.0, 0.99)], col * 0.85, OBJECT, 14, mat, True, cap_top=False)]
 
 
-@asset("dumpster", "urban", (2.0, 1.5, 1.3), synonyms="skip, dumpsters, waste container, garbage container, trash container, skip bin")
+@asset("dumpster", "urban", (2.0, 1.5, 1.3), synonyms="dumpsters, waste container, garbage container, trash container, skip bin")
 def dumpster(p, rng):
     col, mat = p.main(np.array([0.15, 0.38, 0.22]), "metal")
     parts = [box((1.9, 1.2, 1.2), col, OBJECT, mat, True, center=(0, 0.75, 0), bottom=False),
@@ -219,7 +219,7 @@ def vending_machine(p, rng):
     return parts
 
 
-@asset("parking_meter", "urban", (0.3, 1.5, 0.3), synonyms="parking meters, meter, pay station, parking machine")
+@asset("parking_meter", "urban", (0.3, 1.5, 0.3), synonyms="parking meters, pay station, parking machine")
 def parking_meter(p, rng):
     col, mat = p.main(np.array([0.55, 0.56, 0.58]), "metal")
     return [cylinder(0.04, 0.04, 1.15, IRON, OBJECT, 6, "metal", True),
@@ -228,7 +228,7 @@ def parking_meter(p, rng):
             quad((-0.07, 1.3, 0.10), (0.14, 0, 0), (0, 0.1, 0), GLASS, OBJECT, "glass")]
 
 
-@asset("traffic_cone", "urban", (0.4, 0.75, 0.4), synonyms="traffic cones, cone, cones, pylon, safety cone, road cone", indoor=True)
+@asset("traffic_cone", "urban", (0.4, 0.75, 0.4), synonyms="traffic cones, cone, cones, safety cone, road cone", indoor=True)
 def traffic_cone(p, rng):
     col, mat = p.main(np.array([0.98, 0.42, 0.05]), "paint")
     parts = [box((0.4, 0.04, 0.4), col * 0.8, OBJECT, mat, True, center=(0, 0.02, 0), bottom=False)]

@@ -71,7 +71,7 @@ def bus(p, rng):
 
 
 @asset("truck", "vehicle", (2.5, 3.4, 8.0), synonyms="lorry, trucks, delivery truck, box truck, semi, truck and trailer, pickup, pickup truck, "
-       "lorries, dump truck", emissive=True, light=(1.0, 0.95, 0.8))
+       "lorries, dump truck, fire truck, fire engine, garbage truck", emissive=True, light=(1.0, 0.95, 0.8))
 def truck(p, rng):
     col, mat = p.main(np.array([0.85, 0.85, 0.84]), "paint")
     cab = np.array([0.15, 0.30, 0.62]) if p.color is None else col * 0.85
@@ -95,10 +95,15 @@ def van(p, rng):
     L, W = 4.9, 1.95
     parts = [body([(-L / 2, 0.35, 2.3, W), (-L / 2 + 0.1, 0.3, 2.35, W), (L / 2 - 1.2, 0.3, 2.35, W), (L / 2 - 0.45, 0.32, 1.5, W * 0.98),
                    (L / 2, 0.35, 1.05, W * 0.95)], col, mat, 16, 0.3)]
-    parts.append(quad((-0.85, 1.45, L / 2 - 0.48), (1.7, 0, 0), (0, 0.8, -0.68), GLASS, OBJECT, "glass"))
+    parts.append(quad((-0.85, 1.45, L / 2 - 0.43), (1.7, 0, 0), (0, 0.8, -0.68), GLASS * 0.6, OBJECT, "glass"))
     for side in (-1, 1):
-        parts.append(quad((side * (W / 2 + 0.005), 1.4, L / 2 - 1.8 if side > 0 else L / 2 - 0.9), (0, 0, side * 0.9) if side > 0 else (0, 0, -0.9),
-                          (0, 0.7, 0), GLASS, OBJECT, "glass"))
+        x = side * (W / 2 + 0.03)
+        parts.append(quad((x, 1.35, L / 2 - 1.45 if side > 0 else L / 2 - 0.55), (0, 0, side * 0.9), (0, 0.75, 0), GLASS * 0.6, OBJECT, "glass"))
+        parts.append(quad((x, 1.45, -L / 2 + 0.4 if side > 0 else L / 2 - 1.7), (0, 0, side * 2.1), (0, 0.6, 0), GLASS * 0.6, OBJECT, "glass"))
+        parts.append(quad((x, 0.85, -L / 2 + 0.1 if side > 0 else L / 2 - 0.1), (0, 0, side * (L - 0.2)), (0, 0.12, 0), np.array([0.15, 0.35, 0.7]),
+                          OBJECT, "paint"))
+    parts.append(box((W * 0.98, 0.25, 0.12), np.array([0.12, 0.12, 0.12]), OBJECT, "plain", True, center=(0, 0.45, L / 2 + 0.02)))
+    parts.append(box((W * 0.98, 0.25, 0.12), np.array([0.12, 0.12, 0.12]), OBJECT, "plain", True, center=(0, 0.45, -L / 2 - 0.02)))
     parts += headlights(p, W, 0.75, L / 2 + 0.01)
     for z in (-L / 2 + 0.9, L / 2 - 0.9):
         for sx in (-1, 1):
@@ -348,11 +353,11 @@ def airplane(p, rng):
 @asset("sled", "vehicle", (1.0, 0.9, 2.2), synonyms="sleigh, sledge, toboggan, sleds, sleighs, santa sleigh, dog sled")
 def sled(p, rng):
     col, mat = p.main(np.array([0.70, 0.12, 0.10]), "paint")
-    parts = [box((0.9, 0.08, 1.6), col, OBJECT, mat, True, center=(0, 0.35, -0.1)),
-             box((0.9, 0.45, 0.08), col, OBJECT, mat, True, center=(0, 0.6, -0.85))]
+    parts = [box((0.8, 0.06, 1.5), col, OBJECT, mat, True, center=(0, 0.33, -0.15))]
     for sx in (-1, 1):
-        parts.append(tube([[sx * 0.42, 0.05, -0.95], [sx * 0.42, 0.02, 0.6], [sx * 0.42, 0.15, 0.95], [sx * 0.42, 0.45, 1.0]], 0.03, METAL, OBJECT, 5,
-                          "metal", True))
+        parts.append(box((0.04, 0.22, 1.5), col * 0.85, OBJECT, mat, True, center=(sx * 0.4, 0.45, -0.15)))
+        parts.append(tube([[sx * 0.42, 0.05, -0.95], [sx * 0.42, 0.02, 0.6], [sx * 0.42, 0.12, 0.9], [sx * 0.42, 0.35, 1.0], [sx * 0.42, 0.55, 0.85],
+                           [sx * 0.42, 0.5, 0.72]], 0.03, METAL, OBJECT, 5, "metal", True))
         for z in (-0.6, 0.3):
             parts.append(tube([[sx * 0.42, 0.04, z], [sx * 0.42, 0.34, z]], 0.025, METAL, OBJECT, 4, "metal"))
     return parts
