@@ -102,28 +102,37 @@ def infer_spec(rgb: np.ndarray, depth: DepthResult, prompt: str | None = None, s
     return spec.validate(), reasons
 
 
-def match_colours(splats, photo_rgb: np.ndarray, photo_mask: np.ndarray, select: np.ndarray, strength: float = 1.0,
-                  whole: np.ndarray | None = None, mix: float = 0.0):
-    """Shift the colours of ``splats[select]`` so their CIELAB mean and spread match the photo's pixels under
-    ``photo_mask`` (Reinhard et al. 2001, colour transfer), in place. The spread ratio is kept within
-    0.5-2 so a flat photo does not flatten the generated world entirely. With ``whole`` (a mask of the
-    photo) the target mean is ``mix`` of the way from the region's mean to that mask's: a view of one
-    kind of surface then stays near the photo's overall colour too."""
+def lab_stats(photo_rgb: np.ndarray, mask: np.ndarray, lab: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+    """(mean, spread) of the photo's CIELAB colours under ``mask`` (``lab``: the photo already in Lab), or None."""
+    import cv2
+
+    if mask.sum() < 16:
+        return None
+    if lab is None:
+        lab = cv2.cvtColor(photo_rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    px = lab[mask]
+    return px.mean(0), px.std(0) + 1e-3
+
+
+def match_colours(splats, target: tuple[np.ndarray, np.ndarray] | None, select: np.ndarray, strength: float = 1.0,
+                  whole: tuple[np.ndarray, np.ndarray] | None = None, mix: float = 0.0):
+    """Shift the colours of ``splats[select]`` so their CIELAB mean and spread match ``target`` (the photo
+    region's :func:`lab_stats`; Reinhard et al. 2001, colour transfer), in place. The spread ratio is kept
+    within 0.5-2 so a flat photo does not flatten the generated world entirely. With ``whole`` (the
+    stats of the whole photo) the target mean is ``mix`` of the way from the region's mean to the
+    whole photo's: a view of one kind of surface then stays near the photo's overall colour too."""
     import cv2
 
     from ..core.sh import rgb_to_sh, sh_to_rgb
 
-    if select.sum() < 8 or photo_mask.sum() < 16:
+    if target is None or select.sum() < 8:
         return
     src = sh_to_rgb(splats.sh[torch.from_numpy(select), 0]).clamp(0, 1).numpy().astype(np.float32)
-    ref = photo_rgb[photo_mask].astype(np.float32) / 255.0
     ls = cv2.cvtColor(src[None], cv2.COLOR_RGB2Lab)[0]
-    lr = cv2.cvtColor(ref[None], cv2.COLOR_RGB2Lab)[0]
     ms, ss = ls.mean(0), ls.std(0) + 1e-3
-    mr, sr = lr.mean(0), lr.std(0) + 1e-3
-    if whole is not None and mix > 0 and whole.sum() >= 16:
-        lw = cv2.cvtColor((photo_rgb[whole].astype(np.float32) / 255.0)[None], cv2.COLOR_RGB2Lab)[0]
-        mr = (1 - mix) * mr + mix * lw.mean(0)
+    mr, sr = target
+    if whole is not None and mix > 0:
+        mr = (1 - mix) * mr + mix * whole[0]
     k = np.clip(sr / ss, 0.5, 2.0)
     out = (ls - ms) * k + mr
     out = ls + strength * (out - ls)
@@ -165,6 +174,11 @@ def fade_margins(splats, select: np.ndarray, canvas_cam: PhotoCamera, seam: tupl
     splats.logit_opacities[idx] = torch.log(a / (1 - a)).to(splats.logit_opacities.dtype)
 
 
+#: legacy indoor scene type -> the compositional generator's interior shell that continues such a photo
+#: (a grey-floored interior in a photo is most often a garage)
+ROOM_SHELLS = {"warehouse": "garage"}
+
+
 def continue_world(spec, canvas_cam: PhotoCamera, budget: int = 120_000, keep_sky: bool = True, seam: tuple[float, float] = (0.0, 0.0)):
     """Generator splats and collider outside the photo canvas, in the photo's frame.
 
@@ -173,7 +187,21 @@ def continue_world(spec, canvas_cam: PhotoCamera, budget: int = 120_000, keep_sk
     meeting them at a hard cut. Returns (splats, collider trimesh or None, info)."""
     from ..generation import generate
 
-    w = generate(spec=spec, quality="draft", splats=int(budget), preview=False, refine=False)
+    w, shell_used, shell_error = None, None, None
+    shell = ROOM_SHELLS.get(spec.scene_type) if spec.indoor else None
+    if shell is not None:
+        # the compositional generator's interior shells (being rewritten: a failure falls back to the legacy room)
+        try:
+            from ..generation.graph import ROOM_SHELLS as available
+            from ..generation.presets import preset_graph
+
+            if shell in available:
+                w = generate(spec=preset_graph(shell, seed=int(spec.seed)), quality="draft", splats=int(budget), preview=False, refine=False)
+                shell_used = shell
+        except Exception as e:  # noqa: BLE001 - a generator in flux must not break image -> world
+            shell_error = f"{type(e).__name__}: {e}"
+    if w is None:
+        w = generate(spec=spec, quality="draft", splats=int(budget), preview=False, refine=False)
     yaw = math.radians(w.spawn.yaw_deg)
     # rotate about +Y: the generator's heading becomes +Z, behind the photographer, and its spawn moves to
     # the origin. The photo shows what lies ahead; the generated scene (a room seen from near one wall,
@@ -202,8 +230,10 @@ def continue_world(spec, canvas_cam: PhotoCamera, budget: int = 120_000, keep_sk
         drop = _project_inside(cent, canvas_cam, margin=-2.0)
         if (~drop).any():
             collider = trimesh.Trimesh(m.vertices, m.faces[~drop], process=False)
-    info = {"scene_type": spec.scene_type, "generator_splats": len(w.splats), "kept": int(keep.sum()),
+    info = {"scene_type": spec.scene_type, "shell": shell_used, "generator_splats": len(w.splats), "kept": int(keep.sum()),
             "yaw_deg": round(float(w.spawn.yaw_deg), 3)}
+    if shell_error:
+        info["shell_error"] = shell_error
     return sp, collider, info
 
 

@@ -85,6 +85,19 @@ def _hub_reachable(timeout: float = 2.0) -> bool:
     return ok[0]
 
 
+def _in_hub_cache(model: str) -> bool:
+    if Path(model).is_dir():
+        return True
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return False
+    try:
+        return isinstance(try_to_load_from_cache(model, "config.json"), str)
+    except Exception:  # noqa: BLE001 - a malformed id is simply not cached
+        return False
+
+
 def resolve_auto(device: str = "cpu") -> tuple[str | None, str]:
     """The learned model ``method="auto"`` uses without a configured one: :data:`DEFAULT_MODEL` from the
     hub cache, else downloaded (progress bar) when the hub can be reached. Returns (model id or None,
@@ -93,6 +106,8 @@ def resolve_auto(device: str = "cpu") -> tuple[str | None, str]:
     if key in _AUTO:
         return _AUTO[key]
     try:
+        if not _in_hub_cache(DEFAULT_MODEL):  # checked without importing transformers (seconds)
+            raise LearnedDepthUnavailable("not cached")
         load_model(DEFAULT_MODEL, device, local_only=True)
         res = (DEFAULT_MODEL, f"{DEFAULT_MODEL} from the local cache")
     except LearnedDepthUnavailable:

@@ -39,6 +39,8 @@ FOOTPRINT = 0.5
 #: footprint sigma per grid step of the strided layers (margins, background, sky): neighbouring
 #: Gaussians overlap enough that the layer is opaque between them (0.5 left ~3 % see-through dots)
 STRIDED_FOOTPRINT = 0.75
+#: pixel stride of the far backdrop of enclosed photos
+BACKDROP_STRIDE = 4
 #: baseline (metres) whose parallax the background layer must cover
 BACKGROUND_BASELINE = 2.0
 
@@ -203,6 +205,9 @@ def lift(rgb: np.ndarray, depth: np.ndarray, sky: np.ndarray, ground: np.ndarray
             filled = cv2.inpaint(np.ascontiguousarray(small), msk, max(3, round(5 * s)), cv2.INPAINT_TELEA)
             if s < 1:
                 filled = cv2.resize(filled, (W, H), interpolation=cv2.INTER_LINEAR)
+            from .outpaint import add_grain
+
+            filled = add_grain(filled, rgb, finite & ~near, seed=2)  # the inpainted band gets the photo's grain
             Pb = cam.points(np.where(occl, zbg, d))
             bl = np.where(plane[:, :1].repeat(W, 1) <= zmax, GROUND, WALL).astype(np.int32)
             bst = 2
@@ -213,6 +218,37 @@ def lift(rgb: np.ndarray, depth: np.ndarray, sky: np.ndarray, ground: np.ndarray
             out.append(bg)
             layers.append(np.full(len(bg), LAYER_BACKGROUND, np.int8))
             stats["background"] = len(bg)
+
+    # ---- far backdrop (enclosed photos): a back wall just behind the farthest surface, with the floor
+    # plane continuing under everything, coloured from the farthest surfaces and the floor; walking
+    # forward past near things or sideways always ends on it, never on an empty band
+    if background and not sky.any() and finite.any():
+        from .outpaint import add_grain, push_pull
+
+        zb = 1.05 * float(np.quantile(depth[finite], 0.98))
+        v_rel = rows + 0.5 - cam.cy
+        plane = np.where(v_rel > 0.5, cam.focal * cam.eye_height / np.maximum(v_rel, 0.5), np.inf)
+        on_floor = plane < zb
+        zback = np.where(on_floor, plane, zb)
+        src = finite & ((np.where(finite, depth, 0) >= 0.8 * zb / 1.05) | (ground & on_floor))
+        if src.sum() < 64:
+            src = finite
+        s = min(1.0, 256.0 / max(H, W))
+        small = cv2.resize(rgb, (max(1, round(W * s)), max(1, round(H * s))), interpolation=cv2.INTER_AREA).astype(np.float32)
+        ssrc = cv2.resize(src.astype(np.uint8), (small.shape[1], small.shape[0]), interpolation=cv2.INTER_NEAREST).astype(bool)
+        fill = cv2.resize(push_pull(small, ssrc), (W, H), interpolation=cv2.INTER_LINEAR)
+        # the photo's grain keeps the backdrop from being a flat fill
+        fill = add_grain(np.clip(fill + 0.5, 0, 255).astype(np.uint8), rgb, src, seed=1)
+        bst = BACKDROP_STRIDE
+        bmask = np.zeros((H, W), bool)
+        bmask[::bst, ::bst] = True
+        Pk = cam.points(zback)
+        bl = np.where(on_floor, GROUND, WALL).astype(np.int32)
+        bk = surface_splats(Pk[::bst, ::bst], fill[::bst, ::bst], bmask[::bst, ::bst], bl[::bst, ::bst], footprint=STRIDED_FOOTPRINT,
+                            min_sigma=(zback / cam.focal * bst)[::bst, ::bst])
+        out.append(bk)
+        layers.append(np.full(len(bk), LAYER_BACKGROUND, np.int8))
+        stats["far_backdrop"] = len(bk)
 
     # ---- sky backdrop: the sky continues behind everything standing against it above the horizon
     # (towers, trees, rooftops), so a step sideways uncovers sky rather than a hole

@@ -87,3 +87,24 @@ def extend(rgb: np.ndarray, depth: np.ndarray, sky: np.ndarray, left: int, right
     s = cv2.copyMakeBorder(sky.astype(np.uint8), top, bottom, left, right, cv2.BORDER_REPLICATE).astype(bool)
     d = np.where(s, np.inf, d).astype(np.float32)
     return Canvas(np.clip(col + 0.5, 0, 255).astype(np.uint8), d, s, inside, (left, top))
+
+
+def add_grain(filled: np.ndarray, rgb: np.ndarray, source: np.ndarray, seed: int = 0) -> np.ndarray:
+    """``filled`` (uint8 [H,W,3], an inpainted or smooth fill) with the photo's grain synthesised on top:
+    noise whose local amplitude is the photo's high-pass spread around ``source`` pixels (push-pulled
+    into the rest), so a filled region has the texture strength of its surroundings without copying
+    (and ghosting) the shapes that occluded it."""
+    import cv2
+
+    H, W = filled.shape[:2]
+    f = rgb.astype(np.float32)
+    k = max(3, round(0.01 * max(H, W)) | 1)
+    hp = f - cv2.GaussianBlur(f, (k, k), 0)
+    amp = np.sqrt(cv2.GaussianBlur(hp * hp, (4 * k + 1, 4 * k + 1), 0))
+    s = min(1.0, 128.0 / max(H, W))
+    small = cv2.resize(amp, (max(1, round(W * s)), max(1, round(H * s))), interpolation=cv2.INTER_AREA)
+    ssrc = cv2.resize(source.astype(np.uint8), (small.shape[1], small.shape[0]), interpolation=cv2.INTER_NEAREST).astype(bool)
+    amp = cv2.resize(push_pull(small, ssrc) if ssrc.any() else small, (W, H), interpolation=cv2.INTER_LINEAR)
+    noise = np.random.default_rng(seed).standard_normal((H, W, 1)).astype(np.float32)
+    noise = cv2.GaussianBlur(noise, (3, 3), 0)[..., None] * 1.6  # slightly correlated, unit spread
+    return np.clip(filled.astype(np.float32) + noise * amp + 0.5, 0, 255).astype(np.uint8)

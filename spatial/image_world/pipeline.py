@@ -177,7 +177,7 @@ def image_to_world(image, prompt: str | None = None, seed: int = 0, quality: str
 
 
 def _photo_world(rgb, photo, prompt, seed, quality, tier, method, model, fov, camera_height, beyond, do_refine, preview, timings, bar) -> World:
-    from .beyond import continue_world, fade_margins, infer_spec, match_colours, transfer_texture
+    from .beyond import continue_world, fade_margins, infer_spec, lab_stats, match_colours, transfer_texture
     from .depth import estimate_depth
     from .understand import understand
     from .lift import lift
@@ -225,11 +225,15 @@ def _photo_world(rgb, photo, prompt, seed, quality, tier, method, model, fov, ca
         # a rocket), so the generated buildings and trees take the whole non-sky photo
         upright = ~d.sky_mask & ~d.ground_mask
         wall_src = upright if understanding["indoor"] and upright.mean() >= 0.03 else ~d.sky_mask
+        import cv2
+
+        lab = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+        st_ground, st_wall, st_all = (lab_stats(rgb, m, lab) for m in (ground_src, wall_src, ~d.sky_mask))
         for lid in np.unique(gl):  # each kind of surface on its own: a view of one wall sees that kind's mean
             sel = (gl == lid) & ~gen_sky
-            match_colours(sb, rgb, ground_src if flat_kind[sel].any() else wall_src, sel, whole=~d.sky_mask, mix=0.5)
+            match_colours(sb, st_ground if flat_kind[sel].any() else st_wall, sel, whole=st_all, mix=0.5)
         if d.sky_mask.mean() >= 0.03:
-            match_colours(sb, rgb, d.sky_mask, gen_sky)
+            match_colours(sb, lab_stats(rgb, d.sky_mask, lab), gen_sky)
         transfer_texture(sb, flat_kind & ~gen_sky, rgb, ground_src)
         transfer_texture(sb, ~flat_kind & ~gen_sky, rgb, wall_src)
         splats = Splats.concat([splats.with_sh_degree(0), sb])
