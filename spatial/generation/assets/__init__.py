@@ -8,8 +8,13 @@ coordinates (origin at the footprint centre on the ground, +Y up), deterministic
 * :mod:`.furniture` - sofas, tables, chairs, shelves, lamps, desks, racks, crates, ...
 * :mod:`.registry` - the asset library: every kind a prompt can name (:class:`AssetKind`: name,
   synonyms, category, size, placement, indoor/outdoor, emissive, collider, builder) with
-  :func:`lookup`, :func:`get`, :func:`kinds` and :func:`build`; kinds are declared in the category
-  modules listed in :mod:`._catalog`, shared shapes live in :mod:`.shapes`, generic states in :mod:`.states`.
+  :func:`lookup`, :func:`get`, :func:`kinds` and :func:`build` (240 kinds; index and contact sheets in
+  ``docs/assets/``). Kinds are declared with ``@asset`` in the category modules (:mod:`._catalog` lists
+  them): :mod:`.legacy` (the builders above), :mod:`.arch_castle`, :mod:`.arch_asian`, :mod:`.arch_rural`,
+  :mod:`.nature_trees`, :mod:`.nature_flowers`, :mod:`.nature_terrain`, :mod:`.nature_animals`,
+  :mod:`.urban_street`, :mod:`.urban_transit`, :mod:`.interior_kitchen_bath`, :mod:`.interior_living`,
+  :mod:`.interior_public`, :mod:`.vehicles`, :mod:`.props`. Shared shapes live in :mod:`.shapes`,
+  generic states (snowy, frozen, old, ruined, dead, autumn) in :mod:`.states`.
 """
 
 from .buildings import STRUCTURE_BUILDERS
