@@ -156,7 +156,7 @@ RELATION_PHRASES: dict[str, tuple[str, str]] = {
     "under": ("near", "viewer"), "underneath": ("near", "viewer"), "beneath": ("near", "viewer"), "below": ("near", "viewer"),
     "against": ("near", "wall"), "across from": ("near", "viewer"), "opposite": ("near", "viewer"), "facing": ("near", "viewer"),
     "at the edge of": ("near", "viewer"), "on the edge of": ("near", "viewer"), "over": ("near", "viewer"), "across": ("near", "viewer"),
-    "between": ("near", "viewer"), "among": ("near", "viewer"), "amongst": ("near", "viewer"), "amid": ("near", "viewer"),
+    "above": ("near", "viewer"), "overlooking": ("near", "viewer"), "between": ("near", "viewer"), "among": ("near", "viewer"), "amongst": ("near", "viewer"), "amid": ("near", "viewer"),
     "amidst": ("near", "viewer"), "in between": ("near", "viewer"),
     "behind": ("behind", "viewer"), "in back of": ("behind", "viewer"), "beyond": ("behind", "viewer"),
     "in front of": ("in_front", "viewer"), "before": ("in_front", "viewer"), "ahead of": ("in_front", "viewer"), "ahead": ("in_front", "viewer"),
@@ -181,7 +181,10 @@ VIEWER_WORDS = ("me", "you", "us", "viewer", "the viewer", "camera", "spawn", "t
 PRONOUNS = ("it", "them", "this", "that", "one", "each", "one another", "each other")
 #: words that end a noun chunk (besides relation phrases and punctuation)
 BREAK_WORDS = frozenset("and with while where which that who or but plus featuring including has have having is are stands stand at during "
-                        "sits sit lies lie hangs hang grows grow rises rise flows flow as from to into toward towards through for".split())
+                        "sits sit lies lie hangs hang grows grow rises rise flows flow as from to into toward towards through for "
+                        "face faces overlook overlooks overlooking watch watches border borders line lines cross crosses crossing "
+                        "span spans spanning lead leads leading stretch stretches stretching sit sat stood lay leaning leans "
+                        "there here where".split())
 #: a verb-ish word after which what follows is the chunk's continuation ("filled with", "covered in")
 CONTAINERS = ("full of", "filled with", "covered in", "covered with", "dotted with", "lined with", "made of", "made from", "decorated with",
               "littered with", "strewn with", "crowded with", "packed with", "stacked with")
@@ -240,6 +243,18 @@ class KindMatcher:
             self._emb = emb if emb.available() else False
         return self._emb or None
 
+    @staticmethod
+    def _text(k) -> str:
+        return k.name.replace("_", " ") + (", " + ", ".join(k.synonyms[:3]) if k.synonyms else "")
+
+    def similarity(self, phrase: str, kind) -> float:
+        """Cosine (embedding) or spelling ratio between ``phrase`` and one kind."""
+        emb = self._embedder()
+        if emb is not None:
+            e = emb.embed([phrase, self._text(kind)])
+            return float(e[1] @ e[0])
+        return max(difflib.SequenceMatcher(None, phrase, n).ratio() for n in [kind.name.replace("_", " "), *kind.synonyms])
+
     def nearest(self, phrase: str, indoor: bool | None) -> tuple[object | None, float, str]:
         """(kind, score, method) for ``phrase``; kind None when nothing is close enough."""
         reg = _index()
@@ -248,7 +263,7 @@ class KindMatcher:
         if emb is not None:
             import torch
 
-            texts = [k.name.replace("_", " ") + (", " + ", ".join(k.synonyms[:3]) if k.synonyms else "") for k in kinds]
+            texts = [self._text(k) for k in kinds]
             e = emb.embed([phrase] + texts)
             sims = (e[1:] @ e[0]).tolist()
             j = max(range(len(sims)), key=lambda i: sims[i])
@@ -319,6 +334,14 @@ def _split(text: str) -> list[tuple[str, object]]:
                 i += 1
                 while i < len(words) and words[i] not in BREAK_WORDS and _match_at(words, i, _REL) is None:
                     i += 1
+                continue
+            if cur and len(w) > 4 and w.endswith(("ing", "ed")) and w not in ADJECTIVES and w not in STATE_ALIASES and \
+                    _lookup_exact(cur[-1]) is not None and _lookup_exact(" ".join(cur[-1:] + [w])) is None:
+                # "a bridge crossing a river", "a boat tied to the pier": the participle ends the noun chunk
+                out.append(("chunk", (cur, ci)))
+                out.append(("break", w))
+                cur = []
+                i += 1
                 continue
             if w in BREAK_WORDS:
                 if cur:
@@ -596,9 +619,8 @@ def parse(prompt: str, seed: int | None = None, use_embedding: "bool | str" = "a
                 graph.relations.append(Relation(rel[:-4], real.id, subj.id, phrase))
             continue
         if target == "water":
-            rel = "by_water" if rel in ("near", "along", "inside", "far") else rel
-            if rel == "inside":
-                rel = "by_water"
+            # "on the lake" / "in the pond" / "along the river": at the water (water kinds float on it anyway)
+            rel = "by_water" if rel in ("near", "along", "inside", "on", "middle") else rel
         if target == "hill":
             rel = "on_hill" if rel in ("on", "inside", "near") else rel
         if rel == "on" and target in ("viewer", "shell", "path", "wall"):
@@ -717,7 +739,7 @@ def _resolve_chunk(ch: _Chunk, graph: SceneGraph, matcher: KindMatcher, indoor: 
             noun = " ".join(cand[-2:]) if len(cand) >= 2 else cand[-1]
             if len(noun) < 3:
                 return
-            k, score, method = matcher.nearest(noun, None if not indoor else True)
+            k, score, method = matcher.nearest(noun, None if graph.shell.family != "room" else True)
             if k is None:
                 graph.skipped.append({"asked": noun, "reason": f"no asset kind is close enough (best {method} score {score:.2f})"})
                 return
@@ -737,7 +759,10 @@ def _resolve_chunk(ch: _Chunk, graph: SceneGraph, matcher: KindMatcher, indoor: 
         unknown.insert(0, w)
     if unknown and _lookup_exact(" ".join(unknown + head.split())) is None:
         compound = " ".join(unknown[-1:] + [_singular(x) for x in head.split()])
-        k2, score, method = matcher.nearest(compound, None if not indoor else True)
+        k2, score, method = matcher.nearest(compound, None if graph.shell.family != "room" else True)
+        # the head noun's own kind wins unless the compound is clearly nearer something else
+        if k2 is not None and k2.name != kind.name and matcher.similarity(compound, kind) >= score - 0.05:
+            k2, score, method = kind, matcher.similarity(compound, kind), method
         used = k2 if k2 is not None else kind
         graph.substitutions.append({"asked": compound, "used": used.name, "method": method if k2 is not None else "head noun",
                                     "score": round(score, 3)})
