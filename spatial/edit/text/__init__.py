@@ -58,7 +58,7 @@ def _understood(it: Intent) -> str:
     if it.count:
         bits.append(str(it.count))
     if it.noun:
-        bits.append(it.noun)
+        bits.append(it.noun if it.action != "unknown" else f"about '{it.noun}'")
     if it.relation:
         bits.append(it.relation.replace("_", " ") + (f" {it.target}" if it.target else ""))
     return " ".join(bits)

@@ -21,13 +21,21 @@ STYLE_TIME = {"night": "night", "nighttime": "night", "midnight": "night", "dark
               "midday": "day", "daylight": "day", "sunny": "day", "bright": "day"}
 STYLE_WEATHER = {"fog": "fog", "foggy": "fog", "mist": "fog", "misty": "fog", "haze": "fog", "hazy": "fog", "snow": "snow",
                  "snowy": "snow", "snowing": "snow", "winter": "snow", "wintry": "snow", "blizzard": "snow", "overcast": "overcast",
-                 "cloudy": "overcast", "grey": "overcast", "gray": "overcast", "gloomy": "overcast", "clear": "clear", "sunny": "clear"}
+                 "cloudy": "overcast", "grey": "overcast", "gray": "overcast", "gloomy": "overcast", "clear": "clear", "sunny": "clear",
+                 "rain": "overcast", "rainy": "overcast", "raining": "overcast", "storm": "overcast", "stormy": "overcast",
+                 "drizzle": "overcast"}
 ADD_VERBS = ("add", "place", "put", "plant", "build", "spawn", "create", "insert", "drop", "set up", "erect", "install", "grow",
              "make a", "make an", "make some", "give me", "i want", "there should be", "bring", "stick", "position")
 REMOVE_VERBS = ("remove", "delete", "get rid of", "take away", "take out", "erase", "destroy", "eliminate", "clear away",
                 "cut down", "chop down", "knock down", "demolish", "tear down", "throw away", "hide")
 CHANGE_VERBS = ("make", "paint", "color", "colour", "recolor", "recolour", "turn", "change", "dye", "tint", "scale", "resize",
-                "enlarge", "grow", "shrink", "switch", "light", "set")
+                "enlarge", "grow", "shrink", "switch", "light", "set", "double the size of", "double", "halve the size of", "halve",
+                "scale up", "scale down")
+#: verbs that are a size change by themselves
+SIZE_VERBS = {"shrink": 0.67, "enlarge": 1.5, "grow": 1.5, "double the size of": 2.0, "double": 2.0, "halve the size of": 0.5,
+              "halve": 0.5, "scale up": 1.5, "scale down": 0.67}
+#: words for "whatever gives light here" (every emissive kind in the world)
+LIGHT_WORDS = ("lights", "light", "lighting", "lamps", "lamp", "lanterns", "lantern")
 MOVE_VERBS = ("move", "rotate", "push", "pull", "shift", "carry", "swap", "replace", "rename", "open", "close")
 BIGGER = {"bigger": 1.5, "larger": 1.5, "taller": 1.4, "huge": 2.0, "huger": 2.0, "enormous": 2.2, "giant": 2.2, "bigger still": 1.5,
           "twice as big": 2.0, "twice as large": 2.0, "twice the size": 2.0, "double the size": 2.0, "double": 2.0, "wider": 1.4,
@@ -82,6 +90,7 @@ class Intent:
     time_of_day: str | None = None
     weather: str | None = None
     problems: list = field(default_factory=list)
+    lights: bool = False  # "the lights": every emissive kind in the world
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v not in (None, [], False) or k == "action"}
@@ -156,6 +165,22 @@ def find_kind(words: list[str]):
     return None
 
 
+def _kind_by_word_part(words: list[str]):
+    """(kind, start, end) of a word that is the last part of kind names ("tower" -> castle_tower), when no
+    kind has that name or synonym; the alphabetically first such kind."""
+    from ...generation.assets.registry import REGISTRY, singulars
+
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i]
+        if w in STOP or len(w) < 3:
+            continue
+        for form in singulars(w):
+            hits = sorted(k for k in REGISTRY if k.split("_")[-1] == form)
+            if hits:
+                return REGISTRY[hits[0]], i, i + 1
+    return None
+
+
 def _is_plural(word: str) -> bool:
     from ...generation.assets.registry import singulars
 
@@ -192,6 +217,43 @@ def _relation(text: str) -> tuple[str | None, int, int]:
     return best
 
 
+#: change verbs that also place a thing when the sentence names no change ("set a table by the door")
+PLACE_VERBS = ("set", "stand", "light")
+_MODAL = r"(?:should|must|needs? to|has to|have to|ought to|could|would|will|shall|can)"
+_REPHRASE = (
+    # "the campfire should be bigger", "i want the houses blue", "the benches need to be red" -> "make the ... "
+    (re.compile(r"^(?:i want|i'd like|i would like|i need|we want|we need)\s+((?:the|that|this|those|these|all the|every|each|my)\s+.+)$"),
+     r"make \1"),
+    (re.compile(rf"^((?:the|that|this|those|these|all the|every|each|my)\s+.+?)\s+{_MODAL}\s+(?:be|become|get|look|turn|go)\s+(.+)$"),
+     r"make \1 \2"),
+    (re.compile(r"^((?:the|that|this|those|these|all the|every|each|my)\s+.+?)\s+(?:is|are)\s+too\s+(small|short|little|tiny)$"), r"make \1 bigger"),
+    (re.compile(r"^((?:the|that|this|those|these|all the|every|each|my)\s+.+?)\s+(?:is|are)\s+too\s+(big|large|tall|huge)$"), r"make \1 smaller"),
+    # "take that rug away", "throw the crates out", "clear the rocks away" -> "remove ..."
+    (re.compile(r"^(?:take|get|throw|clear|put|cart|haul|move)\s+(.+?)\s+(?:away|out|out of here|out of the way)$"), r"remove \1"),
+    # "let it rain", "start raining", "make it rain": weather words as verbs
+    (re.compile(r"^(?:let it|make it|start|start to|begin to|begin)\s+(rain|raining|snow|snowing|drizzle|storm)\b.*$"), r"make it \1"),
+    # "i'd like a bench ...", "we need two lamps ...": a wish for a thing is an add
+    (re.compile(r"^(?:i'd like|i would like|i need|we need|we want|i'd love|how about|what about|there should be|there needs to be)\s+"
+                r"((?:a|an|some|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several|\d+)\b.*)$"), r"add \1"),
+)
+
+
+def _rephrase(t: str) -> str:
+    """Rewrite other ways of saying an edit into the imperative forms read below (one pass, first rule that fits)."""
+    for rx, rep in _REPHRASE:
+        m = rx.match(t)
+        if m:
+            return m.expand(rep)
+    return t
+
+
+def _only_style_words(words: list[str]) -> bool:
+    """A sentence naming a time of day or weather and no thing ("a rainy evening please", "foggy morning"): a style edit."""
+    if not any(w in STYLE_TIME or (w in STYLE_WEATHER and w not in ("grey", "gray", "clear")) for w in words):
+        return False
+    return find_kind(words) is None and _kind_by_word_part(words) is None
+
+
 def parse_sentence(sentence: str) -> Intent:
     """Read one edit sentence (see module doc); never raises on words it does not know."""
     if not isinstance(sentence, str):
@@ -202,8 +264,10 @@ def parse_sentence(sentence: str) -> Intent:
         it.problems.append("the sentence is empty")
         return it
     # ---- verb class
-    t = re.sub(r"^(please|can you|could you|would you|now|and|then|also|i'd like to|i would like to|let's|lets)\s+", "", text)
+    t = re.sub(r"^(please|can you|could you|would you|now|and|then|also|i'd like to|i would like to|i want to|i need to|we need to|we want to|let's|lets)\s+", "", text)
     t = re.sub(r"^(please)\s+", "", t)
+    t = _rephrase(t)
+    clear_m = re.match(r"^(clear|remove|stop|get rid of|take away|no more|lift)\s+(the\s+)?(fog|mist|haze|snow|snowfall|clouds|rain)\b", t)
     style_m = re.match(r"^(make|turn|set|change|switch)\s+(it|the (world|scene|sky|weather|time|lighting|light))\s+(to\s+|into\s+)?(.*)$", t)
     add_style = re.match(r"^(add|bring|bring in|give it|give me|let it|start|more)\s+(some\s+)?(fog|mist|haze|snow|clouds|snowfall|snowing)\b", t)
     words = t.split()
@@ -212,8 +276,9 @@ def parse_sentence(sentence: str) -> Intent:
         it.action = "more"
     elif t.startswith(("fewer ", "less ", "remove some ", "reduce the number of ", "thin out ", "reduce ", "decrease ", "delete some ")):
         it.action = "fewer"
-    elif style_m or add_style or re.match(r"^(let it snow|it should be|it's|it is|go to|switch to)\b", t) or \
-            re.fullmatch(r"(night|nighttime|day|daytime|sunset|dawn|fog|foggy|snow|snowy|winter|overcast|sunny|clear sky)( time)?", t):
+    elif clear_m or style_m or add_style or re.match(r"^(let it snow|it should be|it's|it is|go to|switch to)\b", t) or \
+            re.fullmatch(r"(night|nighttime|day|daytime|sunset|dawn|fog|foggy|snow|snowy|winter|overcast|sunny|clear sky)( time)?", t) or \
+            _only_style_words(words):
         it.action = "style"
     else:
         verb = _starts(t, REMOVE_VERBS)
@@ -237,7 +302,7 @@ def parse_sentence(sentence: str) -> Intent:
                 it.time_of_day = STYLE_TIME[w]
             if w in STYLE_WEATHER and it.weather is None and w not in ("dark",):
                 it.weather = STYLE_WEATHER[w]
-        if re.search(r"\b(no|remove|without|stop|clear)\b.*\b(fog|mist|snow|clouds)\b|\bclear (the )?(sky|weather)\b", t):
+        if re.search(r"\b(no|remove|without|stop|clear|lift|get rid of)\b.*\b(fog|mist|haze|snow|clouds|rain)\b|\bclear (the )?(sky|weather)\b", t):
             it.weather = "clear"
         if it.time_of_day == "day" and it.weather is None and "sunny" in words:
             it.weather = "clear"
@@ -268,13 +333,26 @@ def parse_sentence(sentence: str) -> Intent:
             it.qualifier, rel = rel, None
             hw, tail = tail.split(), ""
             found = (k, i, j)
+    if found is None and it.action in ("change", "remove") and any(w in LIGHT_WORDS for w in hw):
+        it.noun, it.lights = "lights", True
+        it.plural = True
+        it.all = True
+        found = ("lights", 0, 0)
+    if found is None:
+        found = _kind_by_word_part(hw)
+        if found is not None:
+            it.asked = " ".join(hw[found[1]:found[2]])
     if found is None:
         it.noun = next((w for w in reversed(hw) if w not in STOP and w not in (verb or "").split()), None)
         it.problems.append(f"I do not know a thing called '{it.noun}'" if it.noun else "I could not find what to change")
         return it
     kind, i, j = found
-    it.kind = kind.name
-    it.noun = " ".join(hw[i:j])
+    if kind == "lights":
+        i = j = len(hw)
+        kind = None
+    else:
+        it.kind = kind.name
+        it.noun = " ".join(hw[i:j])
     # the whole noun phrase: words right before the kind that are not counts, colours, materials or states
     known = set(_colors()) | set(_materials()) | set(_number_words()) | set(STOP) | set(BIGGER) | {
         "glowing", "lit", "frozen", "snowy", "ruined", "old", "broken", "abandoned", "blooming", "dead", "rusty", "open", "big",
@@ -284,7 +362,10 @@ def parse_sentence(sentence: str) -> Intent:
         k0 -= 1
     if k0 < i:
         it.asked = " ".join(hw[k0:j])
-    it.plural = _is_plural(hw[j - 1])
+    if it.lights:
+        it.asked = None
+    if kind is not None:
+        it.plural = _is_plural(hw[j - 1])
     it.count = _count_before(hw, i)
     pre = hw[max(0, i - 3):i]
     it.all = any(w in ("all", "every", "each") for w in pre) or (it.plural and it.count is None)
@@ -324,8 +405,10 @@ def parse_sentence(sentence: str) -> Intent:
     rest = hw[j:] + tail.split()
     if it.action == "change":
         after = " ".join(hw[j:])
+        if verb in SIZE_VERBS:
+            it.scale = SIZE_VERBS[verb]
         for ph, s in sorted(BIGGER.items(), key=lambda kv: -len(kv[0])):
-            if _has(after, ph) >= 0:
+            if it.scale is None and _has(after, ph) >= 0:
                 it.scale = s
                 break
         # a colour or material in front of the noun picks the things ("the red car"); after it, it is the change
@@ -335,13 +418,18 @@ def parse_sentence(sentence: str) -> Intent:
                 it.color, it.color_word = tuple(colors[w]), w
             elif w in mats and it.material is None:
                 it.material = w
-        on = re.search(r"\b(turn|switch|light)\b.*\b(on|up)\b|^light (up )?the\b|\b(lit|glow|glowing|shine)\b", text)
+        on = re.search(r"\b(turn|switch|light|set)\b.*\b(on|up)\b|^light (up )?the\b|\b(lit|glow|glowing|shine)\b", text)
         off = re.search(r"\b(turn|switch)\b.*\boff\b|\b(out|unlit)\b", text)
         if off:
             it.lit = False
         elif on:
             it.lit = True
-        if it.scale is None and it.color is None and it.material is None and it.lit is None:
+        if it.scale is None and it.color is None and it.material is None and it.lit is None and verb in PLACE_VERBS \
+                and (it.count is not None or it.relation is not None):
+            it.action = "add"  # "set two trash cans next to the table", "stand a lamp behind me": a placement
+            it.all = False
+            it.count = it.count or 1
+        elif it.scale is None and it.color is None and it.material is None and it.lit is None:
             it.problems.append(f"I understood a change to the {it.noun} but not what to change (a colour, a material, "
                                "bigger/smaller, on/off)")
     elif it.action == "add":

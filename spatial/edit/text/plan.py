@@ -144,7 +144,22 @@ def _face(p: np.ndarray, toward: np.ndarray) -> float:
 
 # ---------------------------------------------------------------------- choosing existing objects
 def objects_of(state: WorldState, word: str) -> list[Obj]:
-    return find_objects(state, labels_for_word(state, word))
+    """Instances a noun names. Where the world has no label of the word's own kind and the noun falls back
+    to a coarse label ("bushes" -> the generator's unlabelled ``vegetation``, which also holds trees), only
+    the objects of about that kind's typical height count (0.4x..2.5x), so "fewer bushes" leaves the trees."""
+    ids = labels_for_word(state, word)
+    objs = find_objects(state, ids)
+    legend = state.legend()
+    from ..objects import COARSE
+
+    if objs and all(legend.get(i) in set(COARSE.values()) for i in ids):
+        from ...generation.assets import registry
+
+        kind = registry.lookup(word.strip().lower())
+        if kind is not None and kind.label_name not in (legend.get(i) for i in ids):
+            h = float(kind.size[1])
+            objs = [o for o in objs if 0.4 * h <= float(o.hi[1] - o.lo[1]) <= 2.5 * h]
+    return objs
 
 
 def _dist(o: Obj, v: Viewer) -> float:
@@ -158,6 +173,12 @@ def choose(objs: list[Obj], it: Intent, v: Viewer) -> tuple[list[Obj], str]:
         return [], ""
     by_d = sorted(objs, key=lambda o: _dist(o, v))
     q = it.qualifier
+    side = {"behind_me": -v.forward, "front_me": v.forward, "left_me": -v.right, "right_me": v.right}.get(it.relation or "")
+    if side is not None and it.action != "add":
+        there = [o for o in by_d if float(np.dot(o.centre - v.at, side)) > 0.5]
+        if not there:
+            return [], ""
+        return [there[0]], f"the nearest {it.relation.replace('_me', '').replace('_', ' ')} you, {_dist(there[0], v):.0f} m away"
     if q in ("left", "right"):
         ahead = [o for o in by_d if np.dot(o.centre - v.at, v.forward) > -1.0 and _dist(o, v) < 60] or by_d
         lat = [float(np.dot(o.centre - v.at, v.right)) for o in ahead]
@@ -332,7 +353,12 @@ def plan(state: WorldState, it: Intent, at=None, facing=None) -> tuple[dict, str
         sub = f" (no '{it.asked}' in the library: used the nearest kind, {kind.name.replace('_', ' ')})" if it.asked else ""
         return op, f"add {_describe_kind(it, len(pl))} {where}{short}{sub}"
     # ---- operations on existing objects
-    objs = objects_of(state, it.noun or it.kind)
+    if it.lights:
+        objs = find_objects(state, _light_labels(state))
+        if not objs:
+            raise Refusal("there are no lamps or other lights in this world")
+    else:
+        objs = objects_of(state, it.noun or it.kind)
     if not objs:
         raise Refusal(f"there is no {(it.noun or it.kind).rstrip('s') if it.plural else it.noun} in this world")
     if it.action == "fewer":
@@ -341,6 +367,8 @@ def plan(state: WorldState, it: Intent, at=None, facing=None) -> tuple[dict, str
         pick = by_d[:k]
         return {"op": "delete", "select": _union(state, pick)}, f"remove {k} of the {len(objs)} {it.noun}, the nearest to you"
     pick, how = choose(objs, it, v)
+    if not pick:
+        raise Refusal(f"there is no {it.noun} {it.relation.replace('_me', ' you').replace('_', ' ')}")
     what = f"{it.noun} ({how})"
     if it.action == "remove":
         return {"op": "delete", "select": _union(state, pick)}, f"remove {what}"
@@ -358,8 +386,8 @@ def plan(state: WorldState, it: Intent, at=None, facing=None) -> tuple[dict, str
             return ({"op": "recolor", "select": _union(state, pick), "rgb": [round(float(c), 4) for c in rgb], "mode": "shade",
                      "strength": 0.9}, f"make {what} {word}")
         if it.lit is not None:
-            kind = _kind(it.kind)
-            if not kind.emissive:
+            kind = _kind(it.kind) if it.kind else None
+            if kind is not None and not kind.emissive:
                 raise Refusal(f"a {kind.name.replace('_', ' ')} has no light to turn on or off")
             sels = []
             for o in pick:
@@ -372,6 +400,18 @@ def plan(state: WorldState, it: Intent, at=None, facing=None) -> tuple[dict, str
                 return {"op": "recolor", "select": sel, "rgb": list(LAMP_ON), "mode": "set", "strength": 0.9}, f"turn on {what}"
             return {"op": "recolor", "select": sel, "rgb": [0.3, 0.3, 0.3], "mode": "multiply"}, f"turn off {what}"
     raise Refusal(f"I understood '{it.action}' but do not know how to do it")
+
+
+def _light_labels(state: WorldState) -> list[int]:
+    """Label ids of the emissive kinds in this world."""
+    from ...generation.assets import registry
+
+    out = []
+    for k, v in state.legend().items():
+        kind = registry.REGISTRY.get(v)
+        if kind is not None and kind.emissive:
+            out.append(k)
+    return out
 
 
 def _scatter(state: WorldState, v: Viewer, kind, n: int, seed: int) -> list[tuple[np.ndarray, float]]:
