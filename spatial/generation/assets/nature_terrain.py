@@ -29,13 +29,22 @@ def _strata(part, col, seed_: int, amount: float = 0.18) -> None:
        "mesa, butte, rock cliff")
 def cliff(p, rng):
     col, mat = p.main(CLIFF, "rock")
-    s = seed(rng)
-    c = noisy_box((11.0, 7.5, 3.2), col, ROCK, s, 0.9, 12, mat, True, 0.35)
-    _strata(c, col, s)
-    parts = [c]
-    for k in range(5):
-        parts.append(blob(rng.uniform(0.4, 0.9), vary(col, rng), ROCK, seed(rng), 0.35, 1, mat, True).transformed(
-            translation=(rng.uniform(-5, 5), 0.2, rng.uniform(1.8, 2.6))))
+    parts = []
+    # overlapping slabs of different heights: an irregular skyline, buttresses and recesses in the face
+    x = -5.4
+    while x < 5.0:
+        w = rng.uniform(2.2, 3.6)
+        h = rng.uniform(5.5, 8.0)
+        d = rng.uniform(2.6, 3.6)
+        s = seed(rng)
+        slab = noisy_box((w, h, d), col, ROCK, s, 0.55, 8, mat, True, 0.45, center=(min(x + w / 2, 5.5 - w / 2), 0, rng.uniform(-0.5, 0.3)))
+        _strata(slab, col * rng.uniform(0.9, 1.08), s, 0.2)
+        parts.append(slab)
+        x += w * 0.75
+    k = 9
+    centers = np.stack([rng.uniform(-5.0, 5.0, k), np.full(k, 0.15), rng.uniform(1.6, 2.6, k)], -1)
+    parts += blobs(rng.uniform(0.3, 0.8, k), centers, np.clip(col[None] * rng.uniform(0.85, 1.05, (k, 1)), 0, 1), ROCK, seed(rng), 0.35, 1, mat,
+                   True, (1.2, 0.7, 1.0))
     return parts
 
 
