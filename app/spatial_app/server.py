@@ -40,6 +40,7 @@ from pathlib import Path
 from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 
+from spatial import settings
 from spatial.edit import Limits
 from spatial.errors import SpatialError, ValidationError
 from spatial.store import ConflictError, WorldNotFoundError
@@ -54,20 +55,13 @@ log = logging.getLogger("spatial.app")
 COMPACT_EVERY_S = 15.0
 
 
-def _env_float(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
-
-
 def app_limits() -> Limits:
     """Growth limits of edits made through the app: small enough that a 2-core, 24 GB machine stays
     responsive (``SPATIAL_APP_MAX_WORLD_SPLATS``, ``SPATIAL_APP_MAX_INSERT_SPLATS``)."""
-    return Limits(max_insert_splats=int(_env_float("SPATIAL_APP_MAX_INSERT_SPLATS", 2_000_000)),
-                  max_world_splats=int(_env_float("SPATIAL_APP_MAX_WORLD_SPLATS", 6_000_000)),
-                  max_mesh_bytes=int(_env_float("SPATIAL_APP_MAX_UPLOAD_MB", 64) * 1024 * 1024),
-                  max_mesh_faces=int(_env_float("SPATIAL_APP_MAX_MESH_FACES", 2_000_000)))
+    return Limits(max_insert_splats=settings.get("SPATIAL_APP_MAX_INSERT_SPLATS"),
+                  max_world_splats=settings.get("SPATIAL_APP_MAX_WORLD_SPLATS"),
+                  max_mesh_bytes=int(settings.get("SPATIAL_APP_MAX_UPLOAD_MB") * 1024 * 1024),
+                  max_mesh_faces=settings.get("SPATIAL_APP_MAX_MESH_FACES"))
 
 
 @dataclass
@@ -76,8 +70,8 @@ class AppConfig:
     host: str = "127.0.0.1"
     port: int = 7860
     auth: tuple[str, str] | None = None
-    max_upload_mb: float = float(os.environ.get("SPATIAL_APP_MAX_UPLOAD_MB", 64))
-    max_json_mb: float = float(os.environ.get("SPATIAL_APP_MAX_JSON_MB", 16))  # body of a JSON API call
+    max_upload_mb: float = settings.get("SPATIAL_APP_MAX_UPLOAD_MB")
+    max_json_mb: float = settings.get("SPATIAL_APP_MAX_JSON_MB")  # body of a JSON API call
     cache_mb: float = DEFAULT_CACHE_MB  # budget of <store>/app-cache (env SPATIAL_APP_CACHE_MB)
     viewer_bundle: Path | None = field(default_factory=viewer_bundle_path)  # viewer.esm.js (package data)
     make_default_world: bool = True
@@ -89,7 +83,7 @@ def parse_auth(text: str | None) -> tuple[str, str] | None:
     """``USER:PASS``, or ``@FILE`` (a file holding ``USER:PASS``, so the password is not in ``ps``);
     with no text, ``$SPATIAL_APP_AUTH`` (``USER:PASS``) if set, else no auth."""
     if not text:
-        text = os.environ.get("SPATIAL_APP_AUTH") or None
+        text = settings.get("SPATIAL_APP_AUTH") or None
         if not text:
             return None
     if text.startswith("@"):

@@ -9,10 +9,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from spatial import settings
 from spatial.errors import SpatialError
 
 MB = 1024 * 1024
-DEFAULT_MAX_UPLOAD_MB = float(os.environ.get("SPATIAL_APP_MAX_UPLOAD_MB", 64))
+DEFAULT_MAX_UPLOAD_MB = settings.get("SPATIAL_APP_MAX_UPLOAD_MB")
 
 IMAGE_EXT = (".png", ".jpg", ".jpeg", ".webp")
 VIDEO_EXT = (".mp4", ".mov", ".webm", ".mkv")

@@ -24,6 +24,7 @@ import threading
 import time
 from pathlib import Path
 
+from spatial import settings
 from spatial.errors import ValidationError
 
 from .library import Library, NotFound
@@ -106,7 +107,7 @@ def _safe_file_stem(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name.lower()).strip("-") or "world"
 
 
-DEFAULT_CACHE_MB = float(os.environ.get("SPATIAL_APP_CACHE_MB", 2048))
+DEFAULT_CACHE_MB = settings.get("SPATIAL_APP_CACHE_MB")
 INFO_MEMO = 256  # info dicts of recent versions kept in memory
 
 
