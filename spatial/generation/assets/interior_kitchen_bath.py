@@ -34,6 +34,11 @@ def cabinet_run(w: float, d: float, col, mat, doors: int, top=TOP) -> list:
         parts.append(quad((x - dw / 2 + 0.01, 0.7, d / 2 - 0.015 + 0.02), (dw - 0.02, 0, 0), (0, 0.18, 0), col * 0.98, FURN, mat))
         parts.append(handle(x, 0.78, d / 2 - 0.015))
         parts.append(handle(x + dw * 0.35, 0.6, d / 2 - 0.015, 0.12, True))
+    seam = np.asarray(col) * 0.45
+    z = d / 2 - 0.015 + 0.03
+    for k in range(1, doors):
+        parts.append(quad((-w / 2 + dw * k - 0.008, 0.1, z), (0.016, 0, 0), (0, 0.8, 0), seam, FURN, "plain"))
+    parts.append(quad((-w / 2, 0.685, z), (w, 0, 0), (0, 0.014, 0), seam, FURN, "plain"))
     return parts
 
 
