@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core.rotation import quat_to_rotmat_np
 from .errors import EditError, EmptySelectionError, SelectionRangeError
 from .state import WorldState
 
@@ -77,6 +76,9 @@ class SphereRegion(Region):
 
 def quat_to_matrix(q) -> np.ndarray:
     """(w, x, y, z) of an edit op -> float64 [3, 3] (:func:`spatial.core.rotation.quat_to_rotmat_np`)."""
+    from ..core.rotation import quat_to_rotmat_np  # imports torch: only when a rotation is used, so the
+    # store's edit path stays light (tests/test_store_crash.py checks a writer never imports torch)
+
     return quat_to_rotmat_np(np.asarray([float(v) for v in q], np.float64))
 
 
@@ -154,9 +156,9 @@ def _mask(state: WorldState, sel: dict, hits: list) -> np.ndarray:
         m[ids] = True
         return m
     if t == "ray":
-        from .pick import pick_splat
+        from .pick import ray_pick
 
-        hit = pick_splat(state, sel["origin"], sel["direction"], max_distance=sel.get("max_distance"),
+        hit = ray_pick(state, sel["origin"], sel["direction"], max_distance=sel.get("max_distance"),
                          min_weight=sel.get("min_weight", 0.05))
         m = np.zeros(n, bool)
         if hit is None:
