@@ -15,7 +15,7 @@ from app_helpers import CHROMIUM_FLAGS, ServerThread, chromium_path, free_port, 
 from conftest import artifacts_dir
 from synthetic_worlds import ground_world
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # ~8 min on the shared 2-core machine
 
 if chromium_path() is None:
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)

@@ -94,3 +94,21 @@ def test_interior_gains_a_room_through_a_door():
     assert through(w) < 1.5 and through(r.world) > D  # the back wall had no door; now the ray reaches the new room's far wall
     with pytest.raises(ValidationError):
         spatial.expand(w, "all")
+
+
+def test_walker_goes_through_the_new_door():
+    """The character controller walks from the first room into the adjoining one through the door."""
+    w = spatial.generate("a cozy living room", seed=1, quality="draft", preview=False)
+    D = w.metadata["room"]["depth"]
+    r = spatial.expand(w, "north")
+
+    def walk(wld):
+        cc = CharacterController(wld.collider, position=(0.0, 0.05, -D / 2 + 1.2))
+        for _ in range(100):  # 5 s north (-Z)
+            cc.step(0.05, move=(0.0, -1.0))
+        return np.asarray(cc.position)
+
+    assert walk(w)[2] > -D / 2  # the wall stops it before the expansion
+    p = walk(r.world)
+    assert p[2] < -D / 2 - 1.5, p  # through the door, well inside the new room
+    assert abs(p[1]) < 0.2  # on the new room's floor
