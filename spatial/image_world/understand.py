@@ -206,8 +206,7 @@ def understand(rgb: np.ndarray, d: DepthResult) -> dict:
         fl = ground if ground.sum() > 0.03 * h * w else np.zeros_like(ground)
         floor_sat = float(np.median(sat[fl])) if fl.any() else None
         floor_val = float(np.median(val[fl])) if fl.any() else None
-        warm_share = float(((hue < 0.12) | (hue > 0.92))[(sat > 0.25) & (val > 0.15)].size and
-                           (((hue < 0.12) | (hue > 0.92)) & (sat > 0.25) & (val > 0.15)).mean())
+        warm_share = float((((hue < 0.12) | (hue > 0.92)) & (sat > 0.25) & (val > 0.15)).mean())
         if floor_sat is not None and floor_sat < 0.15 and 0.2 < floor_val < 0.85 and ground.mean() >= 0.15:
             room = ("warehouse", f"grey unsaturated floor (saturation {floor_sat:.2f}, value {floor_val:.2f}): a garage or hall")
         elif cct < 4200 or warm_share > 0.3:
