@@ -478,7 +478,7 @@ def parse(prompt: str, seed: int | None = None, use_embedding: "bool | str" = "a
     notes: list[str] = []
     if len(prompt) > MAX_PROMPT_CHARS:
         notes.append(f"prompt is {len(prompt)} characters; only the first {MAX_PROMPT_CHARS} were read")
-        prompt_used = prompt[:MAX_PROMPT_CHARS]
+        prompt_used = prompt[:MAX_PROMPT_CHARS].rsplit(None, 1)[0]  # never a cut word
     else:
         prompt_used = prompt
     text = normalize_prompt(prompt_used)
@@ -754,7 +754,7 @@ def _resolve_chunk(ch: _Chunk, graph: SceneGraph, matcher: KindMatcher, indoor: 
     unknown = []
     for w in reversed(mods):
         if w in STOP_WORDS or w in ADJECTIVES or w in COLORS or w in MATERIALS or w in STATE_ALIASES or w in SIZES or w.isdigit() \
-                or w in MOOD_CUES or w in NUMBERS or w in LANDSCAPE_WORDS:
+                or w in MOOD_CUES or w in NUMBERS or w in LANDSCAPE_WORDS or _lookup_exact(w) is not None:
             break
         unknown.insert(0, w)
     if unknown and _lookup_exact(" ".join(unknown + head.split())) is None:
