@@ -86,6 +86,16 @@ def build_shell(graph, spec, tier: str, sky) -> ShellBuild:
 
         def finish(layout):
             excl = [(float(i.position[0]), float(i.position[2]), float(i.radius)) for i in layout.instances if i.support is None]
+            # keep the line of sight from the spawn to every named object free of the biome's trees and bushes
+            s = sc.spawn[[0, 2]]
+            for i in layout.instances:
+                if not i.named or i.support is not None:
+                    continue
+                p = i.position[[0, 2]]
+                d = float(np.hypot(*(p - s)))
+                for t in np.arange(4.0, max(d - i.radius, 4.0), 3.0):
+                    q = s + (p - s) * (t / d)
+                    excl.append((float(q[0]), float(q[1]), 0.8 + 0.35 * i.radius * t / d))
             shell_terrain.populate(sc, ctx, excl)
 
         return ShellBuild(sc, site, finish)
