@@ -46,6 +46,21 @@ def ground_y(w, x, z):
     ("make it snow", dict(action="style", weather="snow")),
     ("more trees", dict(action="more")),
     ("fewer rocks", dict(action="fewer", kind="rock")),
+    # other wordings (rewritten by shape, not listed sentences)
+    ("the fountain should be bigger", dict(action="change", kind="fountain", scale=1.5)),
+    ("I want the houses to be blue", dict(action="change", kind="house", color_word="blue")),
+    ("the bench is too small", dict(action="change", kind="bench", scale=1.5)),
+    ("take that crate away", dict(action="remove", kind="crate")),
+    ("i want to remove the cars", dict(action="remove", kind="car")),
+    ("I'd like a couple of barrels on my right", dict(action="add", kind="barrel", count=2, relation="right_me")),
+    ("there should be a well next to the bench", dict(action="add", kind="well", relation="next_to", target_kind="bench")),
+    ("set two crates next to the bench", dict(action="add", kind="crate", count=2, relation="next_to")),
+    ("shrink the well", dict(action="change", kind="well", scale=0.67)),
+    ("double the size of the statue", dict(action="change", kind="statue", scale=2.0)),
+    ("switch the lights on", dict(action="change", lights=True, lit=True)),
+    ("let it rain", dict(action="style", weather="overcast")),
+    ("a foggy night please", dict(action="style", time_of_day="night", weather="fog")),
+    ("clear the fog", dict(action="style", weather="clear")),
 ])
 def test_parse_sentences(sentence, want):
     it = parse_sentence(sentence)
