@@ -89,7 +89,7 @@ def test_world_contents(room_world, street_world, tmp_path):
     assert len(back.splats) == len(w.splats) and back.metadata["depth"]["method"] == "classical"
 
 
-def test_generate_image_entry_points(tmp_path):
+def test_generate_image_entry_points(tmp_path, capsys):
     import spatial
     from PIL import Image
 
@@ -101,8 +101,15 @@ def test_generate_image_entry_points(tmp_path):
     from spatial.cli import main
 
     out = tmp_path / "cli_world"
+    capsys.readouterr()
     rc = main(["generate", "--image", str(p), "-o", str(out), "--quality", "draft", "--no-preview"])
     assert rc == 0 and (out / "world.json").is_file() and (out / "collider.glb").is_file()
+    report = capsys.readouterr().out
+    assert "photo: outdoor" in report and "light: " in report and "beyond: " in report  # the understanding is printed
+    import json
+
+    meta = json.loads((out / "world.json").read_text())["metadata"]
+    assert meta["understanding"]["indoor"] is False and "palette" in meta["understanding"]  # and recorded
     rc = main(["generate", "--image", str(tmp_path / "missing.png"), "-o", str(tmp_path / "x")])
     assert rc == 1
 
