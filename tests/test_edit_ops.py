@@ -14,7 +14,7 @@ from conftest import random_splats
 from spatial.core.sh import C0
 from spatial.edit import (
     EditError, EmptySelectionError, InsertTooLargeError, Limits, SelectionRangeError, UnknownOpError, WorldState,
-    apply_edit, compute_delta, parse_op, pick_splat,
+    apply_edit, compute_delta, parse_op, ray_pick,
 )
 from spatial.edit.delta import MergeConflict
 from spatial.edit.ops import EditContext
@@ -83,13 +83,13 @@ def test_ray_pick_hits_the_nearest_splat_in_front():
     w = World(__import__("spatial").Splats.from_activated(torch.from_numpy(means), scales=torch.full((4, 3), 0.1),
                                                             opacities=torch.tensor([0.9, 0.9, 0.9, 0.9])))
     st = WorldState.from_world(w)
-    hit = pick_splat(st, [0, 0, 0], [0, 0, -1])
+    hit = ray_pick(st, [0, 0, 0], [0, 0, -1])
     assert hit["id"] == 1 and abs(hit["t"] - 2.0) < 1e-4
-    assert pick_splat(st, [0, 0, 0], [0, 1, 0]) is None
+    assert ray_pick(st, [0, 0, 0], [0, 1, 0]) is None
     # a faint splat is skipped
     w2 = World(w.splats.__class__.from_activated(torch.from_numpy(means), scales=torch.full((4, 3), 0.1),
                                                  opacities=torch.tensor([0.9, 0.05, 0.9, 0.9])))
-    assert pick_splat(WorldState.from_world(w2), [0, 0, 0], [0, 0, -1])["id"] == 0
+    assert ray_pick(WorldState.from_world(w2), [0, 0, 0], [0, 0, -1])["id"] == 0
     r = apply_edit(w, {"op": "delete", "select": {"type": "ray", "origin": [0, 0, 0], "direction": [0, 0, -1]}})
     assert len(r.world.splats) == 3 and not any(np.allclose(x, [0, 0, -2]) for x in r.world.splats.means.numpy())
     with pytest.raises(EmptySelectionError, match="ray hit no splat"):

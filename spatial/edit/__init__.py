@@ -10,7 +10,7 @@ from .apply import EditResult, apply_edit, apply_edits
 from .delta import Delta, MergeConflict
 from .errors import EditError, EmptySelectionError, InsertTooLargeError, SelectionRangeError, UnknownOpError
 from .ops import EditContext, Limits, compute_delta
-from .pick import pick_splat
+from .pick import ray_pick
 from .schema import OP_SCHEMA, parse_op, parse_ops, parse_selection
 from .select import resolve_selection
 from .state import WorldState
@@ -18,5 +18,5 @@ from .state import WorldState
 __all__ = [
     "Delta", "EditContext", "EditError", "EditResult", "EmptySelectionError", "InsertTooLargeError", "Limits",
     "MergeConflict", "OP_SCHEMA", "SelectionRangeError", "UnknownOpError", "WorldState", "apply_edit", "apply_edits",
-    "compute_delta", "parse_op", "parse_ops", "parse_selection", "pick_splat", "resolve_selection",
+    "compute_delta", "parse_op", "parse_ops", "parse_selection", "ray_pick", "resolve_selection",
 ]

@@ -46,9 +46,10 @@ def ray_candidates(state: WorldState, origin, direction, max_distance: float | N
     return idx[keep].astype(np.int64)
 
 
-def pick_splat(state: WorldState, origin, direction, max_distance: float | None = None,
+def ray_pick(state: WorldState, origin, direction, max_distance: float | None = None,
                min_weight: float = 0.05) -> dict | None:
-    """The splat the ray shows, as ``{"id", "t", "point", "weight"}`` (``t`` along the unit ray), or None.
+    """The splat the ray shows in a world state, as ``{"id", "t", "point", "weight"}`` (``t`` along the unit
+    ray), or None: :func:`spatial.physics.pick_splat` (the one picking decision) on the culled candidates.
 
     ``min_weight`` is the least compositing weight (transmittance x alpha) a hit must have.
     """
