@@ -112,3 +112,29 @@ def test_walker_goes_through_the_new_door():
     p = walk(r.world)
     assert p[2] < -D / 2 - 1.5, p  # through the door, well inside the new room
     assert abs(p[1]) < 0.2  # on the new room's floor
+
+
+def test_new_room_is_furnished_like_its_kind():
+    """The next room of a living room gets living-room furniture; a prompt naming a kitchen gets kitchen furniture."""
+    from spatial.edit.expand_room import LEGACY_FURNISH, T
+    from spatial.generation.presets import FURNISHING
+
+    w = spatial.generate("a cozy living room", seed=1, quality="draft", preview=False)
+    assert w.metadata["room"]["kind"] == "living_room"
+    W, D = w.metadata["room"]["width"], w.metadata["room"]["depth"]
+
+    def kinds_in_room(world, cx):
+        m = world.splats.means.numpy()
+        inside = (np.abs(m[:, 0] - cx) < W / 2 - 0.1) & (np.abs(m[:, 2]) < D / 2 - 0.1)
+        return {world.labels[int(k)] for k in np.unique(world.splats.labels.numpy()[inside])}
+
+    kitchen = {x[0] for x in FURNISHING["kitchen"]} & {"stove", "fridge", "kitchen_counter", "sink"}  # only kitchens have these
+    assert len(kitchen) == 4
+    east = spatial.expand(w, "east").world
+    got = kinds_in_room(east, W + T)
+    assert got & set(LEGACY_FURNISH["living_room"]) and not got & kitchen, got
+    assert east.metadata["room_kinds"] == {"1,0": "living_room"}
+    west = spatial.expand(w, "west", prompt="a small kitchen").world
+    got = kinds_in_room(west, -(W + T))
+    assert got & kitchen, got
+    assert west.metadata["room_kinds"] == {"-1,0": "kitchen"}

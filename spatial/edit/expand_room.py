@@ -3,9 +3,9 @@
 The generated room (``metadata.room``: width x depth x height, centred on the origin, floor at y = 0)
 is room (0, 0); rooms are ``width + 0.2`` apart along X and ``depth + 0.2`` along Z (one wall
 between them). The new room on a side (north = -Z, south = +Z, east = +X, west = -X; past earlier
-ones) gets a floor, a ceiling, three walls, a ceiling lamp and a few pieces of furniture of the
-library, lit like the world. The wall it shares with the room it adjoins gets a door: the splats
-in the doorway go, and that wall's collider triangles are replaced by the wall with a 1 m x 2.1 m
+ones) gets a floor, a ceiling, three walls, a ceiling lamp and four pieces of furniture of its room
+kind (the world's, or the one ``prompt`` names: :func:`furnishing`), lit like the world. The wall it
+shares with the room it adjoins gets a door: the splats in the doorway go, and that wall's collider triangles are replaced by the wall with a 1 m x 2.1 m
 opening, so the walker can go through. ``metadata.rooms`` lists the rooms.
 """
 
@@ -21,6 +21,32 @@ from .state import WorldState
 T = 0.2
 DOOR_W, DOOR_H = 1.0, 2.1
 FURNISH = ("table", "chair", "bookshelf", "potted_plant", "floor_lamp", "armchair", "rug")
+#: the generator's legacy rooms furnish themselves (generation/indoor.py); what their next room gets
+LEGACY_FURNISH = {"living_room": ("sofa", "armchair", "coffee_table", "rug", "floor_lamp", "potted_plant"),
+                  "office": ("desk", "office_chair", "bookshelf", "filing_cabinet", "potted_plant"),
+                  "warehouse": ("crate", "pallet", "barrel", "bookshelf")}
+
+
+def furnishing(state: WorldState, prompt: str | None) -> tuple[str, list[str]]:
+    """(room kind, floor-standing registry kinds) for the new room: the kind a ``prompt`` names ("a kitchen")
+    or else the world's own room kind (``metadata.room.kind``), furnished like the generator furnishes that
+    kind (:data:`spatial.generation.presets.FURNISHING`); the library's generic set when neither is known."""
+    from ..generation.assets import registry
+    from ..generation.presets import FURNISHING
+
+    known = {**{k: tuple(x[0] for x in v) for k, v in FURNISHING.items()}, **LEGACY_FURNISH}
+    room_kind = str(((state.meta.get("metadata") or {}).get("room") or {}).get("kind") or "")
+    if prompt:
+        text = " " + " ".join(str(prompt).lower().replace("-", " ").split()) + " "
+        named = [k for k in known if f" {k.replace('_', ' ')} " in text or f" {k.replace('_', ' ')}s " in text]
+        if named:
+            room_kind = max(named, key=len)
+    out = []
+    for name in known.get(room_kind, FURNISH):
+        kind = registry.REGISTRY.get(name) or registry.lookup(name.replace("_", " "))
+        if kind is not None and kind.placement == "ground" and kind.indoor and kind.name not in out:
+            out.append(kind.name)
+    return room_kind, out or [k for k in FURNISH if k in registry.REGISTRY]
 
 
 def _dims(state: WorldState) -> tuple[float, float, float]:
@@ -125,7 +151,7 @@ def compute_expand_room(state: WorldState, op: dict, ctx) -> "object":
     rng = np.random.default_rng([abs(int(spec.seed)) & 0xFFFFFFFF, ni & 0xFFFF, nj & 0xFFFF])
     from ..generation.assets import registry
 
-    choices = [k for k in FURNISH if k in registry.REGISTRY]
+    room_kind, choices = furnishing(state, op.get("prompt"))
     spots = [(-0.3, -0.3), (0.3, 0.25), (-0.32, 0.3), (0.3, -0.3)]
     for k, (fx, fz) in zip(rng.permutation(choices)[:4] if choices else [], spots):
         kind = resolve_kind(str(k))
@@ -144,5 +170,6 @@ def compute_expand_room(state: WorldState, op: dict, ctx) -> "object":
               added=rows, collider_removed=np.union1d(wall_faces, in_room).astype(np.int64), collider_vertices=col.vertices.astype(np.float64),
               collider_faces=col.faces.astype(np.int64))
     md["rooms"] = [list(r) for r in rooms] + [[ni, nj]]
+    md["room_kinds"] = {**dict(md.get("room_kinds") or {}), f"{ni},{nj}": room_kind or "room"}
     d.meta = {"metadata": md, **(_legend_meta(legend) if changed else {})}
     return d
