@@ -53,6 +53,8 @@ SHELL_CUES: dict[str, str] = {
     "street": "city_street", "city street": "city_street", "street canyon": "city_street", "avenue": "city_street",
     "alley": "city_street", "alleyway": "city_street", "downtown": "city_street", "boulevard": "city_street",
     "plaza": "plaza", "piazza": "plaza", "town square": "plaza", "square": "plaza", "market square": "plaza", "marketplace": "plaza",
+    "hill": "meadow", "hills": "meadow", "hilltop": "meadow", "hillside": "meadow", "moor": "meadow", "moorland": "meadow",
+    "plain": "meadow", "plains": "meadow", "steppe": "meadow", "grassland": "meadow", "island": "beach", "oasis": "desert",
     "garden": "meadow", "zen garden": "meadow", "rock garden": "meadow", "park": "meadow", "orchard": "meadow", "farmland": "meadow",
     "living room": "living_room", "lounge": "living_room", "sitting room": "living_room", "apartment": "living_room",
     "office": "office", "workspace": "office", "cubicles": "office", "meeting room": "office", "conference room": "office",
@@ -532,6 +534,14 @@ def parse(prompt: str, seed: int | None = None, use_embedding: "bool | str" = "a
         d = preset(shell_kind).to_dict()
         terrain = {k: d[k] for k in TERRAIN_KEYS}
     del base
+    if terrain and shell_family(shell_kind) == "terrain":
+        wl = set(words)
+        if "deep" in wl and any(a == "deep" and b in ("snow", "fresh", "powder", "water", "valley", "blue") for a, b in zip(words, words[1:])) \
+                and not (wl & {"dense", "thick", "lush", "overgrown", "jungle"}):
+            terrain["vegetation_density"] = preset(shell_kind).vegetation_density  # "deep snow" is not a deep forest
+        if wl & {"valley", "peaks", "peak", "vista", "panorama", "view", "views", "summits", "range"}:
+            # a view asked for: open ground around the spawn so the far terrain shows
+            terrain["vegetation_density"] = min(float(terrain.get("vegetation_density", 0.3)), 0.1)
     # (the legacy reader's facade colour belongs to the coloured noun's group now)
     style = Style(legacy.time_of_day, legacy.weather, {k: v for k, v in legacy.palette.items() if k != "facade"}, "neutral")
     if shell_family(shell_kind) in ("room", "enclosed") and an.sources.get("time_of_day") != "lexicon":
