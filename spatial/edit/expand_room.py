@@ -5,8 +5,8 @@ is room (0, 0); rooms are ``width + 0.2`` apart along X and ``depth + 0.2`` alon
 between them). The new room on a side (north = -Z, south = +Z, east = +X, west = -X; past earlier
 ones) gets a floor, a ceiling, three walls, a ceiling lamp and four pieces of furniture of its room
 kind (the world's, or the one ``prompt`` names: :func:`furnishing`), lit like the world. The wall it
-shares with the room it adjoins gets a door: the splats in the doorway go, and that wall's collider triangles are replaced by the wall with a 1 m x 2.1 m
-opening, so the walker can go through. ``metadata.rooms`` lists the rooms.
+shares with the room it adjoins gets a door: the splats in the doorway go, and that wall's collider
+triangles are replaced by the wall with a 1 m x 2.1 m opening, so the walker can go through. ``metadata.rooms`` lists the rooms.
 """
 
 from __future__ import annotations

@@ -220,16 +220,17 @@ def _relation(text: str) -> tuple[str | None, int, int]:
 #: change verbs that also place a thing when the sentence names no change ("set a table by the door")
 PLACE_VERBS = ("set", "stand", "light")
 _MODAL = r"(?:should|must|needs? to|has to|have to|ought to|could|would|will|shall|can)"
+_DET = r"(?:the|that|this|those|these|all the|every|each|my)"
 _REPHRASE = (
     # "the campfire should be bigger", "i want the houses blue", "the benches need to be red" -> "make the ... "
-    (re.compile(r"^(?:i want|i'd like|i would like|i need|we want|we need)\s+((?:the|that|this|those|these|all the|every|each|my)\s+.+)$"),
+    (re.compile(rf"^(?:i want|i'd like|i would like|i need|we want|we need)\s+({_DET}\s+.+)$"),
      r"make \1"),
-    (re.compile(rf"^((?:the|that|this|those|these|all the|every|each|my)\s+.+?)\s+{_MODAL}\s+(?:be|become|get|look|turn|go)\s+(.+)$"),
+    (re.compile(rf"^({_DET}\s+.+?)\s+{_MODAL}\s+(?:be|become|get|look|turn|go)\s+(.+)$"),
      r"make \1 \2"),
-    (re.compile(r"^((?:the|that|this|those|these|all the|every|each|my)\s+.+?)\s+(?:is|are)\s+too\s+(small|short|little|tiny)$"), r"make \1 bigger"),
-    (re.compile(r"^((?:the|that|this|those|these|all the|every|each|my)\s+.+?)\s+(?:is|are)\s+too\s+(big|large|tall|huge)$"), r"make \1 smaller"),
+    (re.compile(rf"^({_DET}\s+.+?)\s+(?:is|are)\s+too\s+(?:small|short|little|tiny)$"), r"make \1 bigger"),
+    (re.compile(rf"^({_DET}\s+.+?)\s+(?:is|are)\s+too\s+(?:big|large|tall|huge)$"), r"make \1 smaller"),
     # "take that rug away", "throw the crates out", "clear the rocks away" -> "remove ..."
-    (re.compile(r"^(?:take|get|throw|clear|put|cart|haul|move)\s+(.+?)\s+(?:away|out|out of here|out of the way)$"), r"remove \1"),
+    (re.compile(r"^(?:take|get|throw|clear|put|cart|haul)\s+(.+?)\s+(?:away|out|out of here|out of the way)$"), r"remove \1"),
     # "let it rain", "start raining", "make it rain": weather words as verbs
     (re.compile(r"^(?:let it|make it|start|start to|begin to|begin)\s+(rain|raining|snow|snowing|drizzle|storm)\b.*$"), r"make it \1"),
     # "i'd like a bench ...", "we need two lamps ...": a wish for a thing is an add
