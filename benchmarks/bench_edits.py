@@ -1,6 +1,7 @@
 """Text edits, expansion and block-out, checked against their expected effects (issue 19).
 
-    .venv/bin/python benchmarks/bench_edits.py [--quick] [--skip-1m] [--json OUT]
+    .venv/bin/python benchmarks/bench_edits.py [--quick] [--skip-1m] [--only sentences|expand|blockout|1m]
+        [--sentences FILE ...] [--json OUT]
 
 1. **Sentences** (``benchmarks/edits/sentences.jsonl``, and ``heldout.jsonl``: sentences worded unlike the
    public set, written after the parser and reported apart; one per line with its world and expected
