@@ -183,3 +183,39 @@ def test_cli_edit_text(world, tmp_path, capsys):
     assert "Done: add 1 bench" in out and "insert_asset" in out
     assert main(["edit", "g", "--text", "add a dragon", "--store", str(tmp_path / "store")]) == 2
     assert "Not done" in capsys.readouterr().out
+
+
+def test_a_kind_under_a_coarse_label_counts_only_objects_of_its_height(world):
+    """A world whose bushes and trees share the generator's 'vegetation' label: "fewer bushes" takes bushes only."""
+    import dataclasses
+
+    import torch
+
+    from spatial.core.splats import Splats
+    from spatial.edit.text.plan import objects_of
+
+    rng = np.random.default_rng(0)
+    blobs = []
+    for i, (x, z, h) in enumerate([(-8, -8, 1.0), (8, -8, 1.2), (-8, 8, 0.9), (8, 8, 9.0), (0, -14, 8.0)]):  # 3 bushes, 2 trees
+        n = 400
+        p = rng.normal(size=(n, 3)) * [0.4 * max(h / 4, 0.5), h / 4, 0.4 * max(h / 4, 0.5)]
+        p[:, 1] = rng.uniform(0, h, n)
+        blobs.append(p + [x, ground_y(world, x, z), z])
+    m = torch.tensor(np.concatenate(blobs), dtype=torch.float32)
+    n = m.shape[0]
+    veg = next(k for k, v in world.labels.items() if v == "vegetation")
+    s = world.splats
+    extra = Splats(m, torch.tensor([[1.0, 0, 0, 0]]).repeat(n, 1), torch.full((n, 3), -3.0), torch.full((n,), 2.0),
+                   torch.zeros(n, 1, 3), torch.full((n,), veg, dtype=torch.int32))
+    both = Splats(*(torch.cat([getattr(s, f).detach(), getattr(extra, f)]) for f in
+                    ("means", "quats", "log_scales", "logit_opacities", "sh", "labels")))
+    w = dataclasses.replace(world, splats=both)
+    st = WorldState.from_world(w)
+    assert len(find_objects(st, labels_for_word(st, "bushes"))) == 5  # the coarse label alone holds all five
+    bushes = objects_of(st, "bushes")
+    assert len(bushes) == 3 and all(o.hi[1] - o.lo[1] < 2.0 for o in bushes)
+    tp = plan_text(st, "fewer bushes")
+    assert tp.ok, tp.answer
+    removed = set(tp.op["select"]["ids"])
+    tall = {i for o in find_objects(st, [veg]) if o.hi[1] - o.lo[1] > 5 for i in o.ids.tolist()}
+    assert removed and not removed & tall
