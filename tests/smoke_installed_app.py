@@ -107,7 +107,7 @@ def drive(url: str, art: Path) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("venv", type=Path, help="virtualenv with the spatial wheel installed (with the app extra)")
-    ap.add_argument("--timeout", type=float, default=300, help="seconds to wait for the app to start")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds to wait for the app to start (it makes the default world first)")
     args = ap.parse_args()
     if chromium_path() is None:
         raise SystemExit("SMOKE FAILED: Debian's chromium is not installed (apt-get install chromium)")
