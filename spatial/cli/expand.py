@@ -16,7 +16,8 @@ def register(sub) -> None:
                                    "(spatial worlds undo takes it back). See docs/edits.md.")
     p.add_argument("world")
     p.add_argument("--side", default="north", choices=["north", "south", "east", "west", "all"])
-    p.add_argument("--prompt", help="what the new part is like (biome, e.g. 'a snowy pine forest'); default: the same as the world")
+    p.add_argument("--prompt", help="what the new part is like (a biome, e.g. 'a snowy pine forest'; indoors a room kind, e.g. "
+                   "'a kitchen'); default: the same as the world")
     p.add_argument("--author", help="recorded author (default: $SPATIAL_AUTHOR or your login)")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     add_store_arg(p)
