@@ -97,6 +97,11 @@ def test_real_photo_world_gallery(name, path, indoor):
     print(name, w.spec["scene_type"], c)
     assert min(c["alpha"]) >= 0.99
     assert c["turn180_delta_e"] <= TURN_DELTA_E
+    # the spawn stands on the collider and the walker can move from it
+    from spatial.physics import walkable
+
+    m = walkable(w.collider, bounds=(-10, 10, -10, 10))
+    assert m.nearest((0.0, 0.0, 0.0), 1.0) >= 0 and int(m.reachable_from((0.0, 0.0, 0.0)).sum()) >= 16
     excess = max(f - c["flat"][0] for f in c["flat"])
     if name in FLAT_KNOWN and excess > 0.02:
         pytest.xfail(f"flat region {excess:.1%}: {FLAT_KNOWN[name]}")
