@@ -119,7 +119,7 @@ def test_fox_novel_views_beat_unchanged_input():
 
     from image_world_scenes import fox_novel_views
     from spatial.image_world import image_to_world
-    from spatial.image_world.pipeline import psnr
+    from spatial.fitting.metrics import psnr_uint8 as psnr
     from spatial.rendering import render
 
     fox = fox_capture()
