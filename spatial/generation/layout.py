@@ -57,6 +57,8 @@ class Site:
     walls: list[tuple[tuple[float, float], tuple[float, float], tuple[float, float]]] = field(default_factory=list)
     #: signed distance to the water's edge at (x, z) (negative in the water), or None without water
     water_distance: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+    #: height of the open water's surface (water kinds float on it), or None
+    water_level: float | None = None
     #: discs (x, z, r) the shell already occupies (legacy furniture, houses, wells...)
     obstacles: list[tuple[float, float, float]] = field(default_factory=list)
     #: the clear walk corridor: half-width and length from the spawn along the heading
@@ -418,15 +420,19 @@ def _try_place(g, n, iid, size, scale, placement, rels, lay, site, rng, lift, re
         return None
     x, z, yaw = cands[:, 0], cands[:, 1], cands[:, 2]
     score = rng.uniform(0, 0.05, len(x))
-    ok = site.usable(x, z).astype(bool)
+    if placement == "water" and site.water_distance is not None:
+        wd = site.water_distance(x, z)
+        # boats float; a long thing (a pier) reaches out from the shore, the spawn-facing end on land
+        long = max(w, d) > 2.5 * min(w, d)
+        ok = (wd < -0.3) & (wd > -0.8 * r_self) if long else (wd < -0.5 - 0.3 * r_self)
+    else:
+        ok = site.usable(x, z).astype(bool)
     ok &= (x >= site.bounds[0]) & (x <= site.bounds[2]) & (z >= site.bounds[1]) & (z <= site.bounds[3])
     hanging = lift > 0 and placement in ("ceiling", "hanging")
     if not hanging:
         ok &= site.corridor_distance(x, z) > r_clear + site.corridor_half_width
         ok &= np.hypot(x - site.spawn[0], z - site.spawn[2]) > r_clear + 1.2
-    if placement == "water" and site.water_distance is not None:
-        ok &= site.water_distance(x, z) < -0.5 - 0.3 * r_self
-    elif site.water_distance is not None and placement != "water":
+    if site.water_distance is not None and placement != "water":
         ok &= site.water_distance(x, z) > r_self * 0.7 + 0.3
     # overlap with placed instances and shell obstacles
     for i in lay.instances:
@@ -445,14 +451,18 @@ def _try_place(g, n, iid, size, scale, placement, rels, lay, site, rng, lift, re
         return None
     # soft: other relations, view
     y = site.ground(x, z)
+    if placement == "water" and site.water_level is not None:
+        y = np.maximum(y, site.water_level)
     dist = np.hypot(x - site.spawn[0], z - site.spawn[2])
     if g.named:
         v = np.stack([x - site.spawn[0], z - site.spawn[2]], -1)
         cosang = (v @ site.forward) / np.maximum(dist, 1e-6)
         score += 1.0 * (cosang > math.cos(math.radians(VIEW_HALF_ANGLE))) + 0.3 * cosang
         score -= 0.02 * np.maximum(dist - (30.0 if not site.indoor else 8.0), 0)
-        if not any(r.relation == "behind" for r in rels):
-            score -= 0.9 * _occluded(x, z, h, lay, site)
+        # small things read only when near: prefer the nearer candidates, the more the smaller the thing
+        score -= 0.25 * dist / max(dist.max(), 1e-6) * min(1.0, 3.0 / max(w, h, d))
+        # hidden behind a taller thing is bad - also for "behind", which then prefers peeking out beside it
+        score -= (0.6 if any(r.relation == "behind" for r in rels) else 0.9) * _occluded(x, z, h, lay, site)
     idx = np.nonzero(ok)[0]
     for r in rels:
         if r.relation in ("on",):

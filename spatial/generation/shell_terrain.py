@@ -253,7 +253,7 @@ def site(sc: Scene, ctx: TerrainContext) -> Site:
     a = math.radians(sc.yaw_deg)
     anchors["middle"] = (-math.sin(a) * 16.0, -math.cos(a) * 16.0)
     return Site(sc.spawn.copy(), sc.yaw_deg, sc.walk_heading_deg, (-E / 2 + 3, -E / 2 + 3, E / 2 - 3, E / 2 - 3), hf.height_at, usable,
-                anchors=anchors, water_distance=wd, corridor_half_width=2.2, corridor_length=40.0, max_radius=min(E / 2 - 5, 85.0))
+                anchors=anchors, water_distance=wd, water_level=None if wd is None else float(wb.level), corridor_half_width=2.2, corridor_length=40.0, max_radius=min(E / 2 - 5, 85.0))
 
 
 def populate(sc: Scene, ctx: TerrainContext, exclude: list[tuple[float, float, float]] = ()) -> None:
