@@ -728,8 +728,9 @@ def _resolve_chunk(ch: _Chunk, graph: SceneGraph, matcher: KindMatcher, indoor: 
             ch.special = "shell"
             # a thing named before the place word fills the place: "a crystal cavern", "a sunflower field", "a mushroom forest"
             mods = [w for w in rest[:-1] if w not in ADJECTIVES and w not in COLORS and w not in NOT_FILLERS and not w.isdigit()]
-            if " ".join(rest[-2:]) in SHELL_CUES or " ".join(rest[-3:]) in SHELL_CUES:
-                mods = []  # "a subway station" names the place, not trains in it
+            if " ".join(rest[-2:]) in SHELL_CUES or " ".join(rest[-3:]) in SHELL_CUES or \
+                    last in ("forest", "forests", "woods", "woodland", "jungle", "wood"):
+                mods = []  # "a subway station" names the place; a pine forest's trees are the biome's own
             k2 = _lookup_exact(mods[-1]) if mods and len(mods[-1]) > 2 else None
             if k2 is not None and (graph.shell.indoor or k2.category == "nature"):
                 key = (k2.name, "filler-of-place")
