@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 
 from app_helpers import (
-    CHROMIUM_FLAGS, LOWER_Y, RED_BOX_CENTER, WALL_FACE, ServerThread, chromium_path, free_port, import_app,
+    CHROMIUM_FLAGS, LOWER_Y, RED_BOX_CENTER, REPO, WALL_FACE, ServerThread, chromium_path, free_port, import_app,
     make_test_world, non_background_fraction, red_pixels, yaw_towards,
 )
 from conftest import artifacts_dir
@@ -303,6 +303,53 @@ def test_create_world_from_prompt(page):
     page.locator("#tab-worlds-button, button[role=tab]:has-text('Worlds')").first.click()
     page.locator("#worlds-gallery").get_by_text("snowy clearing").first.wait_for(timeout=60_000)
     page.screenshot(path=str(ART / "12_gallery.png"))
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+def test_create_world_from_fox_photos_and_refuse_a_fake_video(page, server, tmp_path):
+    """Photos -> world from the app: a real upload of ten fox photos reconstructs a world (structure from
+    motion + a draft fit) that is stored and that the viewer starts loading; a fake .mp4 (right magic bytes,
+    no video) is refused on upload, before anything starts. Runs in its own page: the reconstructed world's
+    large splats render very slowly in software (SwiftShader), which must not slow the other tests' page."""
+    from urllib.parse import quote
+
+    from hostile_helpers import fake_videos
+
+    fox = sorted((REPO.parent / "shared" / "fixtures" / "fox" / "images").glob("*.jpg"))[:10]
+    if len(fox) < 10:
+        pytest.skip("the fox photos (../shared/fixtures/fox) are not here")
+    ctx = page.context.browser.new_context(viewport={"width": 1280, "height": 760})
+    try:
+        pg = ctx.new_page()
+        pg.set_default_timeout(90_000)
+        served: list[tuple[str, int]] = []
+        pg.on("response", lambda r: served.append((r.url, r.status)))
+        pg.goto(server.url + "/")
+        wait_viewer(pg)
+        pg.get_by_text("From an image, photos or a video").click()
+        status = pg.locator("#create-status")
+        pg.locator("#create-photos input[type=file]").set_input_files(str(fake_videos(tmp_path)[0]))
+        pg.wait_for_function("document.querySelector('#create-status').textContent.includes('not a video')", timeout=60_000)
+        pg.locator("#create-photos input[type=file]").set_input_files([str(p) for p in fox])
+        pg.wait_for_function("document.querySelector('#create-status').textContent.includes('10 file(s) accepted')",
+                             timeout=60_000)
+        pg.screenshot(path=str(ART / "12b_photos_accepted.png"))
+        pg.locator("#create-prompt textarea").fill("")
+        pg.locator("#create-button").click()
+        status.get_by_text("Created").wait_for(state="visible", timeout=600_000)
+        lib = server.state.library
+        made = [s for s in lib.list() if lib.store.world(s.id).metadata.get("made_with", "").startswith("created from photos")]
+        assert len(made) == 1 and made[0].n_splats > 1000, [(s.id, s.n_splats) for s in made]
+        assert "reconstruct" in lib.store.world(made[0].id).metadata  # spatial.reconstruct's report came along
+        want = f"/files/{quote(made[0].id, safe='')}/"
+        for _ in range(300):  # the viewer opens the new world: it fetches its info and splats
+            if any(want in u and u.endswith("splats.ply") and st == 200 for u, st in served):
+                break
+            pg.wait_for_timeout(1000)
+        assert any(want in u and st == 200 for u, st in served), [u for u, _ in served if "/files/" in u][-5:]
+    finally:
+        ctx.close()
 
 
 def _open_tab(pg, name):
