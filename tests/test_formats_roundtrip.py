@@ -215,8 +215,8 @@ def test_hypothesis_roundtrip(tmp_path, case, s):
 
 
 def test_quaternion_bound_is_tight_enough_to_matter():
-    """The documented v2 bound (0.2 rad) is the real worst case of the first-three encoding near w=0,
-    not slack: a rotation of almost 180 degrees loses that much."""
+    """The documented v2 bound (0.125 rad) is close to the real worst case of the first-three encoding near
+    w=0, not slack: a rotation of almost 180 degrees loses that much even with the best of the 8 roundings."""
     from formats_util import rotation_angle
 
     from spatial.io.formats.spz import encode_arrays
