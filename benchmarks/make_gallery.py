@@ -37,7 +37,7 @@ def _table(out: Path) -> dict:
         for line in readme.read_text().splitlines():
             if line.startswith("| ![p"):
                 cells = [c.strip() for c in line.strip("|").split(" | ")]
-                cid = cells[0][3:cells[0].index("]")]
+                cid = cells[0][2:cells[0].index("]")]
                 table[cid] = [cid, cells[1], cells[2], "" if cells[3] == "-" else cells[3], "" if cells[4] == "-" else cells[4],
                               int(cells[5]), 0, 0.0]
     return table
