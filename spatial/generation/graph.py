@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import FormatError, ValidationError
+from ..errors import ValidationError
 from .spec import COLOR_NAMES, INDOOR_SCENES, NATURE_SCENES, SCENE_TYPES, TIMES_OF_DAY, WEATHERS, SceneSpec, preset
 
 GRAPH_VERSION = 2
@@ -366,29 +366,16 @@ class SceneGraph:
         return json.dumps(self.to_dict(), indent=2)
 
     def save(self, path: "str | os.PathLike") -> Path:
-        from ..io.atomic import atomic_write
+        from ..io.json_file import write_json
 
-        path = Path(path)
-        with atomic_write(path, "w") as f:
-            f.write(self.to_json() + "\n")
-        return path
+        return write_json(path, self.to_json())
 
     @classmethod
     def load(cls, path: "str | os.PathLike") -> "SceneGraph":
         """Read a graph (or legacy spec) JSON file; raises :class:`FormatError` naming the file on any problem."""
-        path = Path(path)
-        if not path.is_file():
-            raise FormatError(path, "spec file is missing")
-        if path.stat().st_size > 1024 * 1024:
-            raise FormatError(path, "spec file is larger than 1 MiB")
-        try:
-            d = json.loads(path.read_text())
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise FormatError(path, f"invalid JSON: {e}") from None
-        try:
-            return cls.from_dict(d)
-        except ValidationError as e:
-            raise FormatError(path, str(e)) from None
+        from ..io.json_file import read_json
+
+        return read_json(path, cls.from_dict)
 
     def summary(self) -> str:
         """One line: shell, style and groups ("courtyard, day/clear: 1 well, 4 castle_wall (stone)")."""

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from ..errors import FormatError, ValidationError
+from ..errors import ValidationError
 
 SPEC_VERSION = 1
 
@@ -196,29 +196,16 @@ class SceneSpec:
 
     def save(self, path: "str | os.PathLike") -> Path:
         """Write the spec as JSON (atomically)."""
-        from ..io.atomic import atomic_write
+        from ..io.json_file import write_json
 
-        path = Path(path)
-        with atomic_write(path, "w") as f:
-            f.write(self.to_json() + "\n")
-        return path
+        return write_json(path, self.to_json())
 
     @classmethod
     def load(cls, path: "str | os.PathLike") -> "SceneSpec":
         """Read a spec JSON file; raises :class:`FormatError` naming the file on any problem."""
-        path = Path(path)
-        if not path.is_file():
-            raise FormatError(path, "spec file is missing")
-        if path.stat().st_size > 1024 * 1024:
-            raise FormatError(path, "spec file is larger than 1 MiB")
-        try:
-            d = json.loads(path.read_text())
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise FormatError(path, f"invalid JSON: {e}") from None
-        try:
-            return cls.from_dict(d)
-        except ValidationError as e:
-            raise FormatError(path, str(e)) from None
+        from ..io.json_file import read_json
+
+        return read_json(path, cls.from_dict)
 
     def structure_count(self, kind: str) -> int:
         return sum(s.count for s in self.structures if s.kind == kind)
