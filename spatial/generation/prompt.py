@@ -78,6 +78,8 @@ TIME_CUES: dict[str, str] = {
     "sunset": "sunset", "dusk": "sunset", "evening": "sunset", "golden hour": "sunset", "twilight": "sunset", "sundown": "sunset",
     "night": "night", "midnight": "night", "moonlit": "night", "moonlight": "night", "starry": "night", "stars": "night", "nighttime": "night",
     "dark": "night",
+    # "a dark forest" is a dense, gloomy forest by day, not a night scene (same position as "dark": the longer cue wins)
+    "dark forest": "day", "dark woods": "day", "dark wood": "day", "dark jungle": "day",
 }
 
 WEATHER_CUES: dict[str, str] = {
@@ -87,6 +89,7 @@ WEATHER_CUES: dict[str, str] = {
     "snowing": "snow", "snowfall": "snow", "blizzard": "snow", "snowstorm": "snow", "falling snow": "snow", "snowflakes": "snow",
     "snow is falling": "snow", "snow falling": "snow", "snow falls": "snow", "snowflakes falling": "snow",
     "clear": "clear", "clear sky": "clear", "cloudless": "clear",
+    "dark forest": "overcast", "dark woods": "overcast", "dark wood": "overcast", "dark jungle": "overcast",
 }
 
 SNOW_CUES = ("snow", "snowy", "winter", "snow-covered", "snowcovered", "frozen", "icy", "wintry", "snowing", "snowfall", "blizzard",
