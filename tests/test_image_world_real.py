@@ -73,13 +73,6 @@ def test_enough_real_photos():
 # ------------------------------------------------------------------ the world beyond, gallery checks
 #: mean colour of the turn-180 view within this CIELAB distance (CIE76 Delta E*ab) of the photo's
 TURN_DELTA_E = 25.0
-#: known failures of the flat-filler check (docs/image_world.md, "Not done")
-FLAT_KNOWN = {
-    "camera.png": "a greyscale photo: the generated street beyond, colour-matched to grey, renders smooth at draft density",
-    "chelsea.png": "the out-of-focus background seen 1 m to the right is rendered smoother than the photo's own",
-}
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("name,path,indoor", PHOTOS, ids=[p[0] for p in PHOTOS])
 def test_real_photo_world_gallery(name, path, indoor):
@@ -103,8 +96,6 @@ def test_real_photo_world_gallery(name, path, indoor):
     m = walkable(w.collider, bounds=(-10, 10, -10, 10))
     assert m.nearest((0.0, 0.0, 0.0), 1.0) >= 0 and int(m.reachable_from((0.0, 0.0, 0.0)).sum()) >= 16
     excess = max(f - c["flat"][0] for f in c["flat"])
-    if name in FLAT_KNOWN and excess > 0.02:
-        pytest.xfail(f"flat region {excess:.1%}: {FLAT_KNOWN[name]}")
     assert excess <= 0.02
 
 

@@ -37,3 +37,13 @@ def to_uint8(img, top: float = 1.0) -> np.ndarray:
 def from_uint8(img) -> np.ndarray:
     """uint8 image -> float32 in [0, 1]."""
     return np.asarray(img, dtype=np.float32) / 255.0
+
+
+def soft_clip(x, lo: float, hi: float, knee: float) -> np.ndarray:
+    """``x`` squeezed into (lo, hi) without flattening: identity on [lo + knee, hi - knee], exponential
+    roll-off (continuous, with continuous slope, strictly increasing) into each bound beyond. Values a hard
+    clip would collapse onto one level stay ordered, so texture pushed past a bound still shows."""
+    x = np.asarray(x, dtype=np.float64)
+    a, b = lo + knee, hi - knee
+    out = np.where(x < a, a - knee * (1.0 - np.exp((x - a) / knee)), x)
+    return np.where(x > b, b + knee * (1.0 - np.exp(-(x - b) / knee)), out)

@@ -123,6 +123,7 @@ def match_colours(splats, target: tuple[np.ndarray, np.ndarray] | None, select: 
     whole photo's: a view of one kind of surface then stays near the photo's overall colour too."""
     import cv2
 
+    from ..core.colour import soft_clip
     from ..core.sh import rgb_to_sh, sh_to_rgb
 
     if target is None or select.sum() < 8:
@@ -136,7 +137,7 @@ def match_colours(splats, target: tuple[np.ndarray, np.ndarray] | None, select: 
     k = np.clip(sr / ss, 0.5, 2.0)
     out = (ls - ms) * k + mr
     out = ls + strength * (out - ls)
-    out[:, 0] = np.clip(out[:, 0], 0, 100)
+    out[:, 0] = soft_clip(out[:, 0], 0.0, 100.0, 12.0)  # darks keep their spread, not a black fill
     rgb = np.clip(cv2.cvtColor(out[None].astype(np.float32), cv2.COLOR_Lab2RGB)[0], 0, 1)
     splats.sh[torch.from_numpy(select), 0] = rgb_to_sh(torch.from_numpy(rgb)).to(splats.sh.dtype)
 
@@ -266,6 +267,7 @@ def transfer_texture(splats, select: np.ndarray, photo_rgb: np.ndarray, photo_ma
     and upright ones in (x + z, y), one patch per ``period_m`` metres, and its deviation from its mean
     colour is added to each splat's colour. The generated world keeps its layout and shading; its
     surfaces stop being flat fills and carry the grain, stains and pattern of the photo's."""
+    from ..core.colour import soft_clip
     from ..core.labels import label_id
     from ..core.sh import rgb_to_sh, sh_to_rgb
 
@@ -291,5 +293,5 @@ def transfer_texture(splats, select: np.ndarray, photo_rgb: np.ndarray, photo_ma
     add = detail[mirror(t, ph), mirror(s, pw)]
     tidx = torch.from_numpy(idx)
     rgb = sh_to_rgb(splats.sh[tidx, 0]).clamp(0, 1).numpy()
-    rgb = np.clip(rgb + strength * add, 0, 1).astype(np.float32)
+    rgb = soft_clip(rgb + strength * add, 0.0, 1.0, 0.06).astype(np.float32)
     splats.sh[tidx, 0] = rgb_to_sh(torch.from_numpy(rgb)).to(splats.sh.dtype)

@@ -50,10 +50,14 @@ class Tier:
 
 
 TIERS = {
-    "draft": Tier(512, 15, 60_000, 3),
-    "standard": Tier(640, 10, 120_000, 3),
+    "draft": Tier(512, 15, 60_000, 2),
+    "standard": Tier(640, 10, 120_000, 2),
     "high": Tier(1280, 100, 400_000, 2),
 }
+#: splats the near field may add (:func:`.detail.subdivide_near`), as a multiple of the tier's generator budget
+NEAR_FIELD = 3
+#: ... as seen from anywhere within this many metres of the spawn (the gallery's 1 m right, 2 m forward)
+NEAR_REACH = 2.0
 #: canvas growth (fraction of the photo) on each side: horizontal, vertical
 MARGINS = (0.6, 0.2)
 #: outer share of each margin where the photo's outpainted canvas fades into the generated world
@@ -212,6 +216,15 @@ def _photo_world(rgb, photo, prompt, seed, quality, tier, method, model, fov, ca
         seam = (SEAM[0] * mx, SEAM[1] * my)
         sb, collider_b, beyond_info = continue_world(spec, canvas_cam, tier.beyond_splats, seam=seam)
         sb = sb.with_sh_degree(0)
+        # surfaces near the spawn: split the generator's coarse splats so they carry the photo's grain
+        from ..core.labels import label_id as _lid
+        from .detail import subdivide_near
+
+        not_sky = (sb.labels != _lid("sky")).numpy() if sb.labels is not None else np.ones(len(sb), bool)
+        n_before = len(sb)
+        sb, _ = subdivide_near(sb, not_sky, (0.0, canvas_cam.eye_height, 0.0), max_new=NEAR_FIELD * tier.beyond_splats,
+                                reach=NEAR_REACH)
+        beyond_info["near_field_splats_added"] = len(sb) - n_before
         # the generated world takes the photo's colours: ground and walls from the photo's non-sky
         # pixels, the sky dome from the photo's sky (when it shows one)
         from ..core.labels import label_id
