@@ -340,3 +340,35 @@ def test_store_location_env_and_default(tmp_path, monkeypatch):
     assert default_store_dir().name == "store" and "spatial" in str(default_store_dir())
     with pytest.raises(StoreError):
         Store(tmp_path / "x", snapshot_every=-1)
+
+
+def test_snapshot_chunks_small_and_older_chunk_sizes_readable(tmp_path, monkeypatch):
+    """A compaction after edits of a few splats rewrites only the chunks holding them (16,384 rows each),
+    and a store whose snapshots were written with 65,536-row chunks (spatial 0.2.0) still reads."""
+    from spatial.store import codec
+
+    n = 3 * codec.CHUNK_ROWS + 100
+    with Store(tmp_path / "s", snapshot_every=2) as st:
+        h = st.import_world(make_world(n=n, sh=3))
+        h.close()
+        base = st.objects.total_bytes()
+        h = st.open("garden", compact=False)
+        for i in range(3):
+            h.apply({"op": "recolor", "select": {"type": "ids", "ids": [5 + i]}, "rgb": [1, 0, 0]})
+        head = h.world()
+        h.close()  # chain of 3 >= 2: a snapshot is written
+        assert st.history("garden")[0].has_snapshot
+        grown = st.objects.total_bytes() - base
+        sh_chunk = codec.CHUNK_ROWS * 16 * 3 * 4
+        assert grown < 1.5 * sh_chunk + 64 * 1024, (grown, sh_chunk)  # the one SH chunk touched, not all four
+        assert_worlds_equal(Store(st.path).world("garden"), head)
+    monkeypatch.setattr(codec, "CHUNK_ROWS", 65536)
+    with Store(tmp_path / "old", snapshot_every=1) as st:
+        h = st.import_world(make_world(n=70000, sh=1))
+        h.apply({"op": "delete", "select": {"type": "ids", "ids": [0, 1]}})
+        head = h.world()
+        h.close()
+    monkeypatch.setattr(codec, "CHUNK_ROWS", 16384)
+    with Store(tmp_path / "old") as st:
+        assert_worlds_equal(st.world("garden"), head)
+        assert str(st.check(deep=True)).startswith("clean")

@@ -50,49 +50,16 @@ def json_bytes(obj: Any) -> int:
     return len(json.dumps(obj, separators=(",", ":"), allow_nan=False).encode())
 
 
-def stored_op(op: dict) -> tuple[dict, np.ndarray | None]:
-    """(op as stored, ids array or None): every ``ids`` selection with more than :data:`INLINE_IDS` ids
-    becomes ``{"type": "ids", "count": n, "stored": [offset, n]}`` pointing into the returned array
-    (int64, all such lists concatenated). :func:`expanded_op` reverses it."""
-    parts: list[np.ndarray] = []
-    offset = [0]
+def _map_id_leaves(op: dict, leaf) -> dict:
+    """``op`` with every ``{"type": "ids", ...}`` node of its selection tree replaced by ``leaf(node)``
+    (``and``/``or``/``not`` nodes rebuilt around their mapped children; other nodes kept)."""
 
     def walk(s):
         if not isinstance(s, dict):
             return s
         t = s.get("type")
-        if t == "ids" and isinstance(s.get("ids"), list) and len(s["ids"]) > INLINE_IDS:
-            a = np.asarray(s["ids"], np.int64)
-            out = {"type": "ids", "count": int(a.size), "stored": [offset[0], int(a.size)]}
-            parts.append(a)
-            offset[0] += int(a.size)
-            return out
-        if t in ("and", "or"):
-            return {**s, "of": [walk(x) for x in s.get("of", [])]}
-        if t == "not":
-            return {**s, "of": walk(s.get("of"))}
-        return s
-
-    out = dict(op)
-    if "select" in out:
-        out["select"] = walk(out["select"])
-    return out, (np.concatenate(parts) if parts else None)
-
-
-def expanded_op(op: dict, ids: np.ndarray | None) -> dict:
-    """The op :func:`stored_op` stored, with its ``ids`` lists back."""
-
-    def walk(s):
-        if not isinstance(s, dict):
-            return s
-        t = s.get("type")
-        if t == "ids" and "stored" in s:
-            if ids is None:
-                raise ValueError("stored ids are missing")
-            off, n = (int(x) for x in s["stored"])
-            if off < 0 or n < 0 or off + n > ids.size:
-                raise ValueError("stored ids do not fit the array")
-            return {"type": "ids", "ids": ids[off:off + n].tolist()}
+        if t == "ids":
+            return leaf(s)
         if t in ("and", "or"):
             return {**s, "of": [walk(x) for x in s.get("of", [])]}
         if t == "not":
@@ -103,6 +70,42 @@ def expanded_op(op: dict, ids: np.ndarray | None) -> dict:
     if "select" in out:
         out["select"] = walk(out["select"])
     return out
+
+
+def stored_op(op: dict) -> tuple[dict, np.ndarray | None]:
+    """(op as stored, ids array or None): every ``ids`` selection with more than :data:`INLINE_IDS` ids
+    becomes ``{"type": "ids", "count": n, "stored": [offset, n]}`` pointing into the returned array
+    (int64, all such lists concatenated). :func:`expanded_op` reverses it."""
+    parts: list[np.ndarray] = []
+    offset = [0]
+
+    def leaf(s):
+        if not (isinstance(s.get("ids"), list) and len(s["ids"]) > INLINE_IDS):
+            return s
+        a = np.asarray(s["ids"], np.int64)
+        out = {"type": "ids", "count": int(a.size), "stored": [offset[0], int(a.size)]}
+        parts.append(a)
+        offset[0] += int(a.size)
+        return out
+
+    out = _map_id_leaves(op, leaf)
+    return out, (np.concatenate(parts) if parts else None)
+
+
+def expanded_op(op: dict, ids: np.ndarray | None) -> dict:
+    """The op :func:`stored_op` stored, with its ``ids`` lists back."""
+
+    def leaf(s):
+        if "stored" not in s:
+            return s
+        if ids is None:
+            raise ValueError("stored ids are missing")
+        off, n = (int(x) for x in s["stored"])
+        if off < 0 or n < 0 or off + n > ids.size:
+            raise ValueError("stored ids do not fit the array")
+        return {"type": "ids", "ids": ids[off:off + n].tolist()}
+
+    return _map_id_leaves(op, leaf)
 
 
 def check_extent(a: np.ndarray, what: str, extent: float = WORLD_EXTENT) -> None:

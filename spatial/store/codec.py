@@ -41,7 +41,10 @@ MAGIC = b"SPTLDLT1"
 ALLOWED_DTYPES = {"<f4", "<f8", "<i4", "<i8", "<u4", "<u1", "<u2", "<i2"}
 MAX_ARRAYS = 64
 MAX_DECODED_BYTES = 8 * 1024**3
-CHUNK_ROWS = 65536
+#: rows per snapshot chunk. 16,384 rows keep an SH-degree-3 chunk at 3 MiB: a compaction after edits
+#: that touch a few splats rewrites a few 3 MiB chunks, not 12 MiB ones (1.3 % of a 1M-splat world
+#: instead of 5.4 %). Readers take the row count from each manifest, so older snapshots stay readable.
+CHUNK_ROWS = 16384
 SNAPSHOT_FORMAT = "spatial.store.snapshot"
 SNAPSHOT_VERSION = 1
 
