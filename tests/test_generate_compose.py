@@ -94,6 +94,21 @@ def test_unknown_noun_is_substituted_or_skipped_and_reported():
     assert "cherry_tree" in kinds(gr) and "fish_pond" in kinds(gr)
 
 
+def test_compound_is_a_kind_of_its_head_noun():
+    """"fire escape" is an escape, not a fire: a nearest kind matched through the modifier (campfire) is
+    refused and reported; compounds whose kind names the head or matches it stay substituted."""
+    from spatial.generation.prompt import PromptEmbedder
+
+    if not PromptEmbedder.shared().available():
+        pytest.skip("the sentence embedder is not installed")
+    gr = parse("a brick alley with a fire escape and an ice rink", seed=5, use_embedding=True)
+    assert "campfire" not in kinds(gr) and "iceberg" not in kinds(gr)
+    skipped = {s["asked"]: s["reason"] for s in gr.skipped}
+    assert "fire escape" in skipped and "campfire" in skipped["fire escape"]
+    gr = parse("a park with a fire pit, a police car and a telephone booth", seed=5, use_embedding=True)
+    assert {"campfire", "car", "phone_booth"} <= set(kinds(gr))
+
+
 @pytest.mark.parametrize("prompt", ["zxqv blorp fnord", "the the of and", "a " * 5000 + "house", "three houses and five houses",
                                     "!!! ??? ...", "🏰 castle ✨"])
 def test_bad_prompts_get_a_world_and_a_report(prompt):

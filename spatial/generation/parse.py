@@ -40,6 +40,8 @@ CONTEXT_KINDS = {("courtyard", "stone_wall"): "castle_wall", ("courtyard", "ston
                  ("courtyard", "gate"): "castle_gate", ("cloister", "stone_wall"): "stone_wall"}
 #: cosine an embedding substitution must reach (all-MiniLM-L6-v2 scale)
 SUBSTITUTE_THRESHOLD = 0.42
+#: a compound's nearest kind is refused when it is this much nearer the modifier than the head noun
+MODIFIER_MARGIN = 0.1
 
 # ------------------------------------------------------------------------------------------- lexicon
 #: place words -> shell kind (multi-word first). Legacy biome words come from prompt.SCENE_CUES.
@@ -256,6 +258,19 @@ class KindMatcher:
             e = emb.embed([phrase, self._text(kind)])
             return float(e[1] @ e[0])
         return max(difflib.SequenceMatcher(None, phrase, n).ratio() for n in [kind.name.replace("_", " "), *kind.synonyms])
+
+    def modifier_driven(self, phrase: str, kind) -> bool:
+        """True when ``kind`` matches a compound ``phrase`` ("fire escape") through its modifier ("fire" ->
+        campfire) rather than its head noun ("escape"): a compound names a kind of its head, so such a
+        match names the wrong thing."""
+        words = phrase.split()
+        if len(words) < 2:
+            return False
+        head, modifier = _singular(words[-1]), " ".join(words[:-1])
+        names = {t for n in (kind.name, *kind.synonyms) for t in n.replace("_", " ").split()}
+        if head in names or words[-1] in names:  # "picnic table" -> picnic_table names its head
+            return False
+        return self.similarity(modifier, kind) - self.similarity(head, kind) > MODIFIER_MARGIN
 
     def nearest(self, phrase: str, indoor: bool | None) -> tuple[object | None, float, str]:
         """(kind, score, method) for ``phrase``; kind None when nothing is close enough."""
@@ -755,6 +770,10 @@ def _resolve_chunk(ch: _Chunk, graph: SceneGraph, matcher: KindMatcher, indoor: 
             k, score, method = matcher.nearest(noun, None if graph.shell.family != "room" else True)
             if k is None:
                 graph.skipped.append({"asked": noun, "reason": f"no asset kind is close enough (best {method} score {score:.2f})"})
+                return
+            if matcher.modifier_driven(noun, k):
+                graph.skipped.append({"asked": noun, "reason": f"the nearest kind ({k.name}) matches '{' '.join(noun.split()[:-1])}', "
+                                                                f"not '{noun.split()[-1]}'"})
                 return
             graph.substitutions.append({"asked": noun, "used": k.name, "method": method, "score": round(score, 3)})
             kind, head, mods = k, noun, [w for w in rest if w not in cand]
