@@ -1,10 +1,11 @@
 """Near-field detail for the generated world beyond a photo.
 
-The generator's draft budget gives surfaces near the spawn splats of 10-30 cm: seen from 2 m they cover
-tens of pixels each and render as smooth blobs, so the continuation looks like flat filler next to the
-photo's own grain. :func:`subdivide_near` replaces each such splat by a grid of smaller ones over its two
-largest axes (a deterministic form of 3DGS's "split"), so the texture laid on afterwards
-(:func:`spatial.image_world.beyond.transfer_texture`) has one colour per few pixels, not per blob."""
+The generator's draft budget builds a street's road and facades from splats of 0.5-2.6 m: seen from
+2 m each covers tens of pixels and renders as a smooth blob, so the continuation looks like flat
+filler next to the photo's own grain. :func:`subdivide_near` splits such splats, 2 x 2 at a time over
+their two largest axes (a deterministic form of 3DGS's "split"), until they look small from near the
+spawn, so the texture laid on afterwards (:func:`spatial.image_world.beyond.transfer_texture`) has one
+colour per few pixels, not per blob."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from ..core.splats import Splats
 
 
 def angular_size(splats: Splats, eye: np.ndarray, reach: float = 0.0) -> np.ndarray:
-    """Angle (radians) subtended by each splat's 2-sigma extent along its largest axis, seen from the
-    nearest point of a level disc of radius ``reach`` around ``eye`` (where a visitor stands in the first
-    steps) at the splat's nearest point (its centre minus that extent, at least 0.25 m away)."""
+    """Angle (radians) each splat's +-2 sigma extent along its largest axis subtends, seen from the nearest
+    point of a level disc of radius ``reach`` around ``eye`` (where a visitor stands in the first steps);
+    the distance is to the splat's near edge (its centre minus 2 sigma), at least 0.25 m."""
     s = splats.scales.double().numpy().max(1)
     off = splats.means.double().numpy() - np.asarray(eye, float)
     horiz = np.maximum(np.hypot(off[:, 0], off[:, 2]) - reach, 0.0)
@@ -57,8 +58,8 @@ def subdivide_near(splats: Splats, select: np.ndarray, eye, max_angle: float = 0
                    reach: float = 0.0, max_rounds: int = 40) -> tuple[Splats, np.ndarray]:
     """Split ``splats[select]`` that look larger than ``max_angle`` from ``eye`` (or from anywhere within
     ``reach`` metres of it, level), level by level, into 2 x 2 children (:func:`_split_2x2`) until every
-    piece looks small enough or ``max_new`` splats have been added. Greedy, largest first: each round splits the pieces that look at least half as large as the
-    largest one, so a budget that runs out leaves the far pieces coarse, never the near ones. A quadtree
+    piece looks small enough or ``max_new`` splats have been added. Greedy, largest first: each round
+    splits the pieces that look at least half as large as the largest one, so a budget that runs out leaves the far pieces coarse, never the near ones. A quadtree
     in the splat's own plane: only the part of a big ground or wall splat near the eye ends up fine, so
     the cost grows with the log of the distance range, not its square. Returns the new set and, per
     splat, the index of the ``splats`` entry it came from."""

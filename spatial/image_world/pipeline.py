@@ -216,19 +216,17 @@ def _photo_world(rgb, photo, prompt, seed, quality, tier, method, model, fov, ca
         seam = (SEAM[0] * mx, SEAM[1] * my)
         sb, collider_b, beyond_info = continue_world(spec, canvas_cam, tier.beyond_splats, seam=seam)
         sb = sb.with_sh_degree(0)
-        # surfaces near the spawn: split the generator's coarse splats so they carry the photo's grain
-        from ..core.labels import label_id as _lid
+        from ..core.labels import label_id
         from .detail import subdivide_near
 
-        not_sky = (sb.labels != _lid("sky")).numpy() if sb.labels is not None else np.ones(len(sb), bool)
+        # surfaces near the spawn: split the generator's coarse splats so they carry the photo's grain
+        not_sky = (sb.labels != label_id("sky")).numpy() if sb.labels is not None else np.ones(len(sb), bool)
         n_before = len(sb)
         sb, _ = subdivide_near(sb, not_sky, (0.0, canvas_cam.eye_height, 0.0), max_new=NEAR_FIELD * tier.beyond_splats,
                                 reach=NEAR_REACH)
         beyond_info["near_field_splats_added"] = len(sb) - n_before
         # the generated world takes the photo's colours: ground and walls from the photo's non-sky
         # pixels, the sky dome from the photo's sky (when it shows one)
-        from ..core.labels import label_id
-
         gen_sky = (sb.labels == label_id("sky")).numpy() if sb.labels is not None else np.zeros(len(sb), bool)
         # ground-like surfaces take the photo's ground (colour and grain), the rest its walls and objects
         gl = sb.labels.numpy() if sb.labels is not None else np.zeros(len(sb), np.int32)
