@@ -39,7 +39,7 @@ def test_motorcycle_depth_beats_baselines_and_targets(moto):
 
 
 # ------------------------------------------------------------------ understanding (fast: depth only)
-from image_world_scenes import REAL_PHOTOS, fox_capture, real_photos  # noqa: E402
+from image_world_scenes import REAL_PHOTOS, fox_capture, real_photos, skimage_data  # noqa: E402
 
 PHOTOS = real_photos()
 
@@ -129,3 +129,58 @@ def test_fox_novel_views_beat_unchanged_input():
         print(f"{name}: lifted {ours[-1]:.2f} dB, input unchanged {base[-1]:.2f} dB")
     assert np.mean(ours) > np.mean(base) + 1.0
     assert all(o > b for o, b in zip(ours, base))
+
+
+# ------------------------------------------------------------------ portraits, out-of-focus foliage, grain
+def test_portrait_backdrop_is_not_sky():
+    """matplotlib's grace_hopper.jpg (a studio portrait before a blue backdrop and a flag): the backdrop
+    was taken for a sky (18 %) and its lower part for water (21 %), so the world beyond was a lake. The
+    face cue makes it an indoor portrait with no sky."""
+    from pathlib import Path
+
+    import matplotlib
+
+    from spatial.image_world.faces import largest_face
+    from spatial.image_world.photo import load_photo
+    from spatial.image_world.understand import understand
+
+    path = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
+    if not path.is_file():
+        pytest.skip("matplotlib's sample data is not installed")
+    photo = load_photo(path, max_side=384)
+    assert largest_face(photo.rgb) >= 0.25
+    d = estimate_depth(photo.rgb, method="classical")
+    u = understand(photo.rgb, d)
+    assert u["portrait"] and u["indoor"], u["reasons"]
+    assert d.sky_mask.mean() < 0.01 and u["materials"]["water"] == 0.0
+    # a landscape has no face: the cue stays off
+    rocket = load_photo(skimage_data("rocket.jpg"), max_side=384) if skimage_data("rocket.jpg") else None
+    if rocket is not None:
+        assert largest_face(rocket.rgb) == 0.0
+
+
+def test_saturated_teal_is_not_sky_but_blue_is():
+    """A defocused teal background (a flower photo's foliage) is not a sky; the same layout in sky blue is."""
+    rng = np.random.default_rng(0)
+    H, W = 240, 320
+    ground = np.clip(rng.normal(110, 25, (H // 2, W, 3)), 0, 255)
+    ground[..., 2] *= 0.6
+    for top, is_sky in (((8, 72, 74), False), ((110, 160, 225), True)):
+        img = np.concatenate([np.broadcast_to(np.array(top, float), (H // 2, W, 3)), ground], 0)
+        img = np.clip(img + rng.normal(0, 1.0, img.shape), 0, 255).astype(np.uint8)
+        d = estimate_depth(img, method="classical")
+        assert bool(d.sky_mask.mean() > 0.3) is is_sky, (top, d.sky_mask.mean())
+
+
+def test_grain_floor_tops_up_only_smooth_pixels():
+    from spatial.image_world.outpaint import grain_floor
+
+    rng = np.random.default_rng(1)
+    img = np.full((64, 128, 3), 120, np.uint8)
+    img[:, 64:] = np.clip(rng.normal(120, 12, (64, 64, 3)), 0, 255).astype(np.uint8)  # textured right half
+    mask = np.ones((64, 128), bool)
+    mask[:32, :64] = False  # e.g. sky: kept smooth
+    out = grain_floor(img, mask, floor=3.0, seed=0)
+    assert np.array_equal(out[:32, :64], img[:32, :64])
+    assert 2.0 < out[40:, 8:56].astype(float).std() < 3.5  # the smooth part gets about 3 levels
+    assert np.abs(out[:, 72:].astype(int) - img[:, 72:]).mean() < 0.5  # texture left (almost) alone

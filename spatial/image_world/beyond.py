@@ -261,37 +261,42 @@ def _texture_patch(photo_rgb: np.ndarray, mask: np.ndarray, side: int = 128) -> 
 
 
 def transfer_texture(splats, select: np.ndarray, photo_rgb: np.ndarray, photo_mask: np.ndarray, period_m: float = 2.0,
-                     strength: float = 0.8) -> None:
+                     strength: float = 0.8, grain: float = 3.0, seed: int = 0) -> None:
     """Give ``splats[select]`` the photo's texture detail (in place): the photo region under ``photo_mask``
     is tiled (mirrored) over the generated surfaces, horizontal ones in their ground-plane coordinates
     and upright ones in (x + z, y), one patch per ``period_m`` metres, and its deviation from its mean
     colour is added to each splat's colour. The generated world keeps its layout and shading; its
-    surfaces stop being flat fills and carry the grain, stains and pattern of the photo's."""
+    surfaces stop being flat fills and carry the grain, stains and pattern of the photo's. Each splat
+    also gets luminance grain of ``grain`` 8-bit levels (standard deviation), the floor the lifted photo
+    gets too (:func:`.outpaint.grain_floor`): a photo region with almost no detail (a dark uniform)
+    still leaves no surface plastic-smooth."""
     from ..core.colour import soft_clip
     from ..core.labels import label_id
     from ..core.sh import rgb_to_sh, sh_to_rgb
 
-    patch = _texture_patch(photo_rgb, photo_mask)
-    if patch is None or not select.any():
+    if not select.any():
         return
-    detail = patch - patch.reshape(-1, 3).mean(0)
-    ph, pw = detail.shape[:2]
     idx = np.nonzero(select)[0]
-    p = splats.means[torch.from_numpy(idx)].double().numpy()
-    horiz = np.zeros(len(idx), bool)
-    if splats.labels is not None:
-        lab = splats.labels[torch.from_numpy(idx)].numpy()
-        for name in _HORIZONTAL:
-            horiz |= lab == label_id(name)
-    s = np.where(horiz, p[:, 0], p[:, 0] + p[:, 2]) / period_m
-    t = np.where(horiz, p[:, 2], -p[:, 1]) / period_m * (ph / pw)
-
-    def mirror(x, n):  # mirrored tiling: no seams between repeats
-        x = np.mod(x, 2.0) * n
-        return np.clip(np.where(x < n, x, 2 * n - 1 - x), 0, n - 1).astype(np.int64)
-
-    add = detail[mirror(t, ph), mirror(s, pw)]
     tidx = torch.from_numpy(idx)
     rgb = sh_to_rgb(splats.sh[tidx, 0]).clamp(0, 1).numpy()
-    rgb = soft_clip(rgb + strength * add, 0.0, 1.0, 0.06).astype(np.float32)
+    add = np.random.default_rng(seed).standard_normal((len(idx), 1)) * (grain / 255.0)
+    patch = _texture_patch(photo_rgb, photo_mask)
+    if patch is not None:
+        detail = patch - patch.reshape(-1, 3).mean(0)
+        ph, pw = detail.shape[:2]
+        p = splats.means[tidx].double().numpy()
+        horiz = np.zeros(len(idx), bool)
+        if splats.labels is not None:
+            lab = splats.labels[tidx].numpy()
+            for name in _HORIZONTAL:
+                horiz |= lab == label_id(name)
+        s = np.where(horiz, p[:, 0], p[:, 0] + p[:, 2]) / period_m
+        t = np.where(horiz, p[:, 2], -p[:, 1]) / period_m * (ph / pw)
+
+        def mirror(x, n):  # mirrored tiling: no seams between repeats
+            x = np.mod(x, 2.0) * n
+            return np.clip(np.where(x < n, x, 2 * n - 1 - x), 0, n - 1).astype(np.int64)
+
+        add = add + strength * detail[mirror(t, ph), mirror(s, pw)]
+    rgb = soft_clip(rgb + add, 0.0, 1.0, 0.06).astype(np.float32)
     splats.sh[tidx, 0] = rgb_to_sh(torch.from_numpy(rgb)).to(splats.sh.dtype)

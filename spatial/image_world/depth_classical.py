@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .faces import PORTRAIT_FACE, PORTRAIT_SKY, largest_face
 from .geometry import estimate_horizon_and_focal
 
 #: default eye height of a hand-held photo (metres)
@@ -184,6 +185,10 @@ def estimate_classical(rgb: np.ndarray, focal: float | None = None, camera_heigh
     # ---- sky: sky-like segments connected to the top row, above the horizon
     frac_above = np.bincount(seg.ravel(), (np.broadcast_to(rows[:, None], seg.shape) < v_h + 0.03 * h).ravel(), n) / np.maximum(cnt, 1)
     is_sky = _sky_segments(seg, mrgb, mgrad, frac_above, adj, horizon_known=hz.horizon is not None or hz.zenith_offset is not None)
+    # a portrait stands in front of a backdrop: its smooth blue or grey background is not a sky
+    face = largest_face(small)
+    if face >= PORTRAIT_FACE and is_sky.any() and cnt[is_sky].sum() < PORTRAIT_SKY * cnt.sum():
+        is_sky[:] = False
     if is_sky.any() and hz.horizon is None and horizon is None:
         # no horizontal vanishing point: the skyline of open terrain sits just above the horizon; with
         # converging verticals (the pitch) the two fix the focal length as a vanishing-point pair would
@@ -255,7 +260,7 @@ def estimate_classical(rgb: np.ndarray, focal: float | None = None, camera_heigh
     ground_z = np.where(v_rel > 0.5, f * hcam / np.maximum(v_rel, 0.5), z_far)
     ground_z = np.minimum(ground_z, z_far)
 
-    info = {"segments": n, "sky_segments": int(is_sky.sum()), "ground_segments": int(is_ground.sum())}
+    info = {"segments": n, "sky_segments": int(is_sky.sum()), "ground_segments": int(is_ground.sum()), "face": round(face, 4)}
     # aerial perspective (Koschmieder): far ground fades towards the horizon sky colour
     haze = _haze_depth(rgb01, sky_px, ground_px, ground_z, v_rel, h)
     if haze is not None:
@@ -397,7 +402,9 @@ def _sky_segments(seg, mrgb, mgrad, frac_above, adj, horizon_known: bool) -> np.
     sat = (mx - mn) / np.maximum(mx, 1e-3)
     smooth = mgrad < 0.08
     placed = frac_above > (0.9 if horizon_known else 0.5)
-    blue = (b - r > 0.05) & (b >= g - 0.03) & (bright > 0.06)
+    # blue: clearly bluer than red; saturated colours also bluer than green (a deep teal is foliage or
+    # water out of focus - a sky that saturated is blue), pale ones may be cyan-grey near the horizon
+    blue = (b - r > 0.05) & (b >= g - 0.03) & ((b - g > 0.02) | (sat < 0.3)) & (bright > 0.06)
     overcast = (bright > 0.62) & (sat < 0.18) & (mgrad < 0.05)
     night = (bright < 0.1) & (mgrad < 0.02)
     glow = (r >= b) & (bright > 0.3) & (sat > 0.15) & (mgrad < 0.05)

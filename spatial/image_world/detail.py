@@ -73,7 +73,7 @@ def subdivide_near(splats: Splats, select: np.ndarray, eye, max_angle: float = 0
     for _ in range(max_rounds):
         ang = np.where(sel, angular_size(splats, eye, reach), 0.0)
         top = float(ang.max())
-        room = (max_new - added) // 3
+        room = int(max_new - added) // 3
         if top <= max_angle or room <= 0:
             break
         # largest-looking first: this round splits what looks at least half as large as the largest

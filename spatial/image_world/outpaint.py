@@ -21,6 +21,8 @@ import numpy as np
 
 #: share of the mirrored photo's high-pass detail kept on the smooth fill far from the photo
 DETAIL_KEEP = 0.8
+#: 8-bit levels of local variation below which the lifted canvas gets grain (:func:`grain_floor`)
+GRAIN_FLOOR = 3.0
 
 
 @dataclass
@@ -108,3 +110,22 @@ def add_grain(filled: np.ndarray, rgb: np.ndarray, source: np.ndarray, seed: int
     noise = np.random.default_rng(seed).standard_normal((H, W, 1)).astype(np.float32)
     noise = cv2.GaussianBlur(noise, (3, 3), 0)[..., None] * 1.6  # slightly correlated, unit spread
     return np.clip(filled.astype(np.float32) + noise * amp + 0.5, 0, 255).astype(np.uint8)
+
+
+def grain_floor(img: np.ndarray, mask: np.ndarray, floor: float = GRAIN_FLOOR, window: int = 7, seed: int = 0) -> np.ndarray:
+    """``img`` (uint8 [H,W,3]) with luminance grain topped up where it is smoother than ``floor`` 8-bit
+    levels (local standard deviation over ``window`` pixels) under ``mask``: grain synthesis (as film
+    grain is re-added after compression), so a defocused backdrop or a plain wall seen magnified from
+    a step closer renders as a photographed surface, not as a plastic fill. Textured pixels are left
+    as they are; noise of at most ``floor`` levels where the photo has none."""
+    import cv2
+
+    grey = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    k = (window, window)
+    m = cv2.blur(grey, k)
+    local = np.sqrt(np.maximum(cv2.blur(grey * grey, k) - m * m, 0.0))
+    amp = np.clip(floor - local, 0.0, floor) * np.asarray(mask, np.float32)
+    if not amp.any():
+        return img
+    noise = np.random.default_rng(seed).standard_normal(grey.shape).astype(np.float32)
+    return np.clip(img.astype(np.float32) + (noise * amp)[..., None] + 0.5, 0, 255).astype(np.uint8)

@@ -185,7 +185,7 @@ def _photo_world(rgb, photo, prompt, seed, quality, tier, method, model, fov, ca
     from .depth import estimate_depth
     from .understand import understand
     from .lift import lift
-    from .outpaint import extend
+    from .outpaint import GRAIN_FLOOR, extend, grain_floor
 
     H, W = rgb.shape[:2]
     bar.step("depth")
@@ -198,6 +198,7 @@ def _photo_world(rgb, photo, prompt, seed, quality, tier, method, model, fov, ca
     t0 = time.perf_counter()
     mx, my = int(round(MARGINS[0] * W)), int(round(MARGINS[1] * H))
     cv = extend(rgb, d.depth, d.sky_mask, mx, mx, my, my)
+    cv.rgb = grain_floor(cv.rgb, ~cv.sky, seed=seed)  # smooth surfaces keep a photo's grain when seen closer
     ground = np.pad(d.ground_mask, ((my, my), (mx, mx)), mode="edge")
     canvas_cam = PhotoCamera(d.focal, W / 2 + mx, d.horizon + my, W + 2 * mx, H + 2 * my, d.camera_height)
     photo_cam = PhotoCamera(d.focal, W / 2, d.horizon, W, H, d.camera_height)
@@ -245,8 +246,8 @@ def _photo_world(rgb, photo, prompt, seed, quality, tier, method, model, fov, ca
             match_colours(sb, st_ground if flat_kind[sel].any() else st_wall, sel, whole=st_all, mix=0.5)
         if d.sky_mask.mean() >= 0.03:
             match_colours(sb, lab_stats(rgb, d.sky_mask, lab), gen_sky)
-        transfer_texture(sb, flat_kind & ~gen_sky, rgb, ground_src)
-        transfer_texture(sb, ~flat_kind & ~gen_sky, rgb, wall_src)
+        transfer_texture(sb, flat_kind & ~gen_sky, rgb, ground_src, grain=GRAIN_FLOOR, seed=seed)
+        transfer_texture(sb, ~flat_kind & ~gen_sky, rgb, wall_src, grain=GRAIN_FLOOR, seed=seed + 1)
         splats = Splats.concat([splats.with_sh_degree(0), sb])
         layers = np.concatenate([layers, np.full(len(sb), 3, np.int8)])
         fade_margins(splats, layers == 1, canvas_cam, seam)

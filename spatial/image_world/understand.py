@@ -7,7 +7,10 @@ ground and ceiling masks of the classical pop-up) and returns a JSON-able dict r
 * **indoor / outdoor**: a photo showing sky (>= 3 % of the frame, found by the sky test of
   :mod:`.depth_classical`: clear, overcast, dusk or night), or a large share of vegetation, water,
   snow or sand on its ground, is outdoors; one without any of them is enclosed (rooms, studios,
-  close-ups on a table) and indoors. Every cue that fired is listed in ``reasons``.
+  close-ups on a table) and indoors. A **portrait** (a frontal face at least 15 % of the frame's
+  height, scikit-image's LBP face cascade) is taken in front of a backdrop: a blue or grey backdrop
+  is not a sky and its lower part not water, so it is outdoors only on strong evidence (sky >= 40 %
+  or vegetation >= 30 %). Every cue that fired is listed in ``reasons``.
 * **regions**: shares of sky, ground, ceiling and walls (everything else that stands up).
 * **materials** (shares of the frame, HSV rules on smooth segments): vegetation (green-yellow hue,
   saturated), water (blue-cyan ground below the horizon), snow (bright, unsaturated ground), sand
@@ -29,11 +32,14 @@ import math
 import numpy as np
 
 from .depth import DepthResult
+from .faces import PORTRAIT_FACE, PORTRAIT_SKY, largest_face
 
 #: sky share of the frame above which a photo is outdoors
 SKY_OUTDOOR = 0.03
 #: share of the frame covered by an outdoor material (vegetation, water, snow, sand) that makes it outdoors
 MATERIAL_OUTDOOR = 0.15
+#: vegetation share that still makes a portrait outdoors (the sky share is :data:`.faces.PORTRAIT_SKY`)
+PORTRAIT_VEGETATION = 0.3
 
 
 def _hsv(rgb01: np.ndarray):
@@ -153,13 +159,19 @@ def understand(rgb: np.ndarray, d: DepthResult) -> dict:
     sky_share = float(sky.mean())
     reasons = []
     outdoor = False
-    if sky_share >= SKY_OUTDOOR:
+    face = float(d.info["face"]) if "face" in d.info else largest_face(rgb)
+    portrait = face >= PORTRAIT_FACE
+    sky_needed, veg_needed = (PORTRAIT_SKY, PORTRAIT_VEGETATION) if portrait else (SKY_OUTDOOR, MATERIAL_OUTDOOR)
+    if portrait:
+        reasons.append(f"a portrait (a face {face:.0%} of the frame's height): the background is a backdrop unless "
+                       f"sky >= {PORTRAIT_SKY:.0%} or vegetation >= {PORTRAIT_VEGETATION:.0%}")
+    if sky_share >= sky_needed:
         outdoor = True
         reasons.append(f"sky covers {sky_share:.0%} of the frame")
-    if fr["vegetation"] >= MATERIAL_OUTDOOR:
+    if fr["vegetation"] >= veg_needed:
         outdoor = True
         reasons.append(f"vegetation covers {fr['vegetation']:.0%}")
-    if sky_share >= 0.005 or outdoor:  # ground materials only count with some open sky or other outdoor evidence
+    if (not portrait and sky_share >= 0.005) or outdoor:  # ground materials only count with some open sky or other outdoor evidence
         for k in ("water", "snow", "sand"):
             if fr[k] >= MATERIAL_OUTDOOR:
                 outdoor = True
@@ -223,6 +235,7 @@ def understand(rgb: np.ndarray, d: DepthResult) -> dict:
         "palette": palette(rgb01),
         "light": light,
         "room_kind": room[0] if room else None,
+        "portrait": bool(portrait),
     }
 
 
