@@ -184,3 +184,24 @@ def test_grain_floor_tops_up_only_smooth_pixels():
     assert np.array_equal(out[:32, :64], img[:32, :64])
     assert 2.0 < out[40:, 8:56].astype(float).std() < 3.5  # the smooth part gets about 3 levels
     assert np.abs(out[:, 72:].astype(int) - img[:, 72:]).mean() < 0.5  # texture left (almost) alone
+
+
+def test_terrain_seen_from_low_is_outdoors():
+    """gradio's cheetah.jpg (a motion-blurred savanna, no sky): its top had been taken for a ceiling and
+    the photo for a room; the top is the ground's own surface, so it is open terrain (outdoors)."""
+    from pathlib import Path
+
+    from spatial.image_world.photo import load_photo
+    from spatial.image_world.understand import understand
+
+    try:
+        import gradio
+    except ImportError:
+        pytest.skip("gradio (the app extra) is not installed")
+    path = Path(gradio.__file__).parent / "media_assets" / "images" / "cheetah.jpg"
+    if not path.is_file():
+        pytest.skip("gradio's media assets are not installed")
+    photo = load_photo(path, max_side=512)
+    u = understand(photo.rgb, estimate_depth(photo.rgb, method="classical"))
+    assert not u["indoor"] and not u["portrait"], u["reasons"]
+    assert any("open terrain" in r for r in u["reasons"])

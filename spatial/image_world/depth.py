@@ -83,7 +83,8 @@ def _say_once(line: str) -> None:
 
 
 def estimate_depth(image: np.ndarray, method: str = "auto", model: str | None = None, focal: float | None = None,
-                   camera_height: float | None = None, exif_focal: float | None = None, device: str = "cpu") -> DepthResult:
+                   camera_height: float | None = None, exif_focal: float | None = None, device: str = "cpu",
+                   horizon: float | None = None) -> DepthResult:
     """Depth of ``image`` (uint8 [H,W,3]) in metres.
 
     Args:
@@ -93,6 +94,7 @@ def estimate_depth(image: np.ndarray, method: str = "auto", model: str | None = 
         focal: known focal length in pixels (skips the field-of-view estimate).
         camera_height: known eye height in metres (default: estimated, 1.6 m outdoors).
         exif_focal: focal length from the photo's EXIF, in pixels (used if vanishing points fail).
+        horizon: known horizon row in pixels (may lie outside the image: negative above its top).
     """
     from .depth_classical import estimate_classical
 
@@ -114,7 +116,7 @@ def estimate_depth(image: np.ndarray, method: str = "auto", model: str | None = 
         if model is None:
             _say_once(f"depth: {auto_note}; using the classical method")
     use_learned = method == "learned" or (method == "auto" and model is not None)
-    c = estimate_classical(img, focal=focal, camera_height=camera_height, exif_focal=exif_focal)
+    c = estimate_classical(img, focal=focal, camera_height=camera_height, exif_focal=exif_focal, horizon=horizon)
     if auto_note:
         c.info["auto"] = auto_note
     H = img.shape[0]

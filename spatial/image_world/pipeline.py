@@ -58,6 +58,9 @@ TIERS = {
 NEAR_FIELD = 3
 #: ... as seen from anywhere within this many metres of the spawn (the gallery's 1 m right, 2 m forward)
 NEAR_REACH = 2.0
+#: horizon of a photo of open terrain seen from low (no sky, the top of the frame is ground), as a share
+#: of the photo's height above its top
+TERRAIN_HORIZON = 0.1
 #: canvas growth (fraction of the photo) on each side: horizontal, vertical
 MARGINS = (0.6, 0.2)
 #: outer share of each margin where the photo's outpainted canvas fades into the generated world
@@ -193,6 +196,15 @@ def _photo_world(rgb, photo, prompt, seed, quality, tier, method, model, fov, ca
     focal = None if fov is None else 0.5 * H / math.tan(math.radians(float(fov)) / 2)
     d = estimate_depth(rgb, method=method, model=model, focal=focal, camera_height=camera_height, exif_focal=photo.exif_focal)
     timings["depth"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    understanding = understand(rgb, d)
+    if understanding.get("terrain") and d.horizon > 0:
+        # the whole frame is one ground surface seen from low: the horizon lies above the frame, the
+        # camera looks down, and the depth is the ground plane's everywhere
+        d = estimate_depth(rgb, method=method, model=model, focal=focal, camera_height=camera_height,
+                           exif_focal=photo.exif_focal, horizon=-TERRAIN_HORIZON * H)
+        understanding["reasons"].append(f"horizon placed {TERRAIN_HORIZON:.0%} of the height above the frame")
+    timings["understand"] = time.perf_counter() - t0
 
     bar.step("lift")
     t0 = time.perf_counter()
@@ -207,9 +219,8 @@ def _photo_world(rgb, photo, prompt, seed, quality, tier, method, model, fov, ca
     timings["lift"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    understanding = understand(rgb, d)
     spec, reasons = infer_spec(rgb, d, prompt, seed, understanding=understanding)
-    timings["understand"] = time.perf_counter() - t0
+    timings["understand"] += time.perf_counter() - t0
     collider_b, beyond_info = None, None
     if beyond:
         bar.step("beyond")

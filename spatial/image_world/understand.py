@@ -10,7 +10,8 @@ ground and ceiling masks of the classical pop-up) and returns a JSON-able dict r
   close-ups on a table) and indoors. A **portrait** (a frontal face at least 15 % of the frame's
   height, scikit-image's LBP face cascade) is taken in front of a backdrop: a blue or grey backdrop
   is not a sky and its lower part not water, so it is outdoors only on strong evidence (sky >= 40 %
-  or vegetation >= 30 %). Every cue that fired is listed in ``reasons``.
+  or vegetation >= 30 %). A frame whose ground and top (the pop-up's "ceiling") cover >= 40 % and
+  have one colour (CIELAB distance < 8) is open terrain seen from low (a savanna, a lawn), not a room. Every cue that fired is listed in ``reasons``.
 * **regions**: shares of sky, ground, ceiling and walls (everything else that stands up).
 * **materials** (shares of the frame, HSV rules on smooth segments): vegetation (green-yellow hue,
   saturated), water (blue-cyan ground below the horizon), snow (bright, unsaturated ground), sand
@@ -38,6 +39,10 @@ from .faces import PORTRAIT_FACE, PORTRAIT_SKY, largest_face
 SKY_OUTDOOR = 0.03
 #: share of the frame covered by an outdoor material (vegetation, water, snow, sand) that makes it outdoors
 MATERIAL_OUTDOOR = 0.15
+#: a frame whose ground and top (the pop-up's "ceiling") cover at least this share together and have
+#: the same colour (CIELAB distance below TERRAIN_DELTA_E) is open terrain seen from low, not a room
+#: (the closest room here, motorcycle_left.png's garage, measures 13.7)
+TERRAIN_SHARE, TERRAIN_DELTA_E = 0.4, 8.0
 #: vegetation share that still makes a portrait outdoors (the sky share is :data:`.faces.PORTRAIT_SKY`)
 PORTRAIT_VEGETATION = 0.3
 
@@ -176,6 +181,19 @@ def understand(rgb: np.ndarray, d: DepthResult) -> dict:
             if fr[k] >= MATERIAL_OUTDOOR:
                 outdoor = True
                 reasons.append(f"{k} covers {fr[k]:.0%} of the ground")
+    terrain = False
+    if not outdoor and not portrait and ceiling.mean() > 0.005 and ground.mean() + ceiling.mean() >= TERRAIN_SHARE:
+        # the "ceiling" of the pop-up has the ground's own colour: the frame is one surface seen from
+        # low above (a savanna, a lawn), not a room, whose ceiling differs from its floor
+        lab = _lab(rgb01)
+        de = float(np.linalg.norm(lab[ceiling].mean(0) - lab[ground].mean(0)))
+        if de < TERRAIN_DELTA_E:
+            outdoor = terrain = True
+            reasons.append(f"ground and a 'ceiling' of the same surface cover {ground.mean() + ceiling.mean():.0%} "
+                           f"(CIELAB distance {de:.1f}): open terrain seen from low")
+            for k in ("water", "snow", "sand"):
+                if fr[k] >= MATERIAL_OUTDOOR:
+                    reasons.append(f"{k} covers {fr[k]:.0%} of the ground")
     if not outdoor:
         reasons.append("no sky and no outdoor ground material: an enclosed space")
         if d.ceiling_mask is not None and d.ceiling_mask.any():
@@ -236,6 +254,7 @@ def understand(rgb: np.ndarray, d: DepthResult) -> dict:
         "light": light,
         "room_kind": room[0] if room else None,
         "portrait": bool(portrait),
+        "terrain": bool(terrain),
     }
 
 
