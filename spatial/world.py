@@ -126,22 +126,14 @@ class World:
     @classmethod
     def load(cls, folder: "str | os.PathLike", load_preview: bool = True) -> "World":
         """Read a world folder written by :meth:`save` (or by the store's export)."""
+        from .io.json_file import read_json, versioned
         from .io.registry import load as load_splats
 
         folder = Path(folder)
         meta_path = folder / "world.json"
         if not meta_path.is_file():
             raise FormatError(folder, "not a world folder (no world.json)")
-        if meta_path.stat().st_size > MAX_WORLD_JSON_BYTES:
-            raise FormatError(meta_path, "world.json is too large")
-        try:
-            meta = json.loads(meta_path.read_text())
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise FormatError(meta_path, f"invalid JSON: {e}") from None
-        if not isinstance(meta, dict) or meta.get("format") != WORLD_FORMAT:
-            raise FormatError(meta_path, f"not a {WORLD_FORMAT} file")
-        if int(meta.get("version", 0)) > WORLD_VERSION:
-            raise FormatError(meta_path, f"world version {meta.get('version')} is newer than this spatial supports ({WORLD_VERSION})")
+        meta = read_json(meta_path, versioned(WORLD_FORMAT, WORLD_VERSION, "world"), "world.json", MAX_WORLD_JSON_BYTES)
         files = meta.get("files") or {}
         splat_name = files.get("splats") or "splats.ply"
         splat_path = _inside(folder, splat_name)

@@ -18,9 +18,12 @@ import torch
 
 from ..errors import FormatError
 from ..io.atomic import atomic_write, atomic_write_bytes
+from ..io.json_file import read_json, versioned
 
 FORMAT = "spatial.fitting.checkpoint"
 VERSION = 1
+#: state.json holds the loss history of every step: long fits write megabytes
+MAX_STATE_JSON_BYTES = 512 * 1024 * 1024
 
 
 def save_checkpoint(folder: "str | os.PathLike", arrays: dict[str, torch.Tensor], meta: dict) -> Path:
@@ -41,14 +44,7 @@ def load_checkpoint(folder: "str | os.PathLike") -> tuple[dict[str, torch.Tensor
     jp, npz = folder / "state.json", folder / "state.npz"
     if not jp.is_file() or not npz.is_file():
         raise FormatError(folder, "not a fit checkpoint (state.json/state.npz missing)")
-    try:
-        meta = json.loads(jp.read_text())
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise FormatError(jp, f"invalid JSON: {e}") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise FormatError(jp, f"not a {FORMAT} file")
-    if int(meta.get("version", 0)) > VERSION:
-        raise FormatError(jp, f"checkpoint version {meta.get('version')} is newer than this spatial supports")
+    meta = read_json(jp, versioned(FORMAT, VERSION, "checkpoint"), "state.json", MAX_STATE_JSON_BYTES)
     data = npz.read_bytes()
     if hashlib.sha256(data).hexdigest() != meta.get("npz_sha256"):
         raise FormatError(npz, "does not match its state.json (incomplete or modified checkpoint)")

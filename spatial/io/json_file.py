@@ -1,4 +1,5 @@
-"""Small JSON documents (scene specs, scene graphs): bounded reads with errors naming the file, atomic writes."""
+"""Small JSON documents (scene specs, scene graphs, world.json, fit checkpoints): bounded reads with errors
+naming the file, format and version checks, atomic writes."""
 
 from __future__ import annotations
 
@@ -38,3 +39,21 @@ def read_json(path: "str | os.PathLike", parse: Callable[[Any], Any], what: str 
         return parse(d)
     except ValidationError as e:
         raise FormatError(path, str(e)) from None
+
+
+def versioned(fmt: str, version: int, what: str) -> Callable[[Any], dict]:
+    """A ``parse`` for :func:`read_json`: the document must be an object whose ``format`` is ``fmt`` and
+    whose ``version`` is at most ``version`` (a newer one names both)."""
+
+    def parse(d: Any) -> dict:
+        if not isinstance(d, dict) or d.get("format") != fmt:
+            raise ValidationError(f"not a {fmt} file")
+        try:
+            v = int(d.get("version", 0))
+        except (TypeError, ValueError):
+            raise ValidationError(f"{what} version {d.get('version')!r} is not a number") from None
+        if v > version:
+            raise ValidationError(f"{what} version {v} is newer than this spatial supports ({version})")
+        return d
+
+    return parse

@@ -167,6 +167,20 @@ def loft(sections, color, label: int, material: str = "plain", collider: bool = 
     return part
 
 
+def open_loft(sections, color, label: int, material: str = "plain", collider: bool = False, name: str = "") -> Part:
+    """Two-sided skin through open cross-sections ``[[P0..Pn-1], ...]`` (each [n, 3], same n): a hull, a
+    canvas cover - a sheet with no caps, seen from both sides."""
+    secs = [np.asarray(s, dtype=np.float64) for s in sections]
+    n = len(secs[0])
+    i = np.arange(n - 1)
+    f = []
+    for k in range(len(secs) - 1):
+        a, b = k * n + i, (k + 1) * n + i
+        f.append(np.stack([np.stack([a, a + 1, b + 1], -1), np.stack([a, b + 1, b], -1)], 1).reshape(-1, 3))
+    f = np.concatenate(f)
+    return Part(np.concatenate(secs), np.concatenate([f, f[:, ::-1]]), color, label, material, collider, name=name)
+
+
 def section(width: float, height: float, z: float, y0: float = 0.0, n: int = 12, round_: float = 0.5) -> np.ndarray:
     """A rounded-rectangle cross-section in the XY plane at depth ``z`` (``round_`` 0 box .. 1 ellipse)."""
     a = np.linspace(0, 2 * math.pi, n, endpoint=False) + math.pi / n

@@ -10,7 +10,7 @@ import numpy as np
 from ..mesh import box, cylinder, lathe, quad, rot_y
 from ._common import BLACK, DARK_WOOD, GLASS, IRON, METAL, OBJECT, WOOD, glow, vary
 from .registry import asset
-from .shapes import extrude, loft, panel, section, sphere, torus, triangle, tube
+from .shapes import extrude, loft, open_loft, panel, section, sphere, torus, triangle, tube
 
 TIRE = np.array([0.07, 0.07, 0.07])
 XAXIS = np.array([[0, 1, 0], [-1, 0, 0], [0, 0, 1]], dtype=float)  # +Y -> +X
@@ -210,16 +210,7 @@ def covered_wagon(p, rng):
     for z in np.linspace(-1.6, 1.6, 5):
         ang = np.linspace(0, math.pi, 12)
         secs.append(np.stack([np.cos(ang) * 0.85, 1.4 + np.sin(ang) * 1.2, np.full(12, z)], -1))
-    from ..mesh import Part
-    v = np.concatenate(secs)
-    f = []
-    for k in range(len(secs) - 1):
-        for i in range(11):
-            a, b = k * 12 + i, (k + 1) * 12 + i
-            f += [[a, b, b + 1], [a, b + 1, a + 1]]
-    f = np.array(f)
-    cover = Part(v, np.concatenate([f, f[:, ::-1]]), col, OBJECT, mat, False)
-    parts.append(cover)
+    parts.append(open_loft(secs, col, OBJECT, mat))
     for z, r in ((-1.1, 0.7), (1.1, 0.55)):
         for sx in (-1, 1):
             parts += wheel(r, 0.08, (sx * 0.85, r, z), hub=DARK_WOOD, spokes=10, tire=DARK_WOOD * 0.7, material="wood")
@@ -236,16 +227,8 @@ def rowboat(p, rng):
         a = np.linspace(math.pi, 2 * math.pi, 9)
         pts = np.stack([np.cos(a) * w / 2, 0.75 + np.sin(a) * d, np.full(9, z)], -1)
         secs.append(pts)
-    from ..mesh import Part
-    v = np.concatenate(secs)
-    f = []
-    for k in range(len(secs) - 1):
-        for i in range(8):
-            a, b = k * 9 + i, (k + 1) * 9 + i
-            f += [[a, a + 1, b + 1], [a, b + 1, b]]
-    f = np.array(f)
-    hull = Part(v, np.concatenate([f, f[:, ::-1]]), col, OBJECT, mat, True, name="hull")
-    hull.ao = 0.7 + 0.3 * np.clip(v[:, 1] / 0.75, 0, 1)
+    hull = open_loft(secs, col, OBJECT, mat, True, name="hull")
+    hull.ao = 0.7 + 0.3 * np.clip(hull.vertices[:, 1] / 0.75, 0, 1)
     parts = [hull]
     for z in (-0.9, 0.3):
         parts.append(box((1.3, 0.05, 0.25), col * 1.2, OBJECT, mat, True, center=(0, 0.5, z)))
@@ -275,19 +258,11 @@ def sailboat(p, rng):
 @asset("canoe", "vehicle", (0.9, 0.5, 4.6), "water", synonyms="kayak, canoes, kayaks, dugout, pirogue, paddle boat")
 def canoe(p, rng):
     col, mat = p.main(np.array([0.78, 0.25, 0.10]), "paint")
-    from ..mesh import Part
     secs = []
     for z, w, rise in ((-2.3, 0.05, 0.5), (-1.9, 0.45, 0.42), (-0.8, 0.82, 0.38), (0.8, 0.82, 0.38), (1.9, 0.45, 0.42), (2.3, 0.05, 0.5)):
         a = np.linspace(math.pi, 2 * math.pi, 9)
         secs.append(np.stack([np.cos(a) * w / 2, rise + np.sin(a) * 0.36, np.full(9, z)], -1))
-    v = np.concatenate(secs)
-    f = []
-    for k in range(len(secs) - 1):
-        for i in range(8):
-            a, b = k * 9 + i, (k + 1) * 9 + i
-            f += [[a, a + 1, b + 1], [a, b + 1, b]]
-    f = np.array(f)
-    parts = [Part(v, np.concatenate([f, f[:, ::-1]]), col, OBJECT, mat, True, name="canoe")]
+    parts = [open_loft(secs, col, OBJECT, mat, True, name="canoe")]
     parts.append(tube([[0.5, 0.3, -0.3], [-0.3, 0.5, 0.9]], 0.02, WOOD, OBJECT, 4, "wood"))
     return parts
 
